@@ -1,0 +1,110 @@
+package probe
+
+import (
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// Cache holds parent-side data across probes: the servers of zones met on
+// the way down from the root, and the addresses of nameserver names. Entries
+// expire with their TTL; when full, the entry closest to expiry is dropped.
+// What is measured about the target zone itself is never cached.
+type Cache struct {
+	mu      sync.Mutex
+	max     int
+	entries map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	servers []NameServer // for zone cuts: the zone's servers; for names: one entry, the name
+	expires time.Time
+}
+
+// Cache key prefixes keep zone cuts and name addresses apart.
+const (
+	cacheZone = "zone:"
+	cacheAddr = "addr:"
+)
+
+// NewCache returns a cache bounded to max entries; max <= 0 disables caching.
+func NewCache(max int) *Cache {
+	return &Cache{max: max, entries: map[string]cacheEntry{}}
+}
+
+func (c *Cache) get(key string, now time.Time) ([]NameServer, bool) {
+	if c == nil || c.max <= 0 {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	if !now.Before(e.expires) {
+		delete(c.entries, key)
+		return nil, false
+	}
+	return e.servers, true
+}
+
+func (c *Cache) put(key string, servers []NameServer, ttl time.Duration, now time.Time) {
+	if c == nil || c.max <= 0 || ttl <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
+		c.evictLocked(now)
+	}
+	c.entries[key] = cacheEntry{servers: servers, expires: now.Add(ttl)}
+}
+
+// evictLocked drops expired entries, or else the one that expires first.
+func (c *Cache) evictLocked(now time.Time) {
+	var oldest string
+	var oldestT time.Time
+	for k, e := range c.entries {
+		if !now.Before(e.expires) {
+			delete(c.entries, k)
+			continue
+		}
+		if oldest == "" || e.expires.Before(oldestT) {
+			oldest, oldestT = k, e.expires
+		}
+	}
+	if len(c.entries) >= c.max && oldest != "" {
+		delete(c.entries, oldest)
+	}
+}
+
+// Len returns the number of entries, expired ones included.
+func (c *Cache) Len() int {
+	if c == nil {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+func (c *Cache) getZone(zone string, now time.Time) ([]NameServer, bool) {
+	return c.get(cacheZone+zone, now)
+}
+
+func (c *Cache) putZone(zone string, servers []NameServer, ttl time.Duration, now time.Time) {
+	c.put(cacheZone+zone, servers, ttl, now)
+}
+
+func (c *Cache) getAddrs(name string, now time.Time) ([]netip.Addr, bool) {
+	s, ok := c.get(cacheAddr+name, now)
+	if !ok || len(s) != 1 {
+		return nil, false
+	}
+	return s[0].Addrs, true
+}
+
+func (c *Cache) putAddrs(name string, addrs []netip.Addr, ttl time.Duration, now time.Time) {
+	c.put(cacheAddr+name, []NameServer{{Name: name, Addrs: addrs}}, ttl, now)
+}

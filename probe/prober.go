@@ -1,0 +1,58 @@
+package probe
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// Exchanger sends one DNS message to one address over "udp" or "tcp" and
+// returns the reply. The network implementation is NetExchanger; tests may
+// substitute an in-memory one.
+type Exchanger interface {
+	Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPort, network string) (*dns.Msg, time.Duration, error)
+}
+
+// NetExchanger sends queries over real sockets.
+type NetExchanger struct{}
+
+// Exchange implements Exchanger.
+func (NetExchanger) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPort, network string) (*dns.Msg, time.Duration, error) {
+	c := &dns.Client{Net: network, UDPSize: 65535}
+	if opt := m.IsEdns0(); opt != nil {
+		c.UDPSize = opt.UDPSize()
+	}
+	return c.ExchangeContext(ctx, m, addr.String())
+}
+
+// Prober runs probes. One Prober serves every request; its cache is shared.
+type Prober struct {
+	Exchanger Exchanger
+	// Now is the clock; nil means time.Now. Cache expiry uses it.
+	Now    func() time.Time
+	Cache  *Cache
+	Logger *slog.Logger
+}
+
+// NewProber returns a Prober on real sockets with a cache of the given size.
+func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Prober{
+		Exchanger: NetExchanger{},
+		Now:       time.Now,
+		Cache:     NewCache(cacheEntries),
+		Logger:    logger,
+	}
+}
+
+func (p *Prober) now() time.Time {
+	if p.Now == nil {
+		return time.Now()
+	}
+	return p.Now()
+}
