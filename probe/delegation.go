@@ -2,12 +2,617 @@ package probe
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
 )
+
+// maxParallel bounds the queries one probe has in flight at once.
+const maxParallel = 16
 
 // Probe walks the delegation of zone and checks every nameserver address.
 // zone must come from ParseTarget. It always returns a report: failures are
-// findings, and at the context's deadline it returns what it has.
+// findings, and at the deadline (the context's or the module's timeout,
+// whichever is earlier) it returns what it has.
 func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) *Report {
-	r := &Report{Zone: zone, Module: moduleName}
-	return r
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, m.Timeout)
+	defer cancel()
+	r := &run{
+		p:          p,
+		m:          m,
+		now:        p.now(),
+		report:     &Report{Zone: zone, Module: moduleName},
+		findingSet: map[string]bool{},
+	}
+	r.probe(ctx, zone)
+	rep := r.report
+	rep.QueryCount = r.sent
+	if r.budgetHit {
+		r.addFinding(CheckQueryBudgetExhausted, "", "", "the probe stopped after max_queries=%d queries; results are partial", m.MaxQueries)
+	}
+	if r.aborted() {
+		rep.TimedOut = true
+		deadline, _ := ctx.Deadline()
+		r.addFinding(CheckProbeTimeout, "", "", "the probe reached its deadline after %s and %d queries; results are partial",
+			deadline.Sub(began).Round(time.Millisecond), r.sent)
+	}
+	sort.Slice(rep.Servers, func(i, j int) bool {
+		a, b := rep.Servers[i], rep.Servers[j]
+		if a.Nameserver != b.Nameserver {
+			return a.Nameserver < b.Nameserver
+		}
+		return a.Address < b.Address
+	})
+	rep.Duration = time.Since(began)
+	p.Logger.Debug("probe finished", "zone", zone, "module", moduleName, "queries", r.sent,
+		"duration_seconds", rep.Duration.Seconds(), "findings", len(rep.Findings))
+	return rep
+}
+
+func (r *run) aborted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.abortSeen
+}
+
+// stop turns a walk error into a finding. Budget and deadline errors are
+// reported once, at the end of the probe.
+func (r *run) stop(err error) {
+	var wf *walkFailure
+	switch {
+	case errors.Is(err, errBudget), errors.Is(err, errAborted):
+	case errors.As(err, &wf):
+		r.addFinding(wf.check, "", "", "%s", wf.detail)
+	default:
+		r.addFinding(CheckResolutionFailed, "", "", "%v", err)
+	}
+}
+
+func (r *run) probe(ctx context.Context, zone string) {
+	rep := r.report
+
+	// 1. Walk from the root to the servers of the parent zone.
+	res, err := r.iterate(ctx, zone, dns.TypeNS, 0, true, &rep.Path)
+	if err != nil {
+		r.stop(err)
+		return
+	}
+	if !r.isCut(zone, res) {
+		return
+	}
+	parent := res.zone
+	rep.Parent = parent.zone
+
+	// 2. Ask every address of every parent server for the delegation.
+	glue := r.checkParent(ctx, zone, parent)
+	if len(rep.DelegationNS) == 0 {
+		if !r.aborted() && !r.budgetExhausted() {
+			r.addFinding(CheckResolutionFailed, "", "", "no server of the parent zone %s returned the delegation of %s", zoneLabel(parent.zone), zone)
+		}
+		return
+	}
+
+	// 3. Find the addresses of every delegated nameserver.
+	servers := r.nsAddresses(ctx, zone, glue)
+
+	// 4. Ask every address for the zone's SOA and NS.
+	r.checkServers(ctx, zone, servers)
+
+	// 5. Compare what the servers and the parent said.
+	r.compareSerials()
+	r.compareNS()
+	r.compareGlue(ctx, zone, glue)
+	if !r.aborted() && !r.budgetExhausted() && r.okCount() == 0 {
+		r.addFinding(CheckNoReachableAuthority, "", "",
+			"none of the %d nameserver addresses answered authoritatively for %s: validating and non-validating resolvers alike SERVFAIL it",
+			len(rep.Servers), zone)
+	}
+}
+
+func (r *run) budgetExhausted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.budgetHit
+}
+
+// isCut decides from the walk's last reply whether zone is delegated,
+// raising not_a_zone when it is not.
+func (r *run) isCut(zone string, res iterResult) bool {
+	switch res.kind {
+	case outCut:
+		return true
+	case outNXDomain:
+		r.addFinding(CheckNotAZone, "", "", "%s does not exist: the servers of %s answer NXDOMAIN", strings.TrimSuffix(zone, "."), zoneLabel(soaOwner(res.msg, res.zone.zone)))
+		return false
+	}
+	// An authoritative answer from the parent's servers: they also serve
+	// the child (an NS RRset at the name), or the name is inside their zone.
+	if len(nsNames(res.msg.Answer, zone)) > 0 {
+		return true
+	}
+	for _, rr := range res.msg.Answer {
+		if c, ok := rr.(*dns.CNAME); ok && strings.EqualFold(c.Hdr.Name, zone) {
+			r.addFinding(CheckNotAZone, "", "", "%s is an alias (CNAME to %s), not a zone", strings.TrimSuffix(zone, "."), c.Target)
+			return false
+		}
+	}
+	r.addFinding(CheckNotAZone, "", "", "%s is a name inside zone %s, not a delegated zone: it has no NS records", strings.TrimSuffix(zone, "."), zoneLabel(soaOwner(res.msg, res.zone.zone)))
+	return false
+}
+
+func soaOwner(m *dns.Msg, fallback string) string {
+	for _, rr := range m.Ns {
+		if soa, ok := rr.(*dns.SOA); ok {
+			return strings.ToLower(soa.Hdr.Name)
+		}
+	}
+	return fallback
+}
+
+// checkParent asks every parent server address for the delegation and
+// returns the union of the glue they gave.
+func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers) map[string][]netip.Addr {
+	type target struct {
+		name string
+		addr netip.Addr
+	}
+	var targets []target
+	for _, ns := range parent.servers {
+		addrs := ns.Addrs
+		if len(addrs) == 0 {
+			addrs = r.lookupAddrs(ctx, ns.Name, 1, false)
+		}
+		for _, a := range addrs {
+			if r.m.wantFamily(a) {
+				targets = append(targets, target{ns.Name, a})
+			}
+		}
+	}
+	results := make([]ParentServer, len(targets))
+	glues := make([]map[string][]netip.Addr, len(targets))
+	measured := make([]bool, len(targets))
+	parallel(len(targets), func(i int) {
+		t := targets[i]
+		ps := ParentServer{Nameserver: strings.TrimSuffix(t.name, "."), Address: t.addr.String()}
+		rep := r.ask(ctx, t.name, t.addr, zone, dns.TypeNS)
+		switch {
+		case errors.Is(rep.err, errBudget), errors.Is(rep.err, errAborted):
+			return
+		case rep.err != nil:
+			ps.Detail = fmt.Sprintf("%s: %v", classifyError(rep.err), rep.err)
+		default:
+			names, glue, why := delegationFrom(rep.msg, zone)
+			if why != "" {
+				ps.Detail = why
+				break
+			}
+			ps.OK, ps.NS = true, trimAll(names)
+			ps.Glue = map[string][]string{}
+			for n, as := range glue {
+				ps.Glue[strings.TrimSuffix(n, ".")] = addrStrings(as)
+			}
+			glues[i] = glue
+		}
+		results[i], measured[i] = ps, true
+	})
+
+	rep := r.report
+	union := map[string]bool{}
+	allGlue := map[string][]netip.Addr{}
+	var first *ParentServer
+	for i, ps := range results {
+		if !measured[i] {
+			continue
+		}
+		rep.ParentServers = append(rep.ParentServers, ps)
+		if !ps.OK {
+			check := CheckParentServerError
+			if strings.HasPrefix(ps.Detail, string(StatusFamilyUnreachable)) {
+				check = CheckFamilyUnreachable
+			}
+			r.addFinding(check, ps.Nameserver, ps.Address, "parent zone server gave no delegation for %s: %s", zone, ps.Detail)
+			continue
+		}
+		for _, n := range ps.NS {
+			union[n] = true
+		}
+		for n, as := range glues[i] {
+			for _, a := range as {
+				if !containsAddr(allGlue[n], a) {
+					allGlue[n] = append(allGlue[n], a)
+				}
+			}
+		}
+		if first == nil {
+			first = &results[i]
+		} else if !slices.Equal(first.NS, ps.NS) || !sameGlue(first.Glue, ps.Glue) {
+			r.addFinding(CheckParentNSInconsistent, ps.Nameserver, ps.Address,
+				"parent zone servers disagree on the delegation of %s: %s %s lists %s, %s %s lists %s",
+				zone, first.Nameserver, first.Address, describeDelegation(first), ps.Nameserver, ps.Address, describeDelegation(&ps))
+		}
+	}
+	for n := range union {
+		rep.DelegationNS = append(rep.DelegationNS, n)
+	}
+	sort.Strings(rep.DelegationNS)
+	for n := range allGlue {
+		sortAddrs(allGlue[n])
+	}
+	return allGlue
+}
+
+// delegationFrom extracts the NS names and glue a parent server gave for
+// zone: a referral, or an authoritative NS answer from a server that also
+// serves the child.
+func delegationFrom(m *dns.Msg, zone string) ([]string, map[string][]netip.Addr, string) {
+	var names []string
+	switch {
+	case m.Rcode == dns.RcodeNameError:
+		return nil, nil, "NXDOMAIN: the parent says the zone does not exist"
+	case m.Rcode != dns.RcodeSuccess:
+		return nil, nil, "rcode " + dns.RcodeToString[m.Rcode]
+	case len(m.Answer) > 0:
+		names = nsNames(m.Answer, zone)
+	default:
+		names = nsNames(m.Ns, zone)
+	}
+	if len(names) == 0 {
+		if owner, ok := referralOwner(m); ok {
+			return nil, nil, "referral to " + zoneLabel(owner) + " instead of the delegation"
+		}
+		return nil, nil, "no NS records for the zone in the reply"
+	}
+	return names, glueFor(m.Extra, names), ""
+}
+
+func describeDelegation(p *ParentServer) string {
+	s := "NS [" + strings.Join(p.NS, " ") + "]"
+	var g []string
+	for n, as := range p.Glue {
+		g = append(g, n+"="+strings.Join(as, ","))
+	}
+	sort.Strings(g)
+	if len(g) > 0 {
+		s += " glue [" + strings.Join(g, " ") + "]"
+	}
+	return s
+}
+
+func sameGlue(a, b map[string][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !slices.Equal(v, b[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// nsAddresses finds the addresses of every delegated nameserver: glue for
+// names inside the zone, iterative resolution for the rest.
+func (r *run) nsAddresses(ctx context.Context, zone string, glue map[string][]netip.Addr) []NameServer {
+	rep := r.report
+	servers := make([]NameServer, len(rep.DelegationNS))
+	parallel(len(rep.DelegationNS), func(i int) {
+		name := dns.Fqdn(rep.DelegationNS[i])
+		servers[i].Name = name
+		if dns.IsSubDomain(zone, name) {
+			servers[i].Addrs = glue[name]
+			if len(servers[i].Addrs) == 0 {
+				r.addFinding(CheckGlueMissing, name, "",
+					"%s is inside %s, so resolvers need glue for it, but no parent server gave any", strings.TrimSuffix(name, "."), strings.TrimSuffix(zone, "."))
+			}
+			return
+		}
+		addrs, why := r.resolveAddrs(ctx, name, 1, false)
+		if len(addrs) == 0 && !r.aborted() && !r.budgetExhausted() {
+			r.addFinding(CheckNSUnresolvable, name, "", "nameserver %s does not resolve: %s", strings.TrimSuffix(name, "."), why)
+		}
+		servers[i].Addrs = addrs
+	})
+	rep.NSAddresses = map[string][]string{}
+	for _, s := range servers {
+		rep.NSAddresses[strings.TrimSuffix(s.Name, ".")] = addrStrings(s.Addrs)
+	}
+	return servers
+}
+
+// checkServers queries every address of every nameserver in parallel.
+func (r *run) checkServers(ctx context.Context, zone string, servers []NameServer) {
+	type target struct {
+		name string
+		addr netip.Addr
+	}
+	var targets []target
+	for _, ns := range servers {
+		for _, a := range ns.Addrs {
+			if r.m.wantFamily(a) {
+				targets = append(targets, target{ns.Name, a})
+			}
+		}
+	}
+	results := make([]*ServerResult, len(targets))
+	parallel(len(targets), func(i int) {
+		results[i] = r.checkServer(ctx, zone, targets[i].name, targets[i].addr)
+	})
+	for _, s := range results {
+		if s == nil {
+			continue
+		}
+		r.report.Servers = append(r.report.Servers, *s)
+		switch {
+		case s.Status == StatusFamilyUnreachable:
+			r.addFinding(CheckFamilyUnreachable, s.Nameserver, s.Address,
+				"the exporter's host cannot reach this address family, so this address was not tried: %s", s.Detail)
+		case s.Status.Lame():
+			r.addFinding(lameCheck[s.Status], s.Nameserver, s.Address, "lame for %s: %s", strings.TrimSuffix(zone, "."), s.Detail)
+		}
+	}
+}
+
+// checkServer asks one address for the zone's SOA and, if it answers
+// authoritatively, for the apex NS set. nil means the probe ran out of
+// time or budget before measuring it.
+func (r *run) checkServer(ctx context.Context, zone, name string, addr netip.Addr) *ServerResult {
+	s := &ServerResult{Nameserver: strings.TrimSuffix(name, "."), Address: addr.String()}
+	rep := r.ask(ctx, name, addr, zone, dns.TypeSOA)
+	if errors.Is(rep.err, errBudget) || errors.Is(rep.err, errAborted) {
+		return nil
+	}
+	s.RTT, s.Transport = rep.rtt, rep.transport
+	if rep.err != nil {
+		s.Status, s.Detail = classifyError(rep.err), rep.err.Error()
+		return s
+	}
+	s.Status, s.Detail, s.Serial = classifySOA(rep.msg, zone)
+	if s.Status != StatusOK {
+		return s
+	}
+	nsRep := r.ask(ctx, name, addr, zone, dns.TypeNS)
+	if nsRep.err == nil && nsRep.msg.Rcode == dns.RcodeSuccess && nsRep.msg.Authoritative {
+		s.ApexNS = trimAll(nsNames(nsRep.msg.Answer, zone))
+	}
+	return s
+}
+
+// classifySOA decides what a reply to "zone SOA" says about the server.
+func classifySOA(m *dns.Msg, zone string) (Status, string, uint32) {
+	switch m.Rcode {
+	case dns.RcodeSuccess:
+	case dns.RcodeRefused:
+		return StatusRefused, "answered REFUSED: the server is not configured for the zone", 0
+	case dns.RcodeServerFailure:
+		return StatusServfail, "answered SERVFAIL: the server has the zone configured but cannot serve it (expired or failed to load)", 0
+	case dns.RcodeNameError:
+		if m.Authoritative {
+			return StatusWrongZone, fmt.Sprintf("answered NXDOMAIN from zone %s: the server does not have the zone", zoneLabel(soaOwner(m, "?"))), 0
+		}
+		return StatusNotAuthoritative, "answered NXDOMAIN without the AA bit", 0
+	default:
+		return StatusMalformed, "answered rcode " + dns.RcodeToString[m.Rcode], 0
+	}
+	for _, rr := range m.Answer {
+		switch v := rr.(type) {
+		case *dns.SOA:
+			if !strings.EqualFold(v.Hdr.Name, zone) {
+				return StatusWrongZone, "answered with the SOA of " + zoneLabel(strings.ToLower(v.Hdr.Name)), 0
+			}
+			if !m.Authoritative {
+				return StatusNotAuthoritative, "answered the SOA without the AA bit (a cache or a recursive resolver, not the zone's server)", 0
+			}
+			return StatusOK, "", v.Serial
+		case *dns.CNAME:
+			return StatusWrongZone, "answered with a CNAME for the zone name", 0
+		}
+	}
+	if owner, ok := referralOwner(m); ok {
+		switch {
+		case owner == zone:
+			return StatusReferral, "answered with a referral to the zone itself, as a parent would: it does not serve the zone", 0
+		case dns.IsSubDomain(owner, zone):
+			return StatusUpwardReferral, "answered with a referral up to " + zoneLabel(owner), 0
+		default:
+			return StatusReferral, "answered with a referral to " + zoneLabel(owner), 0
+		}
+	}
+	if !m.Authoritative {
+		return StatusNotAuthoritative, "answered without the AA bit and without the SOA", 0
+	}
+	if owner := soaOwner(m, ""); owner != "" && owner != zone {
+		return StatusWrongZone, "answered NODATA from zone " + zoneLabel(owner), 0
+	}
+	return StatusMalformed, "answered authoritatively but with no SOA at the zone apex", 0
+}
+
+func (r *run) okServers() []ServerResult {
+	var out []ServerResult
+	for _, s := range r.report.Servers {
+		if s.Status == StatusOK {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (r *run) okCount() int { return len(r.okServers()) }
+
+// compareSerials checks that every server serves the same SOA serial,
+// naming each one behind the newest (RFC 1982 comparison).
+func (r *run) compareSerials() {
+	ok := r.okServers()
+	if len(ok) == 0 {
+		return
+	}
+	newest := ok[0].Serial
+	for _, s := range ok[1:] {
+		if serialLess(newest, s.Serial) {
+			newest = s.Serial
+		}
+	}
+	consistent := true
+	for _, s := range ok {
+		if s.Serial != newest {
+			consistent = false
+			r.addFinding(CheckSOASerialMismatch, s.Nameserver, s.Address,
+				"serves SOA serial %d while other servers serve %d: zone transfers to it may have stopped", s.Serial, newest)
+		}
+	}
+	r.report.SerialConsistent = &consistent
+}
+
+// serialLess is RFC 1982 serial number arithmetic: a < b.
+func serialLess(a, b uint32) bool {
+	return a != b && int32(b-a) > 0
+}
+
+// compareNS checks the parent's NS set against each server's apex NS set.
+func (r *run) compareNS() {
+	parent := r.report.DelegationNS
+	var sets [][]string
+	childUnion := map[string]bool{}
+	for _, s := range r.okServers() {
+		if s.ApexNS == nil {
+			continue
+		}
+		if !slices.ContainsFunc(sets, func(x []string) bool { return slices.Equal(x, s.ApexNS) }) {
+			sets = append(sets, s.ApexNS)
+		}
+		for _, n := range s.ApexNS {
+			childUnion[n] = true
+		}
+	}
+	if len(sets) == 0 {
+		return
+	}
+	if len(sets) > 1 {
+		var desc []string
+		for _, set := range sets {
+			desc = append(desc, "["+strings.Join(set, " ")+"]")
+		}
+		r.addFinding(CheckNSChildInconsistent, "", "", "the zone's servers serve %d different apex NS sets: %s", len(sets), strings.Join(desc, ", "))
+	}
+	consistent := len(sets) == 1 && slices.Equal(sets[0], parent)
+	r.report.NSConsistent = &consistent
+	if consistent {
+		return
+	}
+	var onlyParent, onlyChild []string
+	for _, n := range parent {
+		if !childUnion[n] {
+			onlyParent = append(onlyParent, n)
+		}
+	}
+	for n := range childUnion {
+		if !slices.Contains(parent, n) {
+			onlyChild = append(onlyChild, n)
+		}
+	}
+	sort.Strings(onlyChild)
+	if len(onlyParent) > 0 || len(onlyChild) > 0 {
+		r.addFinding(CheckNSParentChildDiffer, "", "", "parent NS [%s] differs from the zone's apex NS: only at the parent: [%s], only in the zone: [%s]",
+			strings.Join(parent, " "), strings.Join(onlyParent, " "), strings.Join(onlyChild, " "))
+	}
+}
+
+// compareGlue asks one authoritative server for the addresses of each
+// in-bailiwick nameserver and compares them with the parent's glue.
+func (r *run) compareGlue(ctx context.Context, zone string, glue map[string][]netip.Addr) {
+	ok := r.okServers()
+	if len(ok) == 0 {
+		return
+	}
+	src := ok[0]
+	srcAddr := netip.MustParseAddr(src.Address)
+	var names []string
+	for _, n := range r.report.DelegationNS {
+		if fq := dns.Fqdn(n); dns.IsSubDomain(zone, fq) && len(glue[fq]) > 0 {
+			names = append(names, fq)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	var types []uint16
+	if r.m.IPProtocol != IPv6Only {
+		types = append(types, dns.TypeA)
+	}
+	if r.m.IPProtocol != IPv4Only {
+		types = append(types, dns.TypeAAAA)
+	}
+	consistent := true
+	measured := false
+	for _, name := range names {
+		var child []netip.Addr
+		complete := true
+		for _, t := range types {
+			rep := r.ask(ctx, src.Nameserver, srcAddr, name, t)
+			if rep.err != nil || !rep.msg.Authoritative || (rep.msg.Rcode != dns.RcodeSuccess && rep.msg.Rcode != dns.RcodeNameError) {
+				complete = false
+				break
+			}
+			a, _, _ := answerAddrs(rep.msg, name, t)
+			child = append(child, a...)
+		}
+		if !complete {
+			continue
+		}
+		measured = true
+		sortAddrs(child)
+		var parentGlue []netip.Addr
+		for _, a := range glue[name] {
+			if r.m.wantFamily(a) {
+				parentGlue = append(parentGlue, a)
+			}
+		}
+		if !slices.Equal(child, parentGlue) {
+			consistent = false
+			r.addFinding(CheckGlueMismatch, name, "", "parent glue for %s is [%s] but the zone (asked at %s) says [%s]",
+				strings.TrimSuffix(name, "."), strings.Join(addrStrings(parentGlue), " "), src.Address, strings.Join(addrStrings(child), " "))
+		}
+	}
+	if measured {
+		r.report.GlueConsistent = &consistent
+	}
+}
+
+// parallel runs f(0..n-1) with at most maxParallel at once.
+func parallel(n int, f func(int)) {
+	sem := make(chan struct{}, maxParallel)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			f(i)
+		}()
+	}
+	wg.Wait()
+}
+
+func trimAll(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.TrimSuffix(n, ".")
+	}
+	return out
+}
+
+func addrStrings(as []netip.Addr) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.String()
+	}
+	return out
 }

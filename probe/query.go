@@ -1,0 +1,241 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// errBudget is returned once a probe has sent max_queries queries.
+var errBudget = errors.New("query budget exhausted")
+
+// errAborted is returned when the probe's own deadline, not the server,
+// cut a query short; such a query measured nothing about the server.
+var errAborted = errors.New("probe deadline reached")
+
+// run is the state of one probe: the report being built, the query budget
+// and the clock reading taken at the start.
+type run struct {
+	p      *Prober
+	m      *Module
+	now    time.Time
+	report *Report
+
+	mu         sync.Mutex
+	sent       int
+	budgetHit  bool
+	abortSeen  bool // a query was cut short by the probe's deadline
+	findingSet map[string]bool
+}
+
+func (r *run) addQuery(q Query) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.report.Queries = append(r.report.Queries, q)
+}
+
+// addFinding records a finding once per (check, nameserver, address).
+func (r *run) addFinding(check, nameserver, address, format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := check + "|" + nameserver + "|" + address
+	if r.findingSet[key] {
+		return
+	}
+	r.findingSet[key] = true
+	r.report.Findings = append(r.report.Findings, Finding{
+		Check:      check,
+		Severity:   checkSeverity(check),
+		Nameserver: strings.TrimSuffix(nameserver, "."),
+		Address:    address,
+		Message:    fmt.Sprintf(format, args...),
+	})
+}
+
+func (r *run) markAborted() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.abortSeen = true
+}
+
+// takeBudget reserves one query, or reports that the budget is spent.
+func (r *run) takeBudget() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sent >= r.m.MaxQueries {
+		r.budgetHit = true
+		return false
+	}
+	r.sent++
+	return true
+}
+
+// reply is the outcome of one question to one address, after UDP retries
+// and TCP fallback.
+type reply struct {
+	msg       *dns.Msg
+	rtt       time.Duration
+	transport string
+	err       error
+}
+
+// ask sends qname/qtype to addr with RD=0 and EDNS0, retrying UDP timeouts
+// up to query_attempts times and repeating over TCP when the UDP answer is
+// truncated. A response whose question does not match is an error.
+func (r *run) ask(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16) reply {
+	q := new(dns.Msg)
+	q.SetQuestion(qname, qtype)
+	q.RecursionDesired = false
+	q.SetEdns0(r.m.EDNSBufferSize, false)
+
+	var last reply
+	for attempt := 0; attempt < r.m.QueryAttempts; attempt++ {
+		last = r.exchange(ctx, nsName, addr, q, "udp")
+		if last.err == nil && last.msg.Truncated {
+			return r.exchange(ctx, nsName, addr, q, "tcp")
+		}
+		if !isTimeout(last.err) || errors.Is(last.err, errAborted) {
+			return last
+		}
+	}
+	return last
+}
+
+// exchange sends one message and records it in the report.
+func (r *run) exchange(ctx context.Context, nsName string, addr netip.Addr, q *dns.Msg, network string) reply {
+	if ctx.Err() != nil {
+		r.markAborted()
+		return reply{err: errAborted, transport: network}
+	}
+	if !r.takeBudget() {
+		return reply{err: errBudget, transport: network}
+	}
+	qctx, cancel := context.WithTimeout(ctx, r.m.QueryTimeout)
+	defer cancel()
+	m := q.Copy()
+	m.Id = dns.Id()
+	dst := netip.AddrPortFrom(addr, uint16(r.m.Port))
+	resp, rtt, err := r.p.Exchanger.Exchange(qctx, m, dst, network)
+	if err == nil {
+		err = checkReply(m, resp)
+	}
+	if err != nil && ctx.Err() != nil {
+		r.markAborted()
+		err = fmt.Errorf("%w: %v", errAborted, err)
+	}
+	rec := Query{
+		Nameserver: strings.TrimSuffix(nsName, "."),
+		Address:    addr.String(),
+		Qname:      m.Question[0].Name,
+		Qtype:      dns.TypeToString[m.Question[0].Qtype],
+		Flags:      fmt.Sprintf("rd=%d edns=%d", b2i(m.RecursionDesired), r.m.EDNSBufferSize),
+		Transport:  network,
+		RTT:        rtt,
+	}
+	if err != nil {
+		rec.Err = err.Error()
+	} else {
+		rec.Rcode = dns.RcodeToString[resp.Rcode]
+		rec.RespFlags = respFlags(resp)
+	}
+	r.addQuery(rec)
+	return reply{msg: resp, rtt: rtt, transport: network, err: err}
+}
+
+// errMismatch marks a reply that does not answer the question asked.
+var errMismatch = errors.New("reply does not match the question")
+
+func checkReply(q, resp *dns.Msg) error {
+	if resp == nil {
+		return errMismatch
+	}
+	if !resp.Response {
+		return fmt.Errorf("%w: QR bit not set", errMismatch)
+	}
+	if len(resp.Question) != 1 {
+		if resp.Rcode == dns.RcodeRefused || resp.Rcode == dns.RcodeServerFailure || resp.Rcode == dns.RcodeFormatError || resp.Rcode == dns.RcodeNotImplemented {
+			return nil // some servers drop the question from error replies
+		}
+		return fmt.Errorf("%w: %d questions", errMismatch, len(resp.Question))
+	}
+	want, got := q.Question[0], resp.Question[0]
+	if !strings.EqualFold(want.Name, got.Name) || want.Qtype != got.Qtype || want.Qclass != got.Qclass {
+		return fmt.Errorf("%w: asked %s %s, reply is for %s %s", errMismatch,
+			want.Name, dns.TypeToString[want.Qtype], got.Name, dns.TypeToString[got.Qtype])
+	}
+	return nil
+}
+
+func respFlags(m *dns.Msg) string {
+	var f []string
+	if m.Authoritative {
+		f = append(f, "aa")
+	}
+	if m.Truncated {
+		f = append(f, "tc")
+	}
+	if m.RecursionAvailable {
+		f = append(f, "ra")
+	}
+	if m.AuthenticatedData {
+		f = append(f, "ad")
+	}
+	return strings.Join(f, " ")
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func isTimeout(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// classifyError maps a failed exchange to a nameserver status.
+func classifyError(err error) Status {
+	switch {
+	case isTimeout(err):
+		return StatusTimeout
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EAFNOSUPPORT), errors.Is(err, syscall.EADDRNOTAVAIL):
+		return StatusFamilyUnreachable
+	case errors.Is(err, errMismatch), errors.Is(err, dns.ErrId):
+		return StatusMalformed
+	}
+	var ne net.Error
+	var errno syscall.Errno
+	if errors.As(err, &ne) || errors.As(err, &errno) {
+		return StatusNetworkError
+	}
+	// Anything else came from unpacking the reply.
+	return StatusMalformed
+}
+
+// wantFamily reports whether the module probes addr's family.
+func (m *Module) wantFamily(a netip.Addr) bool {
+	switch m.IPProtocol {
+	case IPv4Only:
+		return a.Is4()
+	case IPv6Only:
+		return a.Is6() && !a.Is4In6()
+	}
+	return true
+}
