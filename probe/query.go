@@ -119,8 +119,13 @@ func (r *run) exchange(ctx context.Context, nsName string, addr netip.Addr, q *d
 	if !r.takeBudget() {
 		return reply{err: errBudget, transport: network}
 	}
+	start := time.Now()
 	qctx, cancel := context.WithTimeout(ctx, r.m.QueryTimeout)
 	defer cancel()
+	// When the probe's deadline comes before the query's own, a timeout
+	// says nothing about the server.
+	pd, hasPD := ctx.Deadline()
+	cutByProbe := hasPD && pd.Before(start.Add(r.m.QueryTimeout))
 	m := q.Copy()
 	m.Id = dns.Id()
 	dst := netip.AddrPortFrom(addr, uint16(r.m.Port))
@@ -128,7 +133,7 @@ func (r *run) exchange(ctx context.Context, nsName string, addr netip.Addr, q *d
 	if err == nil {
 		err = checkReply(m, resp)
 	}
-	if err != nil && ctx.Err() != nil {
+	if err != nil && (ctx.Err() != nil || cutByProbe && isTimeout(err)) {
 		r.markAborted()
 		err = fmt.Errorf("%w: %v", errAborted, err)
 	}
