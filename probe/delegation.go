@@ -92,7 +92,7 @@ func (r *run) probe(ctx context.Context, zone string) {
 	rep.Parent = parent.zone
 
 	// 2. Ask every address of every parent server for the delegation.
-	glue := r.checkParent(ctx, zone, parent)
+	glue := r.checkParent(ctx, zone, parent, res)
 	if len(rep.DelegationNS) == 0 {
 		if !r.aborted() && !r.budgetExhausted() {
 			r.addFinding(CheckResolutionFailed, "", "", "no server of the parent zone %s returned the delegation of %s", zoneLabel(parent.zone), zone)
@@ -159,7 +159,8 @@ func soaOwner(m *dns.Msg, fallback string) string {
 
 // checkParent asks every parent server address for the delegation and
 // returns the union of the glue they gave.
-func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers) map[string][]netip.Addr {
+// The walk's own last reply stands for the server that sent it.
+func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, walked iterResult) map[string][]netip.Addr {
 	type target struct {
 		name string
 		addr netip.Addr
@@ -182,7 +183,12 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers) 
 	parallel(len(targets), func(i int) {
 		t := targets[i]
 		ps := ParentServer{Nameserver: strings.TrimSuffix(t.name, "."), Address: t.addr.String()}
-		rep := r.ask(ctx, t.name, t.addr, zone, dns.TypeNS)
+		var rep reply
+		if t.addr == walked.from && walked.msg != nil {
+			rep = reply{msg: walked.msg}
+		} else {
+			rep = r.ask(ctx, t.name, t.addr, zone, dns.TypeNS)
+		}
 		switch {
 		case errors.Is(rep.err, errBudget), errors.Is(rep.err, errAborted):
 			return

@@ -58,6 +58,8 @@ type iterResult struct {
 	// zone is the zone whose servers gave the final reply: the parent for outCut.
 	zone zoneServers
 	msg  *dns.Msg
+	// from is the server address that sent msg.
+	from netip.Addr
 }
 
 // cacheScope separates cache entries of modules that see different
@@ -101,7 +103,7 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 		*path = append(*path, Hop{Zone: cur.zone, Servers: cur.names(), Cached: cached})
 	}
 	for i := 0; i < maxReferrals; i++ {
-		msg, err := r.askZone(ctx, cur, qname, qtype, depth)
+		msg, from, err := r.askZone(ctx, cur, qname, qtype, depth)
 		if err != nil {
 			return iterResult{}, err
 		}
@@ -111,7 +113,7 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 					fmt.Sprintf("a server for %s referred %s to %s, which does not lead towards it", cur.zone, qname, child)}
 			}
 			if stopAtCut && child == qname {
-				return iterResult{kind: outCut, zone: cur, msg: msg}, nil
+				return iterResult{kind: outCut, zone: cur, msg: msg, from: from}, nil
 			}
 			next := referralServers(msg, child, cur.zone)
 			r.p.Cache.putZone(r.cacheScope()+child, next.servers, nsTTL(msg, child), r.now)
@@ -122,9 +124,9 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 			continue
 		}
 		if msg.Rcode == dns.RcodeNameError {
-			return iterResult{kind: outNXDomain, zone: cur, msg: msg}, nil
+			return iterResult{kind: outNXDomain, zone: cur, msg: msg, from: from}, nil
 		}
-		return iterResult{kind: outAnswer, zone: cur, msg: msg}, nil
+		return iterResult{kind: outAnswer, zone: cur, msg: msg, from: from}, nil
 	}
 	return iterResult{}, &walkFailure{CheckReferralLoop, fmt.Sprintf("more than %d referrals while resolving %s", maxReferrals, qname)}
 }
@@ -132,8 +134,9 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 // askZone asks the servers of a zone in turn until one gives a usable
 // reply: NOERROR or NXDOMAIN, not an upward referral. Glueless servers are
 // looked up only when the servers with addresses have failed.
-func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype uint16, depth int) (*dns.Msg, error) {
+func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype uint16, depth int) (*dns.Msg, netip.Addr, error) {
 	var reasons []string
+	var from netip.Addr
 	tries := 0
 	try := func(ns NameServer, addrs []netip.Addr) (*dns.Msg, error) {
 		for _, a := range addrs {
@@ -153,13 +156,14 @@ func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype ui
 				reasons = append(reasons, fmt.Sprintf("%s %s: %s", ns.Name, a, why))
 				continue
 			}
+			from = a
 			return rep.msg, nil
 		}
 		return nil, nil
 	}
 	for _, ns := range z.servers {
 		if msg, err := try(ns, ns.Addrs); msg != nil || err != nil {
-			return msg, err
+			return msg, from, err
 		}
 	}
 	for _, ns := range z.servers {
@@ -172,16 +176,16 @@ func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype ui
 			continue
 		}
 		if msg, err := try(ns, addrs); msg != nil || err != nil {
-			return msg, err
+			return msg, from, err
 		}
 	}
 	if ctx.Err() != nil {
-		return nil, errAborted
+		return nil, from, errAborted
 	}
 	if len(reasons) == 0 {
 		reasons = append(reasons, "no server address in the probed families")
 	}
-	return nil, &walkFailure{CheckResolutionFailed,
+	return nil, from, &walkFailure{CheckResolutionFailed,
 		fmt.Sprintf("no server of %s answered %s %s: %s", zoneLabel(z.zone), qname, dns.TypeToString[qtype], strings.Join(reasons, "; "))}
 }
 
