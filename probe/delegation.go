@@ -111,9 +111,11 @@ func (r *run) probe(ctx context.Context, zone string) {
 	r.compareNS()
 	r.compareGlue(ctx, zone, glue)
 	if !r.aborted() && !r.budgetExhausted() && r.okCount() == 0 {
-		r.addFinding(CheckNoReachableAuthority, "", "",
-			"none of the %d nameserver addresses answered authoritatively for %s: validating and non-validating resolvers alike SERVFAIL it",
-			len(rep.Servers), zone)
+		what := fmt.Sprintf("none of the %d nameserver addresses answered authoritatively", len(rep.Servers))
+		if len(rep.Servers) == 0 {
+			what = "no delegated nameserver has an address the probe could try"
+		}
+		r.addFinding(CheckNoReachableAuthority, "", "", "%s for %s: resolvers cannot resolve anything in it and answer SERVFAIL", what, strings.TrimSuffix(zone, "."))
 	}
 }
 
