@@ -1,0 +1,440 @@
+// Command dnshealth_exporter is a Prometheus exporter that probes the
+// delegation of a DNS zone on every scrape of /probe?target=<zone>.
+//
+// This file is wiring only: flags, configuration loading and reloading, HTTP
+// routes and the server. Probing lives in probe/, metrics in collector/.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/promslog"
+	promslogflag "github.com/prometheus/common/promslog/flag"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+
+	"github.com/dnshealth/dnshealth_exporter/collector"
+	"github.com/dnshealth/dnshealth_exporter/lab"
+	"github.com/dnshealth/dnshealth_exporter/probe"
+)
+
+const (
+	exporterName   = "dnshealth_exporter"
+	defaultAddress = ":9553"
+	demoModule     = "demo"
+	// shutdownTimeout bounds how long running probes may finish after
+	// SIGINT or SIGTERM.
+	shutdownTimeout = 10 * time.Second
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// options are the parsed command-line flags.
+type options struct {
+	configFile    string
+	configCheck   bool
+	timeoutOffset time.Duration
+	maxConcurrent int
+	queueTimeout  time.Duration
+	cacheEntries  int
+	demo          bool
+	demoPort      int
+	web           *web.FlagConfig
+	log           *promslog.Config
+}
+
+func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
+	app := kingpin.New(exporterName, "A Prometheus exporter that checks the delegation of DNS zones: lame nameservers, SOA serial drift, parent/child NS and glue mismatches.")
+	app.Version(version.Print(exporterName))
+	app.HelpFlag.Short('h')
+	app.UsageWriter(stdout)
+	app.ErrorWriter(stderr)
+
+	o := &options{log: &promslog.Config{Writer: stderr}}
+	app.Flag("config.file", "Configuration file of probe modules. Empty means the built-in \"default\" module only.").
+		Default("").StringVar(&o.configFile)
+	app.Flag("config.check", "Validate the configuration file, print the result and exit: 0 when valid, 1 when not.").
+		BoolVar(&o.configCheck)
+	app.Flag("timeout-offset", "Time taken off the scrape timeout Prometheus sends (X-Prometheus-Scrape-Timeout-Seconds) to leave room for the answer. A probe never runs longer than its module's timeout.").
+		Default("0.5s").DurationVar(&o.timeoutOffset)
+	app.Flag("probe.max-concurrent", "Most probes that run at once; further requests queue. 0 means no limit.").
+		Default("32").IntVar(&o.maxConcurrent)
+	app.Flag("probe.queue-timeout", "How long a probe request waits for a free slot before it is answered 503.").
+		Default("1s").DurationVar(&o.queueTimeout)
+	app.Flag("cache.max-entries", "Most entries in the cache of zone cuts and nameserver addresses shared by all probes. 0 disables the cache.").
+		Default("10000").IntVar(&o.cacheEntries)
+	app.Flag("demo", "Start a built-in DNS hierarchy of demo zones, each with one kind of fault, and add module \"demo\" that probes it.").
+		BoolVar(&o.demo)
+	app.Flag("demo.port", "UDP and TCP port of the demo hierarchy's nameservers on 127.53.0.0/16. 0 picks a free port.").
+		Default("10053").IntVar(&o.demoPort)
+	o.web = kingpinflag.AddFlags(app, defaultAddress)
+	promslogflag.AddFlags(app, o.log)
+
+	if _, err := app.Parse(args); err != nil {
+		return nil, err
+	}
+	switch {
+	case o.timeoutOffset < 0:
+		return nil, fmt.Errorf("--timeout-offset must not be negative, got %s", o.timeoutOffset)
+	case o.maxConcurrent < 0:
+		return nil, fmt.Errorf("--probe.max-concurrent must not be negative, got %d", o.maxConcurrent)
+	case o.queueTimeout < 0:
+		return nil, fmt.Errorf("--probe.queue-timeout must not be negative, got %s", o.queueTimeout)
+	case o.cacheEntries < 0:
+		return nil, fmt.Errorf("--cache.max-entries must not be negative, got %d", o.cacheEntries)
+	case o.demoPort < 0 || o.demoPort > 65535:
+		return nil, fmt.Errorf("--demo.port must be between 0 and 65535, got %d", o.demoPort)
+	}
+	return o, nil
+}
+
+// run is main without the exit, so that deferred clean-up runs and tests can
+// drive it. It returns when ctx ends or the server fails.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 2
+	}
+	if o.configCheck {
+		return checkConfig(o.configFile, stdout, stderr)
+	}
+	logger := promslog.New(o.log)
+	logger.Info("Starting "+exporterName, "version", version.Info())
+	logger.Info("Build context", "build_context", version.BuildContext())
+
+	e, err := newExporter(o, logger)
+	if err != nil {
+		logger.Error("Cannot start", "err", err)
+		return 1
+	}
+	defer e.close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go e.reloadLoop(ctx, hup)
+
+	srv := &http.Server{
+		Handler: e.mux,
+		// Probes can legitimately take as long as a module's timeout, so
+		// only the request header gets a deadline.
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelError),
+	}
+	served := make(chan error, 1)
+	go func() { served <- web.ListenAndServe(srv, o.web, logger) }()
+
+	select {
+	case err := <-served:
+		logger.Error("HTTP server failed", "err", err)
+		return 1
+	case <-ctx.Done():
+	}
+	logger.Info("Shutting down", "timeout_seconds", shutdownTimeout.Seconds())
+	sctx, scancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("Probes still running at shutdown were cut off", "err", err)
+		_ = srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error("HTTP server failed", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// checkConfig implements --config.check.
+func checkConfig(path string, stdout, stderr io.Writer) int {
+	if path == "" {
+		fmt.Fprintln(stdout, "No --config.file given: the built-in default configuration is in use and valid.")
+		return 0
+	}
+	cfg, err := probe.LoadConfig(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "Configuration is invalid: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s is valid; modules: %s\n", path, strings.Join(slices.Sorted(maps.Keys(cfg.Modules)), ", "))
+	return 0
+}
+
+// exporter holds the running state main wires together.
+type exporter struct {
+	logger     *slog.Logger
+	configFile string
+	config     atomic.Pointer[probe.Config]
+	// extra modules (the demo's) are added to every configuration loaded.
+	extra    map[string]*probe.Module
+	metrics  *collector.ExporterMetrics
+	prober   *probe.Prober
+	lab      *lab.Lab
+	reloadCh chan chan error
+	// stopped is closed when the reload loop ends, so /-/reload never waits
+	// on a loop that is gone.
+	stopped chan struct{}
+	mux     *http.ServeMux
+}
+
+// newExporter loads the configuration, starts the demo hierarchy when asked
+// and builds the routes. close releases what it started.
+func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
+	e := &exporter{
+		logger:     logger,
+		configFile: o.configFile,
+		extra:      map[string]*probe.Module{},
+		prober:     probe.NewProber(logger.With("component", "probe"), o.cacheEntries),
+		reloadCh:   make(chan chan error),
+		stopped:    make(chan struct{}),
+	}
+	defer func() {
+		if err != nil {
+			e.close()
+		}
+	}()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		versioncollector.NewCollector(exporterName),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	e.metrics = collector.NewExporterMetrics(reg, e.prober.Cache)
+
+	if o.demo {
+		if err := e.startDemo(o.demoPort, (*o.web.WebListenAddresses)[0]); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.reload(); err != nil {
+		return nil, err
+	}
+
+	landing, err := web.NewLandingPage(e.landingConfig())
+	if err != nil {
+		return nil, fmt.Errorf("building the landing page: %w", err)
+	}
+	e.mux = http.NewServeMux()
+	e.mux.Handle("/probe", &collector.Handler{
+		Config:        e.config.Load,
+		Prober:        e.prober,
+		Logger:        logger.With("component", "handler"),
+		TimeoutOffset: o.timeoutOffset,
+		Metrics:       e.metrics,
+		MaxConcurrent: o.maxConcurrent,
+		QueueTimeout:  o.queueTimeout,
+	})
+	e.mux.Handle("/metrics", promhttp.InstrumentMetricHandler(reg, promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:      slog.NewLogLogger(logger.Handler(), slog.LevelError),
+		ErrorHandling: promhttp.ContinueOnError,
+		Registry:      reg,
+	})))
+	e.mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "Healthy")
+	})
+	e.mux.HandleFunc("/-/reload", e.handleReload)
+	e.mux.Handle("/", landing)
+	return e, nil
+}
+
+func (e *exporter) close() {
+	if e.lab != nil {
+		if err := e.lab.Close(); err != nil {
+			e.logger.Warn("Stopping the demo hierarchy", "err", err)
+		}
+	}
+}
+
+// startDemo starts the lab and builds module "demo" to probe it.
+func (e *exporter) startDemo(port int, listen string) error {
+	l, err := lab.Start(lab.Options{Port: port, Logger: e.logger.With("component", "lab")})
+	if err != nil {
+		return fmt.Errorf("starting the demo hierarchy on port %d: %w", port, err)
+	}
+	e.lab = l
+	m := &probe.Module{Port: l.Port(), Timeout: 5 * time.Second, QueryTimeout: time.Second}
+	m.RootServers, err = probe.ParseRootHints(strings.NewReader(l.RootHints()), "demo")
+	if err != nil {
+		return fmt.Errorf("demo root hints: %w", err)
+	}
+	if err := m.Validate(""); err != nil {
+		return fmt.Errorf("demo module: %w", err)
+	}
+	e.extra[demoModule] = m
+
+	for _, z := range l.Zones() {
+		e.logger.Info("Demo zone", "zone", strings.TrimSuffix(z.Name, "."), "description", z.Description,
+			"expected_checks", strings.Join(z.Checks, ","), "lame_addresses", strings.Join(z.Lame, ","))
+	}
+	if zones := l.Zones(); len(zones) > 0 && len(m.RootServers) > 0 && len(m.RootServers[0].Addrs) > 0 {
+		zone := strings.TrimSuffix(zones[0].Name, ".")
+		e.logger.Info("Demo ready",
+			"dig_example", fmt.Sprintf("dig @%s -p %d %s NS +norecurse", m.RootServers[0].Addrs[0], l.Port(), zone),
+			"probe_example", "http://"+browserAddress(listen)+"/probe?module="+demoModule+"&debug=true&target="+url.QueryEscape(zone))
+	}
+	return nil
+}
+
+// loadConfig reads the configuration file, or takes the built-in default
+// when there is none, and adds the extra modules.
+func (e *exporter) loadConfig() (*probe.Config, error) {
+	cfg := probe.DefaultConfig()
+	if e.configFile != "" {
+		var err error
+		if cfg, err = probe.LoadConfig(e.configFile); err != nil {
+			return nil, err
+		}
+	}
+	for name, m := range e.extra {
+		if _, ok := cfg.Modules[name]; ok {
+			e.logger.Warn("The demo replaces the configuration's module of the same name", "module", name)
+		}
+		cfg.Modules[name] = m
+	}
+	return cfg, nil
+}
+
+// reload loads the configuration and, if it is valid, makes it current. A
+// failed reload keeps the configuration in use.
+func (e *exporter) reload() error {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		e.metrics.ConfigLastReloadSuccessful.Set(0)
+		e.logger.Error("Loading configuration failed; keeping the current one", "file", e.configFile, "err", err)
+		return err
+	}
+	e.config.Store(cfg)
+	e.metrics.ConfigLastReloadSuccessful.Set(1)
+	e.metrics.ConfigLastReloadSuccessTimestamp.SetToCurrentTime()
+	names := slices.Sorted(maps.Keys(cfg.Modules))
+	e.metrics.InitModules(names)
+	source := e.configFile
+	if source == "" {
+		source = "built-in default"
+	}
+	e.logger.Info("Loaded configuration", "file", source, "modules", strings.Join(names, ","))
+	return nil
+}
+
+// reloadLoop serialises reloads from SIGHUP and POST /-/reload.
+func (e *exporter) reloadLoop(ctx context.Context, hup <-chan os.Signal) {
+	defer close(e.stopped)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			_ = e.reload() // reload logs the outcome
+		case reply := <-e.reloadCh:
+			reply <- e.reload()
+		}
+	}
+}
+
+func (e *exporter) handleReload(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed: use POST to reload the configuration", http.StatusMethodNotAllowed)
+		return
+	}
+	reply := make(chan error, 1)
+	select {
+	case e.reloadCh <- reply:
+	case <-e.stopped:
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	case <-r.Context().Done():
+		return
+	}
+	if err := <-reply; err != nil {
+		http.Error(w, fmt.Sprintf("failed to reload config: %v", err), http.StatusInternalServerError)
+		return
+	}
+	fmt.Fprintln(w, "Configuration reloaded")
+}
+
+// landingConfig describes the page at /: a probe form, links, and in demo
+// mode the demo zones.
+func (e *exporter) landingConfig() web.LandingConfig {
+	target, module := "example.org", collector.DefaultModule
+	var extra strings.Builder
+	if e.lab != nil {
+		zones := e.lab.Zones()
+		if len(zones) > 0 {
+			target, module = strings.TrimSuffix(zones[0].Name, "."), demoModule
+		}
+		// The landing page is a text/template: escape everything here.
+		extra.WriteString("<h3>Demo zones</h3>\n<p>Served on 127.53.0.0/16, port " + strconv.Itoa(e.lab.Port()) + "; probe them with module \"demo\".</p>\n<ul>\n")
+		for _, z := range zones {
+			name := strings.TrimSuffix(z.Name, ".")
+			q := "probe?module=" + demoModule + "&target=" + url.QueryEscape(name)
+			fmt.Fprintf(&extra, "<li><a href=\"%s\">%s</a> (<a href=\"%s\">debug</a>): %s</li>\n",
+				html.EscapeString(q), html.EscapeString(name), html.EscapeString(q+"&debug=true"), html.EscapeString(z.Description))
+		}
+		extra.WriteString("</ul>\n")
+	}
+	return web.LandingConfig{
+		Name:        "DNS Health Exporter",
+		Description: html.EscapeString("Probes the delegation of a DNS zone on every scrape of /probe?target=<zone>&module=<module>"),
+		Version:     version.Info(),
+		Form: web.LandingForm{
+			Action: "probe",
+			Inputs: []web.LandingFormInput{
+				{Label: "Target", Type: "text", Name: "target", Placeholder: "example.org", Value: target},
+				{Label: "Module", Type: "text", Name: "module", Placeholder: collector.DefaultModule, Value: module},
+				{Label: "Debug", Type: "checkbox", Name: "debug", Value: "true"},
+			},
+		},
+		Links: []web.LandingLinks{
+			{Address: "metrics", Text: "Metrics", Description: "the exporter's own metrics"},
+			{Address: "-/healthy", Text: "Health", Description: "200 while the exporter runs"},
+		},
+		ExtraHTML: extra.String(),
+		Profiling: "false",
+	}
+}
+
+// browserAddress turns a listen address such as ":9553" into one a browser
+// can use, for log lines.
+func browserAddress(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

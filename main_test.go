@@ -1,0 +1,373 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
+	"github.com/prometheus/common/promslog"
+
+	"github.com/dnshealth/dnshealth_exporter/collector"
+	"github.com/dnshealth/dnshealth_exporter/probe"
+)
+
+const goodConfig = `
+modules:
+  fast:
+    timeout: 3s
+`
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yml")
+	writeFile(t, good, goodConfig)
+	bad := filepath.Join(dir, "bad.yml")
+	writeFile(t, bad, "modules:\n  fast:\n    timeuot: 3s\n")
+
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string
+		wantStderr string
+	}{
+		{"valid", []string{"--config.check", "--config.file", good}, 0, "good.yml is valid; modules: default, fast", ""},
+		{"unknown_key", []string{"--config.check", "--config.file", bad}, 1, "", "timeuot"},
+		{"missing_file", []string{"--config.check", "--config.file", filepath.Join(dir, "nope.yml")}, 1, "", "nope.yml"},
+		{"no_file", []string{"--config.check"}, 0, "built-in default configuration", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), tc.args, &stdout, &stderr)
+			if code != tc.wantCode {
+				t.Errorf("exit code %d, want %d; stderr %q", code, tc.wantCode, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.wantStdout) {
+				t.Errorf("stdout %q lacks %q", stdout.String(), tc.wantStdout)
+			}
+			if !strings.Contains(stderr.String(), tc.wantStderr) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tc.wantStderr)
+			}
+		})
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown_flag", []string{"--no-such-flag"}, "no-such-flag"},
+		{"negative_concurrency", []string{"--probe.max-concurrent=-1"}, "--probe.max-concurrent"},
+		{"negative_offset", []string{"--timeout-offset=-1s"}, "--timeout-offset"},
+		{"demo_port_range", []string{"--demo.port=70000"}, "--demo.port"},
+		{"bad_duration", []string{"--probe.queue-timeout=soon"}, "soon"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(t.Context(), tc.args, &stdout, &stderr); code != 2 {
+				t.Errorf("exit code %d, want 2", code)
+			}
+			if !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tc.want)
+			}
+		})
+	}
+}
+
+func TestRunShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // as if SIGTERM came at once
+	var stderr bytes.Buffer
+	if code := run(ctx, []string{"--web.listen-address=127.0.0.1:0"}, io.Discard, &stderr); code != 0 {
+		t.Errorf("exit code %d, want 0; log:\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "Shutting down") {
+		t.Errorf("log lacks the shutdown line:\n%s", stderr.String())
+	}
+}
+
+func TestRunListenError(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run(t.Context(), []string{"--web.listen-address=256.0.0.1:1"}, io.Discard, &stderr); code != 1 {
+		t.Errorf("exit code %d, want 1; log:\n%s", code, stderr.String())
+	}
+}
+
+// newTestExporter builds the exporter from args with its reload loop
+// running; hup stands in for SIGHUP. An unbuffered hup makes a second send
+// wait until the loop has finished the reload the first one started.
+func newTestExporter(t *testing.T, args ...string) (*exporter, chan os.Signal) {
+	t.Helper()
+	o, err := parseFlags(append([]string{"--log.level=error"}, args...), io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.log.Writer = io.Discard
+	e, err := newExporter(o, promslog.New(o.log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.close)
+	ctx, cancel := context.WithCancel(context.Background())
+	hup := make(chan os.Signal)
+	go e.reloadLoop(ctx, hup)
+	t.Cleanup(func() { cancel(); <-e.stopped })
+	return e, hup
+}
+
+func do(t *testing.T, h http.Handler, method, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(method, path, nil))
+	return w
+}
+
+func TestRoutes(t *testing.T) {
+	e, _ := newTestExporter(t)
+	tests := []struct {
+		name     string
+		method   string
+		path     string
+		wantCode int
+		wantBody []string
+	}{
+		{"healthy", http.MethodGet, "/-/healthy", 200, []string{"Healthy"}},
+		{"reload_get", http.MethodGet, "/-/reload", 405, []string{"use POST"}},
+		{"reload_post", http.MethodPost, "/-/reload", 200, []string{"reloaded"}},
+		{"landing", http.MethodGet, "/", 200, []string{`name="target"`, `name="module"`, `value="default"`, `href="/metrics"`, `href="/-/healthy"`, "target=&lt;zone&gt;"}},
+		{"not_found", http.MethodGet, "/nope", 404, nil},
+		{"probe_without_target", http.MethodGet, "/probe", 400, []string{"target is empty"}},
+		{"probe_unknown_module", http.MethodGet, "/probe?target=example.org&module=nope", 400, []string{`unknown module "nope"`}},
+		{"metrics", http.MethodGet, "/metrics", 200, []string{
+			"dnshealth_exporter_build_info{",
+			"dnshealth_exporter_config_last_reload_successful 1",
+			"dnshealth_exporter_cache_entries 0",
+			`dnshealth_exporter_probes_total{module="default",outcome="success"} 0`,
+			"dnshealth_exporter_module_unknown_total",
+			"dnshealth_exporter_probes_rejected_total 0",
+			"go_goroutines",
+			"process_start_time_seconds",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := do(t, e.mux, tc.method, tc.path)
+			if w.Code != tc.wantCode {
+				t.Errorf("status %d, want %d; body %q", w.Code, tc.wantCode, w.Body.String())
+			}
+			for _, want := range tc.wantBody {
+				if !strings.Contains(w.Body.String(), want) {
+					t.Errorf("body lacks %q", want)
+				}
+			}
+		})
+	}
+	t.Run("metrics_lint", func(t *testing.T) {
+		w := do(t, e.mux, http.MethodGet, "/metrics")
+		problems, err := promlint.New(w.Body).Lint()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range problems {
+			t.Errorf("lint: %s: %s", p.Metric, p.Text)
+		}
+	})
+}
+
+func TestReload(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dnshealth.yml")
+	writeFile(t, path, goodConfig)
+	e, hup := newTestExporter(t, "--config.file", path)
+	modules := func() []string {
+		var out []string
+		for name := range e.config.Load().Modules {
+			out = append(out, name)
+		}
+		return out
+	}
+	has := func(name string) bool { _, ok := e.config.Load().Modules[name]; return ok }
+
+	t.Run("failed_reload_keeps_config", func(t *testing.T) {
+		writeFile(t, path, "modules: [")
+		w := do(t, e.mux, http.MethodPost, "/-/reload")
+		if w.Code != http.StatusInternalServerError {
+			t.Errorf("status %d, want 500", w.Code)
+		}
+		if !strings.HasPrefix(w.Body.String(), "failed to reload config: ") || !strings.Contains(w.Body.String(), path) {
+			t.Errorf("body %q does not give the error", w.Body.String())
+		}
+		if !has("fast") {
+			t.Errorf("modules %v, want the old configuration's", modules())
+		}
+		if got := testutil.ToFloat64(e.metrics.ConfigLastReloadSuccessful); got != 0 {
+			t.Errorf("config_last_reload_successful = %v, want 0", got)
+		}
+	})
+
+	t.Run("post", func(t *testing.T) {
+		writeFile(t, path, "modules:\n  slow:\n    timeout: 20s\n")
+		if w := do(t, e.mux, http.MethodPost, "/-/reload"); w.Code != http.StatusOK {
+			t.Fatalf("status %d, want 200; body %q", w.Code, w.Body.String())
+		}
+		if !has("slow") || has("fast") || !has("default") {
+			t.Errorf("modules %v, want default and slow", modules())
+		}
+		if got := testutil.ToFloat64(e.metrics.ConfigLastReloadSuccessful); got != 1 {
+			t.Errorf("config_last_reload_successful = %v, want 1", got)
+		}
+		if w := do(t, e.mux, http.MethodGet, "/probe?target=example.org&module=fast"); w.Code != http.StatusBadRequest {
+			t.Errorf("probe with the removed module: status %d, want 400", w.Code)
+		}
+	})
+
+	t.Run("sighup", func(t *testing.T) {
+		writeFile(t, path, "modules:\n  hup:\n    timeout: 4s\n")
+		hup <- os.Interrupt // any signal value: the loop does not look at it
+		hup <- os.Interrupt // returns once the first reload is done
+		if !has("hup") {
+			t.Errorf("modules %v, want hup after SIGHUP", modules())
+		}
+	})
+}
+
+func TestDemo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dnshealth.yml")
+	writeFile(t, path, goodConfig)
+	e, _ := newTestExporter(t, "--demo", "--demo.port=0", "--config.file", path)
+	zones := e.lab.Zones()
+	if len(zones) == 0 {
+		t.Fatal("the lab has no demo zones")
+	}
+
+	t.Run("module", func(t *testing.T) {
+		m := e.config.Load().Modules[demoModule]
+		if m == nil {
+			t.Fatal("no demo module")
+		}
+		if m.Port != e.lab.Port() || len(m.RootServers) == 0 {
+			t.Errorf("demo module port %d with %d root servers, want port %d and the lab's roots", m.Port, len(m.RootServers), e.lab.Port())
+		}
+	})
+
+	t.Run("survives_reload", func(t *testing.T) {
+		if w := do(t, e.mux, http.MethodPost, "/-/reload"); w.Code != http.StatusOK {
+			t.Fatalf("reload: status %d, body %q", w.Code, w.Body.String())
+		}
+		cfg := e.config.Load()
+		if cfg.Modules[demoModule] == nil || cfg.Modules["fast"] == nil {
+			t.Errorf("after reload: demo %v, fast %v; want both", cfg.Modules[demoModule] != nil, cfg.Modules["fast"] != nil)
+		}
+	})
+
+	t.Run("landing_page", func(t *testing.T) {
+		body := do(t, e.mux, http.MethodGet, "/").Body.String()
+		for _, z := range zones {
+			name := strings.TrimSuffix(z.Name, ".")
+			if want := `href="probe?module=demo&amp;target=` + name + `"`; !strings.Contains(body, want) {
+				t.Errorf("landing page lacks %s", want)
+			}
+		}
+		if !strings.Contains(body, `value="demo"`) {
+			t.Error("landing page form does not default to module demo")
+		}
+	})
+
+	t.Run("probe", func(t *testing.T) {
+		z := zones[0]
+		name := strings.TrimSuffix(z.Name, ".")
+		w := do(t, e.mux, http.MethodGet, "/probe?module=demo&target="+name)
+		if w.Code != http.StatusOK {
+			t.Fatalf("status %d, body %q", w.Code, w.Body.String())
+		}
+		if want := `dnshealth_probe_info{module="demo",zone="` + name + `"} 1`; !strings.Contains(w.Body.String(), want) {
+			t.Errorf("body lacks %s:\n%s", want, w.Body.String())
+		}
+	})
+}
+
+// blockingExchanger answers no query: it records the deadline of each and
+// waits for the context to end, like a server that drops every packet.
+type blockingExchanger struct {
+	mu        sync.Mutex
+	deadlines []time.Time
+}
+
+func (b *blockingExchanger) Exchange(ctx context.Context, _ *dns.Msg, _ netip.AddrPort, _ string) (*dns.Msg, time.Duration, error) {
+	dl, _ := ctx.Deadline() // none is recorded as the zero time, which fails the test
+	b.mu.Lock()
+	b.deadlines = append(b.deadlines, dl)
+	b.mu.Unlock()
+	<-ctx.Done()
+	return nil, 0, ctx.Err()
+}
+
+// TestProbeDeadlineReachesQueries runs the real probe engine behind the
+// /probe handler against root servers that never answer: the request must
+// end, and every query must carry a deadline no later than the one the
+// scrape timeout header set. It lives here, not in collector/, because
+// faking the network takes miekg/dns types, which collector must not import.
+func TestProbeDeadlineReachesQueries(t *testing.T) {
+	ex := &blockingExchanger{}
+	m := &probe.Module{
+		Timeout:     time.Second,
+		RootServers: []probe.NameServer{{Name: "a.root.test.", Addrs: []netip.Addr{netip.MustParseAddr("192.0.2.53")}}},
+	}
+	if err := m.Validate(""); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &probe.Config{Modules: map[string]*probe.Module{"default": m}}
+	prober := probe.NewProber(nil, 10)
+	prober.Exchanger = ex
+	h := &collector.Handler{
+		Config:        func() *probe.Config { return cfg },
+		Prober:        prober,
+		TimeoutOffset: 500 * time.Millisecond,
+		Metrics:       collector.NewExporterMetrics(prometheus.NewRegistry(), prober.Cache),
+	}
+	req := httptest.NewRequest(http.MethodGet, "/probe?target=example.org", nil)
+	req.Header.Set(collector.ScrapeTimeoutHeader, "0.7") // a 200ms probe
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	after := time.Now()
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d, want 200; body %q", w.Code, w.Body.String())
+	}
+	if !strings.Contains(w.Body.String(), "probe_success 0") {
+		t.Errorf("a probe that reached no server succeeded:\n%s", w.Body.String())
+	}
+	ex.mu.Lock()
+	defer ex.mu.Unlock()
+	if len(ex.deadlines) == 0 {
+		t.Fatal("the probe sent no query")
+	}
+	// The probe deadline is arrival + 200ms, and arrival is before after.
+	for i, dl := range ex.deadlines {
+		if dl.IsZero() || dl.After(after.Add(200*time.Millisecond)) {
+			t.Errorf("query %d: deadline %v, want one within the 200ms probe deadline (before %v)", i, dl, after.Add(200*time.Millisecond))
+		}
+	}
+}
