@@ -52,7 +52,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 		return a.Address < b.Address
 	})
 	rep.Duration = time.Since(began)
-	p.Logger.Debug("probe finished", "zone", zone, "module", moduleName, "queries", r.sent,
+	p.logger().Debug("probe finished", "zone", zone, "module", moduleName, "queries", r.sent,
 		"duration_seconds", rep.Duration.Seconds(), "findings", len(rep.Findings))
 	return rep
 }

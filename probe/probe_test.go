@@ -268,3 +268,11 @@ func TestCacheSavesQueries(t *testing.T) {
 		t.Error("cache is empty")
 	}
 }
+
+func TestZeroProber(t *testing.T) {
+	_, m := startLab(t)
+	r := (&probe.Prober{}).Probe(t.Context(), "healthy.test.", "lab", m)
+	if len(r.Findings) != 0 || len(r.Servers) != 2 {
+		t.Errorf("zero Prober: findings %v, %d servers", checkIDs(r), len(r.Servers))
+	}
+}

@@ -29,6 +29,7 @@ func (NetExchanger) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPor
 }
 
 // Prober runs probes. One Prober serves every request; its cache is shared.
+// The zero value works: real sockets, the system clock, no cache, no logs.
 type Prober struct {
 	Exchanger Exchanger
 	// Now is the clock; nil means time.Now. Cache expiry uses it.
@@ -48,6 +49,20 @@ func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 		Cache:     NewCache(cacheEntries),
 		Logger:    logger,
 	}
+}
+
+func (p *Prober) exchanger() Exchanger {
+	if p.Exchanger == nil {
+		return NetExchanger{}
+	}
+	return p.Exchanger
+}
+
+func (p *Prober) logger() *slog.Logger {
+	if p.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return p.Logger
 }
 
 func (p *Prober) now() time.Time {

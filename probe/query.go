@@ -129,7 +129,7 @@ func (r *run) exchange(ctx context.Context, nsName string, addr netip.Addr, q *d
 	m := q.Copy()
 	m.Id = dns.Id()
 	dst := netip.AddrPortFrom(addr, uint16(r.m.Port))
-	resp, rtt, err := r.p.Exchanger.Exchange(qctx, m, dst, network)
+	resp, rtt, err := r.p.exchanger().Exchange(qctx, m, dst, network)
 	if err == nil {
 		err = checkReply(m, resp)
 	}
