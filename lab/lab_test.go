@@ -133,7 +133,7 @@ func TestLab(t *testing.T) {
 			"lame-noaa.test.", "lame-servfail.test.", "lame-upward.test.", "lame-referral.test.",
 			"lame-wrongzone.test.", "lame-network.test.", "lame-malformed.test.", "all-lame.test.",
 			"serial-drift.test.", "ns-mismatch.test.", "glue-mismatch.test.", "ns-unresolvable.test.",
-			"truncated.test.", "parent-drift.test.",
+			"truncated.test.", "parent-drift.test.", "old-edns.test.", "ns-refused.test.",
 		}
 		zones := l.Zones()
 		var got []string
@@ -487,6 +487,26 @@ func checkBehaviour(t *testing.T, l *Lab, d *demo, s nsAddr) {
 		wantSOAAuthority(t, r, "test.")
 	case malformed:
 		checkMalformed(t, l, s.addr, d.Name)
+	case noEDNS:
+		r := query(t, l, "udp", s.addr, d.Name, dns.TypeSOA)
+		wantRcode(t, r, dns.RcodeFormatError)
+		if r.IsEdns0() != nil {
+			t.Errorf("FORMERR reply carries an OPT record\n%v", r)
+		}
+		q := new(dns.Msg)
+		q.SetQuestion(d.Name, dns.TypeSOA)
+		c := &dns.Client{Timeout: 2 * time.Second}
+		r, _, err := c.Exchange(q, net.JoinHostPort(s.addr, strconv.Itoa(l.Port())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRcode(t, r, dns.RcodeSuccess)
+		wantAA(t, r, true)
+	case refuseNS:
+		wantRcode(t, query(t, l, "udp", s.addr, d.Name, dns.TypeNS), dns.RcodeRefused)
+		r := query(t, l, "udp", s.addr, d.Name, dns.TypeSOA)
+		wantRcode(t, r, dns.RcodeSuccess)
+		wantAA(t, r, true)
 	case truncateUDP:
 		r := query(t, l, "udp", s.addr, d.Name, dns.TypeSOA)
 		if !r.Truncated || len(r.Answer)+len(r.Ns) != 0 {

@@ -312,6 +312,9 @@ func (s *server) reply(req *dns.Msg, udp bool) *dns.Msg {
 	switch {
 	case len(req.Question) != 1:
 		m.Rcode = dns.RcodeFormatError
+	case opt != nil && s.behaviour == noEDNS:
+		m.Rcode = dns.RcodeFormatError
+		return m // an EDNS-unaware server sends no OPT back
 	case opt != nil && opt.Version() != 0:
 		m.Rcode = dns.RcodeBadVers
 	default:
@@ -357,6 +360,11 @@ func (s *server) respond(m *dns.Msg, q dns.Question, udp bool) {
 	case truncateUDP:
 		if udp {
 			m.Truncated = true
+			return
+		}
+	case refuseNS:
+		if q.Qtype == dns.TypeNS {
+			m.Rcode = dns.RcodeRefused
 			return
 		}
 	}

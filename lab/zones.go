@@ -31,6 +31,8 @@ const (
 	checkGlueMismatch         = "glue_mismatch"
 	checkNSUnresolvable       = "ns_unresolvable"
 	checkParentNSInconsistent = "parent_ns_inconsistent"
+	checkEDNSUnsupported      = "edns_unsupported"
+	checkApexNSUnavailable    = "apex_ns_unavailable"
 )
 
 // Root and TLD servers.
@@ -107,6 +109,8 @@ const (
 	wrongZone                     // authoritative NXDOMAIN from the test. zone
 	malformed                     // reply with a different question
 	truncateUDP                   // TC=1 with empty sections over UDP
+	noEDNS                        // FORMERR without OPT to EDNS queries; fine without EDNS
+	refuseNS                      // REFUSED to NS queries only
 )
 
 var behaviourNames = map[behaviour]string{
@@ -121,6 +125,8 @@ var behaviourNames = map[behaviour]string{
 	wrongZone:    "wrongzone",
 	malformed:    "malformed",
 	truncateUDP:  "truncate",
+	noEDNS:       "noedns",
+	refuseNS:     "refusens",
 }
 
 func (b behaviour) String() string { return behaviourNames[b] }
@@ -220,6 +226,14 @@ func demos() []*demo {
 		expect(checkParentNSInconsistent)
 	parentDrift.staleParentNS = parentDrift.parentNS[:1]
 
+	oldEDNS := standard("old-edns", 27, "ns2 answers FORMERR to every EDNS query and works only without EDNS.").
+		expect(checkEDNSUnsupported)
+	oldEDNS.servers[1].behaviour = noEDNS
+
+	nsRefused := standard("ns-refused", 28, "ns2 serves the SOA but answers REFUSED when asked for the zone's NS set.").
+		expect(checkApexNSUnavailable)
+	nsRefused.servers[1].behaviour = refuseNS
+
 	return []*demo{
 		standard("healthy", 10, "Two nameservers, both authoritative and in agreement: every check passes."),
 		hosted,
@@ -249,6 +263,8 @@ func demos() []*demo {
 		nsUnresolvable,
 		truncated,
 		parentDrift,
+		oldEDNS,
+		nsRefused,
 	}
 }
 

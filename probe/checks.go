@@ -28,6 +28,8 @@ const (
 	CheckLameMalformed        = "lame_malformed"
 	CheckFamilyUnreachable    = "address_family_unreachable"
 	CheckNoReachableAuthority = "no_reachable_authority"
+	CheckEDNSUnsupported      = "edns_unsupported"
+	CheckApexNSUnavailable    = "apex_ns_unavailable"
 
 	// Consistency between servers and between parent and child.
 	CheckSOASerialMismatch   = "soa_serial_mismatch"
@@ -66,6 +68,8 @@ var Checks = []CheckInfo{
 	{CheckLameMalformed, SeverityError, "a nameserver address sent an unparseable or mismatched response"},
 	{CheckFamilyUnreachable, SeverityNotice, "the exporter's host has no route for this address family; the address was not tried"},
 	{CheckNoReachableAuthority, SeverityError, "no nameserver address answered authoritatively: resolvers SERVFAIL the zone"},
+	{CheckEDNSUnsupported, SeverityWarning, "a nameserver address answers only queries without EDNS (FORMERR or NOTIMP to EDNS0)"},
+	{CheckApexNSUnavailable, SeverityWarning, "a nameserver address serves the zone's SOA but not its apex NS set"},
 	{CheckSOASerialMismatch, SeverityWarning, "nameservers serve different SOA serials"},
 	{CheckNSParentChildDiffer, SeverityWarning, "the parent's NS set differs from the zone's own apex NS set"},
 	{CheckNSChildInconsistent, SeverityWarning, "the zone's nameservers serve different apex NS sets"},

@@ -111,11 +111,37 @@ func (r *run) probe(ctx context.Context, zone string) {
 	r.compareNS()
 	r.compareGlue(ctx, zone, glue)
 	if !r.aborted() && !r.budgetExhausted() && r.okCount() == 0 {
-		what := fmt.Sprintf("none of the %d nameserver addresses answered authoritatively", len(rep.Servers))
-		if len(rep.Servers) == 0 {
-			what = "no delegated nameserver has an address the probe could try"
+		r.noReachableAuthority(zone, servers)
+	}
+}
+
+// noReachableAuthority explains why no address answered. When nothing
+// could be tried from this host (an unreachable or unprobed family), the
+// zone may be fine: that is a notice about the exporter, not an error.
+func (r *run) noReachableAuthority(zone string, servers []NameServer) {
+	tried, unreachable, skipped := 0, 0, 0
+	for _, s := range r.report.Servers {
+		if s.Status == StatusFamilyUnreachable {
+			unreachable++
+		} else {
+			tried++
 		}
-		r.addFinding(CheckNoReachableAuthority, "", "", "%s for %s: resolvers cannot resolve anything in it and answer SERVFAIL", what, strings.TrimSuffix(zone, "."))
+	}
+	for _, ns := range servers {
+		for _, a := range ns.Addrs {
+			if !r.m.wantFamily(a) {
+				skipped++
+			}
+		}
+	}
+	name := strings.TrimSuffix(zone, ".")
+	switch {
+	case tried > 0:
+		r.addFinding(CheckNoReachableAuthority, "", "", "none of the %d nameserver addresses tried answered authoritatively for %s: resolvers cannot resolve anything in it and answer SERVFAIL", tried, name)
+	case unreachable > 0 || skipped > 0:
+		r.addFinding(CheckFamilyUnreachable, "", "", "no nameserver address of %s could be tried from this host (%d in an unreachable address family, %d outside ip_protocol %s): its delegation was not checked", name, unreachable, skipped, r.m.IPProtocol)
+	default:
+		r.addFinding(CheckNoReachableAuthority, "", "", "no delegated nameserver of %s has an address: resolvers cannot reach it and answer SERVFAIL", name)
 	}
 }
 
@@ -215,7 +241,7 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 	rep := r.report
 	union := map[string]bool{}
 	allGlue := map[string][]netip.Addr{}
-	var first *ParentServer
+	var ok []int
 	for i, ps := range results {
 		if !measured[i] {
 			continue
@@ -229,6 +255,7 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 			r.addFinding(check, ps.Nameserver, ps.Address, "parent zone server gave no delegation for %s: %s", zone, ps.Detail)
 			continue
 		}
+		ok = append(ok, i)
 		for _, n := range ps.NS {
 			union[n] = true
 		}
@@ -239,12 +266,24 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 				}
 			}
 		}
-		if first == nil {
-			first = &results[i]
-		} else if !slices.Equal(first.NS, ps.NS) || !sameGlue(first.Glue, ps.Glue) {
+	}
+	// Servers that differ from what most parent servers say are the odd
+	// ones out; on a tie, the first server's view is the reference.
+	count := map[string]int{}
+	ref := ""
+	for _, i := range ok {
+		d := describeDelegation(&results[i])
+		count[d]++
+		if ref == "" || count[d] > count[ref] {
+			ref = d
+		}
+	}
+	for _, i := range ok {
+		if d := describeDelegation(&results[i]); d != ref {
+			ps := results[i]
 			r.addFinding(CheckParentNSInconsistent, ps.Nameserver, ps.Address,
-				"parent zone servers disagree on the delegation of %s: %s %s lists %s, %s %s lists %s",
-				zone, first.Nameserver, first.Address, describeDelegation(first), ps.Nameserver, ps.Address, describeDelegation(&ps))
+				"this parent zone server gives %s for %s, while %d of %d parent server addresses give %s",
+				d, zone, count[ref], len(ok), ref)
 		}
 	}
 	for n := range union {
@@ -294,18 +333,6 @@ func describeDelegation(p *ParentServer) string {
 	return s
 }
 
-func sameGlue(a, b map[string][]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !slices.Equal(v, b[k]) {
-			return false
-		}
-	}
-	return true
-}
-
 // nsAddresses finds the addresses of every delegated nameserver: glue for
 // names inside the zone, iterative resolution for the rest.
 func (r *run) nsAddresses(ctx context.Context, zone string, glue map[string][]netip.Addr) []NameServer {
@@ -324,7 +351,7 @@ func (r *run) nsAddresses(ctx context.Context, zone string, glue map[string][]ne
 		}
 		addrs, why := r.resolveAddrs(ctx, name, 1, false)
 		if len(addrs) == 0 && !r.aborted() && !r.budgetExhausted() {
-			r.addFinding(CheckNSUnresolvable, name, "", "nameserver %s does not resolve: %s", strings.TrimSuffix(name, "."), why)
+			r.addFinding(CheckNSUnresolvable, name, "", "nameserver %s has no address (looked up %s): %s", strings.TrimSuffix(name, "."), r.m.addrTypes(), why)
 		}
 		servers[i].Addrs = addrs
 	})
@@ -365,6 +392,13 @@ func (r *run) checkServers(ctx context.Context, zone string, servers []NameServe
 		case s.Status.Lame():
 			r.addFinding(lameCheck[s.Status], s.Nameserver, s.Address, "lame for %s: %s", strings.TrimSuffix(zone, "."), s.Detail)
 		}
+		if s.noEDNS {
+			r.addFinding(CheckEDNSUnsupported, s.Nameserver, s.Address,
+				"answers FORMERR or NOTIMP to EDNS0 queries and only works without EDNS; resolvers have stopped working around this since DNS Flag Day 2019")
+		}
+		if s.apexNSError != "" {
+			r.addFinding(CheckApexNSUnavailable, s.Nameserver, s.Address, "serves the SOA of %s but not its apex NS set: %s", strings.TrimSuffix(zone, "."), s.apexNSError)
+		}
 	}
 }
 
@@ -386,9 +420,20 @@ func (r *run) checkServer(ctx context.Context, zone, name string, addr netip.Add
 	if s.Status != StatusOK {
 		return s
 	}
+	s.noEDNS = rep.noEDNS
 	nsRep := r.ask(ctx, name, addr, zone, dns.TypeNS)
-	if nsRep.err == nil && nsRep.msg.Rcode == dns.RcodeSuccess && nsRep.msg.Authoritative {
-		s.ApexNS = trimAll(nsNames(nsRep.msg.Answer, zone))
+	switch {
+	case errors.Is(nsRep.err, errBudget), errors.Is(nsRep.err, errAborted):
+	case nsRep.err != nil:
+		s.apexNSError = nsRep.err.Error()
+	case nsRep.msg.Rcode != dns.RcodeSuccess || !nsRep.msg.Authoritative:
+		s.apexNSError = fmt.Sprintf("rcode %s, aa=%d", dns.RcodeToString[nsRep.msg.Rcode], b2i(nsRep.msg.Authoritative))
+	default:
+		if ns := nsNames(nsRep.msg.Answer, zone); len(ns) > 0 {
+			s.ApexNS = trimAll(ns)
+		} else {
+			s.apexNSError = "no NS records at the apex"
+		}
 	}
 	return s
 }
@@ -487,7 +532,7 @@ func serialLess(a, b uint32) bool {
 func (r *run) compareNS() {
 	parent := r.report.DelegationNS
 	var sets [][]string
-	childUnion := map[string]bool{}
+	consistent := true
 	for _, s := range r.okServers() {
 		if s.ApexNS == nil {
 			continue
@@ -495,13 +540,19 @@ func (r *run) compareNS() {
 		if !slices.ContainsFunc(sets, func(x []string) bool { return slices.Equal(x, s.ApexNS) }) {
 			sets = append(sets, s.ApexNS)
 		}
-		for _, n := range s.ApexNS {
-			childUnion[n] = true
+		if slices.Equal(s.ApexNS, parent) {
+			continue
 		}
+		consistent = false
+		r.addFinding(CheckNSParentChildDiffer, s.Nameserver, s.Address,
+			"serves apex NS [%s] but the parent lists [%s]: only at the parent: [%s], only in the zone: [%s]",
+			strings.Join(s.ApexNS, " "), strings.Join(parent, " "),
+			strings.Join(minus(parent, s.ApexNS), " "), strings.Join(minus(s.ApexNS, parent), " "))
 	}
 	if len(sets) == 0 {
 		return
 	}
+	r.report.NSConsistent = &consistent
 	if len(sets) > 1 {
 		var desc []string
 		for _, set := range sets {
@@ -509,27 +560,17 @@ func (r *run) compareNS() {
 		}
 		r.addFinding(CheckNSChildInconsistent, "", "", "the zone's servers serve %d different apex NS sets: %s", len(sets), strings.Join(desc, ", "))
 	}
-	consistent := len(sets) == 1 && slices.Equal(sets[0], parent)
-	r.report.NSConsistent = &consistent
-	if consistent {
-		return
-	}
-	var onlyParent, onlyChild []string
-	for _, n := range parent {
-		if !childUnion[n] {
-			onlyParent = append(onlyParent, n)
+}
+
+// minus returns the members of a that are not in b.
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
 		}
 	}
-	for n := range childUnion {
-		if !slices.Contains(parent, n) {
-			onlyChild = append(onlyChild, n)
-		}
-	}
-	sort.Strings(onlyChild)
-	if len(onlyParent) > 0 || len(onlyChild) > 0 {
-		r.addFinding(CheckNSParentChildDiffer, "", "", "parent NS [%s] differs from the zone's apex NS: only at the parent: [%s], only in the zone: [%s]",
-			strings.Join(parent, " "), strings.Join(onlyParent, " "), strings.Join(onlyChild, " "))
-	}
+	return out
 }
 
 // compareGlue asks one authoritative server for the addresses of each
@@ -539,7 +580,14 @@ func (r *run) compareGlue(ctx context.Context, zone string, glue map[string][]ne
 	if len(ok) == 0 {
 		return
 	}
+	// Ask the server with the newest serial: a stale secondary's view of
+	// its own addresses is not the zone's.
 	src := ok[0]
+	for _, s := range ok[1:] {
+		if serialLess(src.Serial, s.Serial) {
+			src = s
+		}
+	}
 	srcAddr := netip.MustParseAddr(src.Address)
 	var names []string
 	for _, n := range r.report.DelegationNS {
@@ -550,13 +598,7 @@ func (r *run) compareGlue(ctx context.Context, zone string, glue map[string][]ne
 	if len(names) == 0 {
 		return
 	}
-	var types []uint16
-	if r.m.IPProtocol != IPv6Only {
-		types = append(types, dns.TypeA)
-	}
-	if r.m.IPProtocol != IPv4Only {
-		types = append(types, dns.TypeAAAA)
-	}
+	types := r.m.addrQtypes()
 	consistent := true
 	measured := false
 	for _, name := range names {

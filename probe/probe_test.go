@@ -276,3 +276,43 @@ func TestZeroProber(t *testing.T) {
 		t.Errorf("zero Prober: findings %v, %d servers", checkIDs(r), len(r.Servers))
 	}
 }
+
+// TestParentDriftBlamesTheOddServer: the parent server whose delegation
+// differs from the others' is the one named.
+func TestParentDriftBlamesTheOddServer(t *testing.T) {
+	_, m := startLab(t)
+	r := newProber().Probe(t.Context(), "parent-drift.test.", "lab", m)
+	var named []string
+	for _, f := range r.Findings {
+		if f.Check == probe.CheckParentNSInconsistent {
+			named = append(named, f.Nameserver+" "+f.Address)
+		}
+	}
+	if !slices.Equal(named, []string{"ns2.nic.test 127.53.1.2"}) {
+		t.Errorf("parent_ns_inconsistent names %v, want only ns2.nic.test 127.53.1.2\n%s", named, debugText(r))
+	}
+	if !slices.Equal(r.DelegationNS, []string{"ns1.parent-drift.test", "ns2.parent-drift.test"}) {
+		t.Errorf("delegation NS = %v, want the union of both parent servers' sets", r.DelegationNS)
+	}
+}
+
+// TestEDNSFallback: a server that only works without EDNS is not lame,
+// but is named.
+func TestEDNSFallback(t *testing.T) {
+	_, m := startLab(t)
+	r := newProber().Probe(t.Context(), "old-edns.test.", "lab", m)
+	for _, s := range r.Servers {
+		if s.Status != probe.StatusOK {
+			t.Errorf("%s status %s, want ok", s.Address, s.Status)
+		}
+	}
+	var plain bool
+	for _, q := range r.Queries {
+		if q.Address == "127.53.27.2" && strings.Contains(q.Flags, "edns=off") && q.Rcode == "NOERROR" {
+			plain = true
+		}
+	}
+	if !plain {
+		t.Errorf("no successful query without EDNS to 127.53.27.2\n%s", debugText(r))
+	}
+}

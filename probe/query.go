@@ -86,17 +86,31 @@ type reply struct {
 	rtt       time.Duration
 	transport string
 	err       error
+	// noEDNS is set when the server answered only once EDNS was dropped.
+	noEDNS bool
 }
 
 // ask sends qname/qtype to addr with RD=0 and EDNS0, retrying UDP timeouts
 // up to query_attempts times and repeating over TCP when the UDP answer is
-// truncated. A response whose question does not match is an error.
+// truncated. A server that rejects EDNS with FORMERR or NOTIMP is asked
+// again without it, as resolvers do (RFC 6891 section 7).
 func (r *run) ask(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16) reply {
 	q := new(dns.Msg)
 	q.SetQuestion(qname, qtype)
 	q.RecursionDesired = false
 	q.SetEdns0(r.m.EDNSBufferSize, false)
+	rep := r.askMsg(ctx, nsName, addr, q)
+	if rep.err == nil && (rep.msg.Rcode == dns.RcodeFormatError || rep.msg.Rcode == dns.RcodeNotImplemented) && rep.msg.IsEdns0() == nil {
+		q.Extra = nil
+		if plain := r.askMsg(ctx, nsName, addr, q); plain.err == nil && plain.msg.Rcode != dns.RcodeFormatError && plain.msg.Rcode != dns.RcodeNotImplemented {
+			plain.noEDNS = true
+			return plain
+		}
+	}
+	return rep
+}
 
+func (r *run) askMsg(ctx context.Context, nsName string, addr netip.Addr, q *dns.Msg) reply {
 	var last reply
 	for attempt := 0; attempt < r.m.QueryAttempts; attempt++ {
 		last = r.exchange(ctx, nsName, addr, q, "udp")
@@ -142,7 +156,7 @@ func (r *run) exchange(ctx context.Context, nsName string, addr netip.Addr, q *d
 		Address:    addr.String(),
 		Qname:      m.Question[0].Name,
 		Qtype:      dns.TypeToString[m.Question[0].Qtype],
-		Flags:      fmt.Sprintf("rd=%d edns=%d", b2i(m.RecursionDesired), r.m.EDNSBufferSize),
+		Flags:      requestFlags(m),
 		Transport:  network,
 		RTT:        rtt,
 	}
@@ -178,6 +192,14 @@ func checkReply(q, resp *dns.Msg) error {
 			want.Name, dns.TypeToString[want.Qtype], got.Name, dns.TypeToString[got.Qtype])
 	}
 	return nil
+}
+
+func requestFlags(m *dns.Msg) string {
+	edns := "edns=off"
+	if opt := m.IsEdns0(); opt != nil {
+		edns = fmt.Sprintf("edns=%d", opt.UDPSize())
+	}
+	return fmt.Sprintf("rd=%d %s", b2i(m.RecursionDesired), edns)
 }
 
 func respFlags(m *dns.Msg) string {
@@ -243,4 +265,24 @@ func (m *Module) wantFamily(a netip.Addr) bool {
 		return a.Is6() && !a.Is4In6()
 	}
 	return true
+}
+
+// addrQtypes are the address record types of the module's families.
+func (m *Module) addrQtypes() []uint16 {
+	switch m.IPProtocol {
+	case IPv4Only:
+		return []uint16{dns.TypeA}
+	case IPv6Only:
+		return []uint16{dns.TypeAAAA}
+	}
+	return []uint16{dns.TypeA, dns.TypeAAAA}
+}
+
+// addrTypes names addrQtypes for messages: "A", "AAAA" or "A or AAAA".
+func (m *Module) addrTypes() string {
+	var names []string
+	for _, t := range m.addrQtypes() {
+		names = append(names, dns.TypeToString[t])
+	}
+	return strings.Join(names, " or ")
 }

@@ -89,6 +89,9 @@ type ServerResult struct {
 	ApexNS []string `json:"apex_ns,omitempty"`
 	// Transport is "udp", or "tcp" when a truncated UDP answer was retried.
 	Transport string `json:"transport,omitempty"`
+
+	noEDNS      bool   // answered only without EDNS
+	apexNSError string // why the apex NS query failed, when it did
 }
 
 // ParentServer is one address of one server of the parent zone, asked for the

@@ -137,7 +137,7 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype uint16, depth int) (*dns.Msg, netip.Addr, error) {
 	var reasons []string
 	var from netip.Addr
-	tries := 0
+	tries, badReferrals := 0, 0
 	try := func(ns NameServer, addrs []netip.Addr) (*dns.Msg, error) {
 		for _, a := range addrs {
 			if !r.m.wantFamily(a) || tries >= maxTriesPerZone {
@@ -152,8 +152,11 @@ func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype ui
 				reasons = append(reasons, fmt.Sprintf("%s %s: %s", ns.Name, a, classifyError(rep.err)))
 				continue
 			}
-			if why := unusable(rep.msg, z.zone); why != "" {
+			if why := unusable(rep.msg, z.zone, qname); why != "" {
 				reasons = append(reasons, fmt.Sprintf("%s %s: %s", ns.Name, a, why))
+				if strings.Contains(why, "referral") {
+					badReferrals++
+				}
 				continue
 			}
 			from = a
@@ -185,24 +188,34 @@ func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype ui
 	if len(reasons) == 0 {
 		reasons = append(reasons, "no server address in the probed families")
 	}
-	return nil, from, &walkFailure{CheckResolutionFailed,
+	check := CheckResolutionFailed
+	if badReferrals > 0 && badReferrals == len(reasons) {
+		check = CheckReferralLoop
+	}
+	return nil, from, &walkFailure{check,
 		fmt.Sprintf("no server of %s answered %s %s: %s", zoneLabel(z.zone), qname, dns.TypeToString[qtype], strings.Join(reasons, "; "))}
 }
 
-// unusable says why a reply cannot move the walk on, or "" if it can.
-func unusable(m *dns.Msg, zone string) string {
+// unusable says why a reply cannot move the walk on, or "" if it can: it
+// must be NOERROR or NXDOMAIN, and a referral must lead down towards qname.
+// Resolvers skip such a server and ask the next one; so does the walk.
+func unusable(m *dns.Msg, zone, qname string) string {
 	switch m.Rcode {
 	case dns.RcodeSuccess, dns.RcodeNameError:
 	default:
 		return dns.RcodeToString[m.Rcode]
 	}
-	if child, ok := referralOwner(m); ok && !(dns.IsSubDomain(zone, child) && child != zone) {
-		return "upward referral to " + zoneLabel(child)
+	if child, ok := referralOwner(m); ok {
+		switch {
+		case !dns.IsSubDomain(zone, child) || child == zone:
+			return "upward referral to " + zoneLabel(child)
+		case !dns.IsSubDomain(child, qname):
+			return "referral sideways to " + zoneLabel(child)
+		}
+		return ""
 	}
 	if !m.Authoritative && len(m.Answer) == 0 {
-		if _, ok := referralOwner(m); !ok {
-			return "not authoritative"
-		}
+		return "not authoritative"
 	}
 	return ""
 }
@@ -334,15 +347,7 @@ func (r *run) resolveAddrs(ctx context.Context, name string, depth int, quick bo
 	if depth > maxGluelessDepth {
 		return nil, fmt.Sprintf("more than %d nested lookups of nameserver names without glue", maxGluelessDepth)
 	}
-	var types []uint16
-	switch r.m.IPProtocol {
-	case IPv4Only:
-		types = []uint16{dns.TypeA}
-	case IPv6Only:
-		types = []uint16{dns.TypeAAAA}
-	default:
-		types = []uint16{dns.TypeA, dns.TypeAAAA}
-	}
+	types := r.m.addrQtypes()
 	var all []netip.Addr
 	var reasons []string
 	for _, t := range types {
@@ -365,7 +370,7 @@ func (r *run) resolveAddrs(ctx context.Context, name string, depth int, quick bo
 	sortAddrs(all)
 	if len(all) == 0 {
 		if len(reasons) == 0 {
-			reasons = append(reasons, "the name has no A or AAAA records")
+			reasons = append(reasons, "the name has no "+r.m.addrTypes()+" records")
 		}
 		return nil, strings.Join(reasons, "; ")
 	}

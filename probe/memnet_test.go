@@ -1,0 +1,118 @@
+package probe_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/probe"
+)
+
+// memNet is an in-memory DNS network for logic that the lab cannot stage:
+// each address has a handler; messages go through wire format both ways.
+type memNet map[netip.Addr]func(q *dns.Msg) *dns.Msg
+
+func (n memNet) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPort, _ string) (*dns.Msg, time.Duration, error) {
+	h, ok := n[addr.Addr()]
+	if !ok {
+		<-ctx.Done()
+		return nil, 0, ctx.Err()
+	}
+	wire, err := m.Pack()
+	if err != nil {
+		return nil, 0, err
+	}
+	q := new(dns.Msg)
+	if err := q.Unpack(wire); err != nil {
+		return nil, 0, err
+	}
+	resp := h(q)
+	if wire, err = resp.Pack(); err != nil {
+		return nil, 0, err
+	}
+	out := new(dns.Msg)
+	return out, time.Millisecond, out.Unpack(wire)
+}
+
+// zoneHandler answers from a fixed table of replies keyed by "qname qtype".
+func zoneHandler(t *testing.T, aa bool, answers map[string][]string) func(*dns.Msg) *dns.Msg {
+	return func(q *dns.Msg) *dns.Msg {
+		m := new(dns.Msg)
+		m.SetReply(q)
+		key := fmt.Sprintf("%s %s", q.Question[0].Name, dns.TypeToString[q.Question[0].Qtype])
+		rrs, ok := answers[key]
+		if !ok {
+			rrs = answers["*"]
+		}
+		m.Authoritative = aa
+		for _, s := range rrs {
+			rr := mustRR(t, s[2:])
+			switch s[:2] {
+			case "A ":
+				m.Answer = append(m.Answer, rr)
+			case "N ":
+				m.Ns = append(m.Ns, rr)
+			case "X ":
+				m.Extra = append(m.Extra, rr)
+			}
+		}
+		return m
+	}
+}
+
+func mustRR(t *testing.T, s string) dns.RR {
+	t.Helper()
+	rr, err := dns.NewRR(s)
+	if err != nil {
+		t.Fatalf("NewRR(%q): %v", s, err)
+	}
+	return rr
+}
+
+// TestSidewaysReferralSkipsServer: a root server that refers the probe
+// somewhere that does not lead to the target is skipped, as a resolver
+// would, and the next root server is used.
+func TestSidewaysReferralSkipsServer(t *testing.T) {
+	bad, good := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	tld, child := netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.20")
+	soa := "A zone.tld. 300 IN SOA ns.zone.tld. h.zone.tld. 1 1 1 1 1"
+	net := memNet{
+		bad:  zoneHandler(t, false, map[string][]string{"*": {"N other. 3600 IN NS ns.other.", "X ns.other. 3600 IN A 192.0.2.99"}}),
+		good: zoneHandler(t, false, map[string][]string{"*": {"N tld. 3600 IN NS ns.tld.", "X ns.tld. 3600 IN A 192.0.2.10"}}),
+		tld:  zoneHandler(t, false, map[string][]string{"*": {"N zone.tld. 3600 IN NS ns.zone.tld.", "X ns.zone.tld. 3600 IN A 192.0.2.20"}}),
+		child: zoneHandler(t, true, map[string][]string{
+			"zone.tld. SOA":     {soa},
+			"zone.tld. NS":      {"A zone.tld. 3600 IN NS ns.zone.tld."},
+			"ns.zone.tld. A":    {"A ns.zone.tld. 3600 IN A 192.0.2.20"},
+			"ns.zone.tld. AAAA": {"N " + soa[2:]},
+		}),
+	}
+	m := &probe.Module{RootServers: []probe.NameServer{{Name: "a.root.", Addrs: []netip.Addr{bad}}, {Name: "b.root.", Addrs: []netip.Addr{good}}}}
+	if err := m.Validate(""); err != nil {
+		t.Fatal(err)
+	}
+	p := &probe.Prober{Exchanger: net}
+	r := p.Probe(t.Context(), "zone.tld.", "mem", m)
+	if len(r.Findings) != 0 || len(r.Servers) != 1 || r.Servers[0].Status != probe.StatusOK {
+		t.Fatalf("findings %v servers %+v\n%s", checkIDs(r), r.Servers, debugText(r))
+	}
+}
+
+// TestReferralLoop: when every server of a zone refers sideways, the walk
+// stops with referral_loop rather than wandering.
+func TestReferralLoop(t *testing.T) {
+	root := netip.MustParseAddr("192.0.2.1")
+	net := memNet{root: zoneHandler(t, false, map[string][]string{"*": {"N other. 3600 IN NS ns.other.", "X ns.other. 3600 IN A 192.0.2.99"}})}
+	m := &probe.Module{RootServers: []probe.NameServer{{Name: "a.root.", Addrs: []netip.Addr{root}}}}
+	if err := m.Validate(""); err != nil {
+		t.Fatal(err)
+	}
+	r := (&probe.Prober{Exchanger: net}).Probe(t.Context(), "zone.tld.", "mem", m)
+	if got := checkIDs(r); len(got) != 1 || got[0] != probe.CheckReferralLoop {
+		t.Errorf("checks = %v, want [referral_loop]\n%s", got, debugText(r))
+	}
+}
