@@ -96,7 +96,7 @@ dnshealth_nameserver_status{address="2001:db8::1",nameserver="a.iana-servers.net
 dnshealth_nameserver_status{address="2001:db8::1",nameserver="a.iana-servers.net",status="timeout"} 0
 dnshealth_nameserver_status{address="2001:db8::1",nameserver="a.iana-servers.net",status="upward_referral"} 0
 dnshealth_nameserver_status{address="2001:db8::1",nameserver="a.iana-servers.net",status="wrong_zone"} 0
-# HELP dnshealth_ns_parent_child_consistent 1 when the parent's NS set for the zone equals the zone's own apex NS set, else 0. Absent when no comparison was possible.
+# HELP dnshealth_ns_parent_child_consistent 1 when every nameserver address that answered serves exactly the NS set the parent delegates to, else 0. Absent when no comparison was possible.
 # TYPE dnshealth_ns_parent_child_consistent gauge
 dnshealth_ns_parent_child_consistent 1
 # HELP dnshealth_probe_info Which zone was probed, in A-label form without the trailing dot, and with which module. Always 1.

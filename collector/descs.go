@@ -44,7 +44,7 @@ var (
 		nil, nil)
 	nsConsistentDesc = prometheus.NewDesc(
 		"dnshealth_ns_parent_child_consistent",
-		"1 when the parent's NS set for the zone equals the zone's own apex NS set, else 0. Absent when no comparison was possible.",
+		"1 when every nameserver address that answered serves exactly the NS set the parent delegates to, else 0. Absent when no comparison was possible.",
 		nil, nil)
 	glueConsistentDesc = prometheus.NewDesc(
 		"dnshealth_glue_consistent",

@@ -77,3 +77,18 @@ func TestParseRootHintsErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestExampleConfig(t *testing.T) {
+	cfg, err := LoadConfig("../docs/dnshealth.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"default", "ipv4", "lab"} {
+		if cfg.Modules[name] == nil {
+			t.Errorf("module %q missing", name)
+		}
+	}
+	if got := cfg.Modules["lab"].RootServers; len(got) != 1 || got[0].Name != "a.root.lab." {
+		t.Errorf("lab root servers = %+v", got)
+	}
+}
