@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
+	"sort"
 	"testing"
 	"time"
 
@@ -114,5 +116,96 @@ func TestReferralLoop(t *testing.T) {
 	r := (&probe.Prober{Exchanger: net}).Probe(t.Context(), "zone.tld.", "mem", m)
 	if got := checkIDs(r); len(got) != 1 || got[0] != probe.CheckReferralLoop {
 		t.Errorf("checks = %v, want [referral_loop]\n%s", got, debugText(r))
+	}
+}
+
+// miniNet is root → tld. → zone.tld. in memory, with two servers for tld.
+// and two for the zone, for faults the lab does not stage. Tests edit the
+// returned map to break things.
+func miniNet(t *testing.T) (memNet, *probe.Module) {
+	t.Helper()
+	root := netip.MustParseAddr("192.0.2.1")
+	tld1, tld2 := netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.11")
+	ns1, ns2 := netip.MustParseAddr("192.0.2.21"), netip.MustParseAddr("192.0.2.22")
+	referral := []string{
+		"N zone.tld. 3600 IN NS ns1.zone.tld.", "N zone.tld. 3600 IN NS ns2.zone.tld.",
+		"X ns1.zone.tld. 3600 IN A 192.0.2.21", "X ns2.zone.tld. 3600 IN A 192.0.2.22",
+	}
+	net := memNet{
+		root: zoneHandler(t, false, map[string][]string{"*": {
+			"N tld. 3600 IN NS ns1.tld.", "N tld. 3600 IN NS ns2.tld.",
+			"X ns1.tld. 3600 IN A 192.0.2.10", "X ns2.tld. 3600 IN A 192.0.2.11",
+		}}),
+		tld1: zoneHandler(t, false, map[string][]string{"*": referral}),
+		tld2: zoneHandler(t, false, map[string][]string{"*": referral}),
+		ns1:  childHandler(t, "ns1.zone.tld.", "ns2.zone.tld."),
+		ns2:  childHandler(t, "ns1.zone.tld.", "ns2.zone.tld."),
+	}
+	m := &probe.Module{RootServers: []probe.NameServer{{Name: "a.root.", Addrs: []netip.Addr{root}}}, QueryTimeout: 200 * time.Millisecond}
+	if err := m.Validate(""); err != nil {
+		t.Fatal(err)
+	}
+	return net, m
+}
+
+// childHandler serves zone.tld. authoritatively with the given apex NS set.
+func childHandler(t *testing.T, apexNS ...string) func(*dns.Msg) *dns.Msg {
+	soa := "zone.tld. 300 IN SOA ns1.zone.tld. h.zone.tld. 1 1 1 1 300"
+	answers := map[string][]string{
+		"zone.tld. SOA":      {"A " + soa},
+		"ns1.zone.tld. A":    {"A ns1.zone.tld. 3600 IN A 192.0.2.21"},
+		"ns2.zone.tld. A":    {"A ns2.zone.tld. 3600 IN A 192.0.2.22"},
+		"ns1.zone.tld. AAAA": {"N " + soa},
+		"ns2.zone.tld. AAAA": {"N " + soa},
+	}
+	for _, ns := range apexNS {
+		answers["zone.tld. NS"] = append(answers["zone.tld. NS"], "A zone.tld. 3600 IN NS "+ns)
+	}
+	return zoneHandler(t, true, answers)
+}
+
+func refuser(q *dns.Msg) *dns.Msg {
+	m := new(dns.Msg)
+	m.SetRcode(q, dns.RcodeRefused)
+	return m
+}
+
+// TestMemNetFaults raises, each in a scenario of its own, the checks the
+// lab hierarchy does not stage, and checks the healthy baseline is clean.
+func TestMemNetFaults(t *testing.T) {
+	cases := []struct {
+		name     string
+		breakNet func(memNet)
+		want     []string
+	}{
+		{"healthy", func(memNet) {}, nil},
+		{probe.CheckResolutionFailed, func(n memNet) {
+			n[netip.MustParseAddr("192.0.2.1")] = refuser
+		}, []string{probe.CheckResolutionFailed}},
+		{probe.CheckParentServerError, func(n memNet) {
+			n[netip.MustParseAddr("192.0.2.11")] = refuser
+		}, []string{probe.CheckParentServerError}},
+		{probe.CheckGlueMissing, func(n memNet) {
+			h := zoneHandler(t, false, map[string][]string{"*": {
+				"N zone.tld. 3600 IN NS ns1.zone.tld.", "N zone.tld. 3600 IN NS ns2.zone.tld.",
+				"X ns1.zone.tld. 3600 IN A 192.0.2.21",
+			}})
+			n[netip.MustParseAddr("192.0.2.10")], n[netip.MustParseAddr("192.0.2.11")] = h, h
+		}, []string{probe.CheckGlueMissing}},
+		{probe.CheckNSChildInconsistent, func(n memNet) {
+			n[netip.MustParseAddr("192.0.2.22")] = childHandler(t, "ns1.zone.tld.")
+		}, []string{probe.CheckNSChildInconsistent, probe.CheckNSParentChildDiffer}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			net, m := miniNet(t)
+			tc.breakNet(net)
+			r := (&probe.Prober{Exchanger: net}).Probe(t.Context(), "zone.tld.", "mem", m)
+			want := slices.Clone(tc.want)
+			sort.Strings(want)
+			if got := checkIDs(r); !slices.Equal(got, want) {
+				t.Errorf("checks = %v, want %v\n%s", got, want, debugText(r))
+			}
+		})
 	}
 }
