@@ -81,6 +81,8 @@ func (c *ProbeCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 
+	collectDNSSEC(r, gauge)
+
 	// Findings repeat per nameserver; the metric says only which checks fired.
 	raised := map[[2]string]bool{}
 	for _, f := range r.Findings {

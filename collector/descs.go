@@ -54,6 +54,68 @@ var (
 		"dnshealth_finding",
 		"1 for each check ID and severity the probe raised; see docs/checks.md for the check IDs.",
 		[]string{"check", "severity"}, nil)
+
+	// DNSSEC, from Report.DNSSEC; none of these exist when it is nil.
+	rrsigDaysDesc = prometheus.NewDesc(
+		"dnshealth_rrsig_days_to_expiry",
+		"Days, fractional, from the probe's clock to the earliest expiration of any RRSIG any nameserver address serves over the checked RRsets; negative once expired. Deliberately in days, the one exception to base units: dnshealth_rrsig_expiration_timestamp_seconds has the same data in seconds. Absent when no signature was seen.",
+		nil, nil)
+	rrsigExpirationDesc = prometheus.NewDesc(
+		"dnshealth_rrsig_expiration_timestamp_seconds",
+		"Earliest expiration, as a Unix time, of the RRSIGs this nameserver address serves over RRsets of this type. Absent when it serves none.",
+		[]string{"nameserver", "address", "type"}, nil)
+	rrsigInceptionDesc = prometheus.NewDesc(
+		"dnshealth_rrsig_inception_timestamp_seconds",
+		"Latest inception, as a Unix time, of the RRSIGs this nameserver address serves over RRsets of this type. Absent when it serves none.",
+		[]string{"nameserver", "address", "type"}, nil)
+	rrsigValidDesc = prometheus.NewDesc(
+		"dnshealth_rrsig_valid",
+		"1 when every checked RRset of this type that this nameserver address serves has a signature that verifies with a zone key and is inside its validity window, else 0.",
+		[]string{"nameserver", "address", "type"}, nil)
+	dsMatchesDNSKEYDesc = prometheus.NewDesc(
+		"dnshealth_ds_matches_dnskey",
+		"1 when a DS record at the parent matches a DNSKEY that signs the zone's DNSKEY RRset on every nameserver address, else 0. Absent when the parent has no DS for the zone.",
+		nil, nil)
+	dnssecStatusDesc = prometheus.NewDesc(
+		"dnshealth_dnssec_status",
+		"The zone's DNSSEC verdict as a validating resolver would reach it: 1 for the observed status, 0 for the others. bogus when any nameserver address serves data a validator rejects.",
+		[]string{"status"}, nil)
+	dnssecIntermittentDesc = prometheus.NewDesc(
+		"dnshealth_dnssec_intermittent",
+		"1 when some nameserver addresses serve data that validates and others do not, so resolvers fail depending on the server they ask; 0 when every address agrees.",
+		nil, nil)
+	dnskeyInfoDesc = prometheus.NewDesc(
+		"dnshealth_dnskey_info",
+		"One series per DNSKEY any nameserver address serves for the zone, with its key tag, algorithm number and flags (257 for a key-signing key, 256 for a zone-signing key). Always 1.",
+		[]string{"key_tag", "algorithm", "flags"}, nil)
+	dsInfoDesc = prometheus.NewDesc(
+		"dnshealth_ds_info",
+		"One series per DS record the parent serves for the zone, with its key tag, algorithm, digest type and whether it matches a DNSKEY that signs the zone's DNSKEY RRset. Always 1.",
+		[]string{"key_tag", "algorithm", "digest_type", "matched"}, nil)
+	dnskeyConsistentDesc = prometheus.NewDesc(
+		"dnshealth_dnskey_consistent",
+		"1 when every nameserver address serves the same DNSKEY RRset, else 0. Absent when no comparison was possible.",
+		nil, nil)
+	cdsMatchesDSDesc = prometheus.NewDesc(
+		"dnshealth_cds_matches_ds",
+		"1 when the zone's CDS RRset equals the parent's DS RRset, else 0 (a key rollover is in flight or stuck). Absent when the zone publishes no CDS.",
+		nil, nil)
+	nsec3IterationsDesc = prometheus.NewDesc(
+		"dnshealth_nsec3_iterations",
+		"Additional NSEC3 hash iterations the zone uses; RFC 9276 says 0. Absent when the zone does not use NSEC3.",
+		nil, nil)
+	nsec3SaltDesc = prometheus.NewDesc(
+		"dnshealth_nsec3_salt_length_bytes",
+		"Length of the zone's NSEC3 salt in bytes; RFC 9276 says 0. Absent when the zone does not use NSEC3.",
+		nil, nil)
+	nsec3OptOutDesc = prometheus.NewDesc(
+		"dnshealth_nsec3_opt_out",
+		"1 when the zone's NSEC3 chain has the opt-out flag set, else 0. Absent when the zone does not use NSEC3.",
+		nil, nil)
+	denialValidDesc = prometheus.NewDesc(
+		"dnshealth_denial_valid",
+		"1 when every proof of non-existence (NSEC or NSEC3) this nameserver address served proves its answer, else 0.",
+		[]string{"nameserver", "address"}, nil)
 )
 
 // allDescs lists every per-probe Desc, for Describe.
@@ -61,4 +123,8 @@ var allDescs = []*prometheus.Desc{
 	probeSuccessDesc, probeDurationDesc, probeInfoDesc, probeQueriesDesc,
 	lameDesc, statusDesc, rttDesc, serialDesc,
 	serialConsistentDesc, nsConsistentDesc, glueConsistentDesc, findingDesc,
+	rrsigDaysDesc, rrsigExpirationDesc, rrsigInceptionDesc, rrsigValidDesc,
+	dsMatchesDNSKEYDesc, dnssecStatusDesc, dnssecIntermittentDesc,
+	dnskeyInfoDesc, dsInfoDesc, dnskeyConsistentDesc, cdsMatchesDSDesc,
+	nsec3IterationsDesc, nsec3SaltDesc, nsec3OptOutDesc, denialValidDesc,
 }
