@@ -13,8 +13,18 @@
 //
 // The servers are plain authoritative servers over in-memory zones; a few
 // addresses are set to misbehave (refuse, drop, answer non-authoritatively,
-// refer upwards, ...) in place of serving. Wildcards, DNSSEC and zone
-// transfers are not implemented.
+// refer upwards, ...) in place of serving.
+//
+// The root, test. and example. are signed (DNSSEC, algorithm 13, NSEC), and
+// so are the sec-*.test. demo zones, each with its own algorithm, NSEC or
+// NSEC3, and in most cases a deliberate fault: expired signatures, a DS
+// that matches no key, a broken denial of existence and so on. Keys are
+// generated at Start and signatures made then, against Options.Now;
+// TrustAnchors gives the root's DS for a validator. The other demo zones
+// are unsigned and have no DS, which test. proves with signed NSEC
+// records: a validator finds them insecure. Servers add RRSIGs, DS and
+// NSEC/NSEC3 proofs to answers when the query sets the DO bit. Wildcards
+// and zone transfers are not implemented.
 package lab
 
 import (
@@ -24,6 +34,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -39,6 +50,10 @@ type Options struct {
 	// Logger receives start-up messages and, at debug level, one line per
 	// query. nil discards.
 	Logger *slog.Logger
+	// Now is the signing clock, read once at Start; nil means time.Now.
+	// Signatures are valid from an hour before it until 14 days after it,
+	// except where a zone's fault says otherwise.
+	Now func() time.Time
 }
 
 // Zone describes one demo zone and what a probe should find in it.
@@ -51,17 +66,22 @@ type Zone struct {
 	// lame; empty for none.
 	Lame []string
 	// Checks lists the check IDs (probe/checks.go) the probe is expected
-	// to raise; empty for a healthy zone.
+	// to raise, DNSSEC ones included; empty for a healthy zone.
 	Checks []string
+	// DNSSEC is the verdict a validating resolver reaches for the zone:
+	// "secure", "insecure" (no DS, or NSEC3 beyond validators' limits) or
+	// "bogus".
+	DNSSEC string
 }
 
 // Lab is a running hierarchy. Close stops it.
 type Lab struct {
-	port      int
-	rootHints string
-	zones     []Zone
-	servers   []*dns.Server
-	logger    *slog.Logger
+	port         int
+	rootHints    string
+	trustAnchors string
+	zones        []Zone
+	servers      []*dns.Server
+	logger       *slog.Logger
 
 	closeOnce sync.Once
 	closeErr  error
@@ -85,11 +105,25 @@ func Start(opts Options) (*Lab, error) {
 	if opts.Port < 0 || opts.Port > 65535 {
 		return nil, fmt.Errorf("lab: port %d out of range", opts.Port)
 	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	started := time.Now()
 	h := buildHierarchy()
-	handlers, err := h.handlers(logger)
+	keys, err := generateKeys(h.keys)
 	if err != nil {
 		return nil, err
 	}
+	handlers, err := h.handlers(logger, keys, now())
+	if err != nil {
+		return nil, err
+	}
+	anchors, err := trustAnchors(keys)
+	if err != nil {
+		return nil, err
+	}
+	logger.Debug("lab: zones signed", "keys", len(keys), "elapsed", time.Since(started))
 
 	var socks []socketPair
 	port := opts.Port
@@ -104,7 +138,7 @@ func Start(opts Options) (*Lab, error) {
 		logger.Debug("lab: port collision, retrying", "err", err)
 	}
 
-	l := &Lab{port: port, rootHints: h.rootHints(), logger: logger}
+	l := &Lab{port: port, rootHints: h.rootHints(), trustAnchors: anchors, logger: logger}
 	for _, d := range h.demos {
 		l.zones = append(l.zones, d.Zone)
 	}
@@ -220,6 +254,24 @@ func (l *Lab) Port() int { return l.port }
 // servers.
 func (l *Lab) RootHints() string { return l.rootHints }
 
+// TrustAnchors returns the lab root's trust anchor: the DS record (digest
+// type 2, SHA-256) of the root's KSK, in zone-file format, for a probe's
+// trust_anchors_file. The key is made at Start, so it differs between labs.
+func (l *Lab) TrustAnchors() string { return l.trustAnchors }
+
+// trustAnchors renders the root KSK's DS.
+func trustAnchors(keys keyring) (string, error) {
+	ds, err := dsSpec{key: keyID(".", "ksk"), digest: dns.SHA256}.record(keys, ".")
+	if err != nil {
+		return "", fmt.Errorf("lab: trust anchor: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("; Trust anchor for the dnshealth_exporter lab root (127.53.0.1, 127.53.0.2).\n")
+	b.WriteString(ds.String())
+	b.WriteString("\n")
+	return b.String(), nil
+}
+
 // Zones returns the demo zones in landing-page order. The slice is the
 // caller's.
 func (l *Lab) Zones() []Zone {
@@ -249,16 +301,16 @@ func (l *Lab) Close() error {
 	return l.closeErr
 }
 
-// handlers parses every zone copy and builds the handler of each serving
-// address.
-func (h *hierarchy) handlers(logger *slog.Logger) (map[string]*server, error) {
+// handlers parses and signs every zone copy (at now, with keys) and builds
+// the handler of each serving address.
+func (h *hierarchy) handlers(logger *slog.Logger, keys keyring, now time.Time) (map[string]*server, error) {
 	out := map[string]*server{}
 	for _, a := range h.addrs {
 		out[a.addr] = &server{addr: a.addr, name: a.name, behaviour: a.behaviour, logger: logger}
 	}
 	var root, test *zone
 	for _, c := range h.copies {
-		z, err := parseZone(c.file.origin, c.file.render())
+		z, err := c.file.zone(keys, now)
 		if err != nil {
 			return nil, fmt.Errorf("lab: %w", err)
 		}
@@ -287,4 +339,27 @@ func (h *hierarchy) handlers(logger *slog.Logger) (map[string]*server, error) {
 		s.wrongSOA = test.soa
 	}
 	return out, nil
+}
+
+// zone parses the zone file, adds its DNSSEC records and signs it.
+func (f zoneFile) zone(keys keyring, now time.Time) (*zone, error) {
+	z, err := parseZone(f.origin, f.render())
+	if err != nil {
+		return nil, err
+	}
+	rrs, err := f.dnssecRecords(keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, rr := range rrs {
+		if err := z.insert(rr); err != nil {
+			return nil, err
+		}
+	}
+	if f.sign != nil {
+		if err := z.sign(f.sign, keys, now); err != nil {
+			return nil, err
+		}
+	}
+	return z, nil
 }

@@ -134,7 +134,15 @@ func TestLab(t *testing.T) {
 			"lame-wrongzone.test.", "lame-network.test.", "lame-malformed.test.", "all-lame.test.",
 			"serial-drift.test.", "ns-mismatch.test.", "glue-mismatch.test.", "ns-unresolvable.test.",
 			"truncated.test.", "parent-drift.test.", "old-edns.test.", "ns-refused.test.",
+			"sec-healthy.test.", "sec-nsec3.test.", "sec-ed25519.test.", "sec-rsa.test.",
+			"sec-expired.test.", "sec-future.test.", "sec-badsig.test.", "sec-ds-wrong-digest.test.",
+			"sec-ds-unpublished.test.", "sec-unsigned-child.test.", "sec-rollover-stale-ds.test.",
+			"sec-rollover-broken.test.", "sec-stale-dnskey.test.", "sec-nsec3-iter.test.",
+			"sec-cds-mismatch.test.", "sec-alg-ds-only.test.", "sec-bad-denial.test.",
+			"sec-missing-rrsig.test.", "sec-sha1-only.test.", "sec-cds-delete.test.", "sec-cds-zsk-signed.test.",
 		}
+		noChecks := []string{"healthy.test.", "hosted.test.", "truncated.test.",
+			"sec-healthy.test.", "sec-nsec3.test.", "sec-ed25519.test.", "sec-rsa.test."}
 		zones := l.Zones()
 		var got []string
 		for _, z := range zones {
@@ -142,8 +150,7 @@ func TestLab(t *testing.T) {
 			if z.Description == "" || strings.Contains(z.Description, "\n") {
 				t.Errorf("%s: description %q is not one line", z.Name, z.Description)
 			}
-			healthy := z.Name == "healthy.test." || z.Name == "hosted.test." || z.Name == "truncated.test."
-			if healthy != (len(z.Checks) == 0) {
+			if slices.Contains(noChecks, z.Name) != (len(z.Checks) == 0) {
 				t.Errorf("%s: checks %v", z.Name, z.Checks)
 			}
 			for _, addr := range z.Lame {
@@ -153,6 +160,10 @@ func TestLab(t *testing.T) {
 			}
 			if (len(z.Lame) > 0) != slices.ContainsFunc(z.Checks, func(c string) bool { return strings.HasPrefix(c, "lame_") }) {
 				t.Errorf("%s: lame %v but checks %v", z.Name, z.Lame, z.Checks)
+			}
+			if signed := strings.HasPrefix(z.Name, "sec-"); !slices.Contains([]string{"secure", "insecure", "bogus"}, z.DNSSEC) ||
+				!signed && z.DNSSEC != "insecure" {
+				t.Errorf("%s: DNSSEC verdict %q", z.Name, z.DNSSEC)
 			}
 		}
 		if !slices.Equal(got, want) {
@@ -345,16 +356,26 @@ func TestLab(t *testing.T) {
 	})
 
 	t.Run("DS at a cut is answered by the parent", func(t *testing.T) {
-		for _, tc := range []struct{ server, qname, parent string }{
-			{"127.53.1.1", "healthy.test.", "test."},
-			{"127.53.0.1", "test.", "."},
-			{"127.53.1.12", "dns-host.example.", "example."},
+		for _, tc := range []struct {
+			server, qname, parent string
+			signed                bool // the parent holds a DS for the child
+		}{
+			{"127.53.1.1", "healthy.test.", "test.", false},
+			{"127.53.0.1", "test.", ".", true},
+			{"127.53.1.12", "dns-host.example.", "example.", false},
+			{"127.53.1.2", "sec-healthy.test.", "test.", true},
 		} {
 			t.Run(tc.qname+"@"+tc.server, func(t *testing.T) {
 				r := query(t, l, "udp", tc.server, tc.qname, dns.TypeDS)
 				wantRcode(t, r, dns.RcodeSuccess)
 				wantAA(t, r, true)
-				wantSOAAuthority(t, r, tc.parent)
+				if !tc.signed {
+					wantSOAAuthority(t, r, tc.parent)
+					return
+				}
+				if len(r.Answer) != 1 || r.Answer[0].Header().Rrtype != dns.TypeDS || r.Answer[0].Header().Name != tc.qname {
+					t.Fatalf("want the DS of %s\n%v", tc.qname, r)
+				}
 			})
 		}
 	})

@@ -24,6 +24,8 @@ type zone struct {
 	// nodes holds every owner name in the zone, lower case, plus the empty
 	// non-terminals between them and the apex (nodes with no RRsets).
 	nodes map[string]*node
+	// sec is the zone's signatures and denial chain; nil when unsigned.
+	sec *zoneSec
 }
 
 // node is the data at one owner name.
@@ -42,27 +44,9 @@ func parseZone(origin, text string) (*zone, error) {
 	z := &zone{origin: origin, nodes: map[string]*node{}}
 	zp := dns.NewZoneParser(strings.NewReader(text), origin, origin)
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		hdr := rr.Header()
-		hdr.Name = strings.ToLower(hdr.Name)
-		if !dns.IsSubDomain(origin, hdr.Name) {
-			return nil, fmt.Errorf("zone %s: record %s is outside the zone", origin, hdr.Name)
+		if err := z.insert(rr); err != nil {
+			return nil, err
 		}
-		switch v := rr.(type) {
-		case *dns.NS:
-			v.Ns = strings.ToLower(v.Ns)
-		case *dns.CNAME:
-			v.Target = strings.ToLower(v.Target)
-		case *dns.SOA:
-			if hdr.Name != origin {
-				return nil, fmt.Errorf("zone %s: SOA at %s, not at the apex", origin, hdr.Name)
-			}
-			if z.soa != nil {
-				return nil, fmt.Errorf("zone %s: more than one SOA", origin)
-			}
-			z.soa = v
-		}
-		n := z.node(hdr.Name)
-		n.rrsets[hdr.Rrtype] = append(n.rrsets[hdr.Rrtype], rr)
 	}
 	if err := zp.Err(); err != nil {
 		return nil, fmt.Errorf("zone %s: %w", origin, err)
@@ -145,11 +129,20 @@ func (z *zone) addresses(name string) []dns.RR {
 }
 
 // referral fills m with a referral to the zone cut at cut: NS records in the
-// authority section and glue for in-bailiwick nameserver names.
-func (z *zone) referral(m *dns.Msg, cut string) {
+// authority section and glue for in-bailiwick nameserver names. With do
+// (and a signed zone) the authority section also carries the DS RRset, or
+// the NSEC or NSEC3 record that proves there is none.
+func (z *zone) referral(m *dns.Msg, cut string, do bool) {
 	m.Authoritative = false
 	nsset := z.nodes[cut].rrsets[dns.TypeNS]
 	m.Ns = append(m.Ns, copyRRs(nsset)...)
+	if do && z.sec != nil {
+		if ds := z.nodes[cut].rrsets[dns.TypeDS]; len(ds) > 0 {
+			m.Ns = append(m.Ns, copyRRs(ds)...)
+		} else {
+			m.Ns = append(m.Ns, z.noDSProof(cut)...)
+		}
+	}
 	for _, rr := range nsset {
 		if target := rr.(*dns.NS).Ns; dns.IsSubDomain(cut, target) {
 			m.Extra = append(m.Extra, z.addresses(target)...)
@@ -158,10 +151,23 @@ func (z *zone) referral(m *dns.Msg, cut string) {
 }
 
 // answer fills m with the zone's answer to (qname, qtype): a referral, an
-// authoritative answer, NODATA or NXDOMAIN.
-func (z *zone) answer(m *dns.Msg, qname string, qtype uint16) {
+// authoritative answer, NODATA or NXDOMAIN. With do (the query's DO bit)
+// a signed zone adds the RRSIGs over every RRset in the answer and
+// authority sections, the DS or no-DS proof to referrals, and the NSEC or
+// NSEC3 proof to negative answers.
+func (z *zone) answer(m *dns.Msg, qname string, qtype uint16, do bool) {
+	do = do && z.sec != nil
+	z.lookup(m, qname, qtype, do)
+	if do {
+		m.Answer = z.withSigs(m.Answer)
+		m.Ns = z.withSigs(m.Ns)
+	}
+}
+
+// lookup is answer without the RRSIGs.
+func (z *zone) lookup(m *dns.Msg, qname string, qtype uint16, do bool) {
 	if cut := z.findCut(qname, qtype); cut != "" {
-		z.referral(m, cut)
+		z.referral(m, cut, do)
 		return
 	}
 	m.Authoritative = true
@@ -172,6 +178,9 @@ func (z *zone) answer(m *dns.Msg, qname string, qtype uint16) {
 		if n == nil {
 			m.Rcode = dns.RcodeNameError
 			m.Ns = append(m.Ns, z.negativeSOA())
+			if do {
+				m.Ns = append(m.Ns, z.nxdomainProof(qname)...)
+			}
 			return
 		}
 		if qtype == dns.TypeANY && len(n.rrsets) > 0 {
@@ -184,6 +193,12 @@ func (z *zone) answer(m *dns.Msg, qname string, qtype uint16) {
 				m.Answer = append(m.Answer, copyRRs(n.rrsets[t])...)
 			}
 			return
+		}
+		if qtype == dns.TypeRRSIG {
+			if sigs := z.sigsAt(qname); len(sigs) > 0 {
+				m.Answer = append(m.Answer, sigs...)
+				return
+			}
 		}
 		if rrs := n.rrsets[qtype]; len(rrs) > 0 {
 			m.Answer = append(m.Answer, copyRRs(rrs)...)
@@ -199,6 +214,9 @@ func (z *zone) answer(m *dns.Msg, qname string, qtype uint16) {
 		cname := n.rrsets[dns.TypeCNAME]
 		if len(cname) == 0 {
 			m.Ns = append(m.Ns, z.negativeSOA()) // NODATA
+			if do {
+				m.Ns = append(m.Ns, z.nodataProof(qname)...)
+			}
 			return
 		}
 		// Follow the CNAME while it stays inside the zone and above any cut.
@@ -318,7 +336,7 @@ func (s *server) reply(req *dns.Msg, udp bool) *dns.Msg {
 	case opt != nil && opt.Version() != 0:
 		m.Rcode = dns.RcodeBadVers
 	default:
-		s.respond(m, req.Question[0], udp)
+		s.respond(m, req.Question[0], udp, opt != nil && opt.Do())
 	}
 	if opt != nil {
 		// After the other additional records: OPT goes last.
@@ -328,8 +346,8 @@ func (s *server) reply(req *dns.Msg, udp bool) *dns.Msg {
 }
 
 // respond fills in the reply m to question q, according to the address's
-// behaviour.
-func (s *server) respond(m *dns.Msg, q dns.Question, udp bool) {
+// behaviour. do is the query's DO bit.
+func (s *server) respond(m *dns.Msg, q dns.Question, udp, do bool) {
 	qname := strings.ToLower(q.Name)
 	switch s.behaviour {
 	case refuse:
@@ -344,7 +362,7 @@ func (s *server) respond(m *dns.Msg, q dns.Question, udp bool) {
 		return
 	case selfReferral:
 		if z := s.zoneFor(qname, q.Qtype); z != nil {
-			z.referral(m, z.origin)
+			z.referral(m, z.origin, false)
 		} else {
 			m.Rcode = dns.RcodeRefused
 		}
@@ -383,7 +401,7 @@ func (s *server) respond(m *dns.Msg, q dns.Question, udp bool) {
 		m.Rcode = dns.RcodeRefused
 		return
 	}
-	z.answer(m, qname, q.Qtype)
+	z.answer(m, qname, q.Qtype, do)
 	if s.behaviour == noAA {
 		m.Authoritative = false
 	}

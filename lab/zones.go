@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/miekg/dns"
 )
 
 // Serials used in the lab's zones. Every zone carries serial, except the
@@ -33,6 +36,26 @@ const (
 	checkParentNSInconsistent = "parent_ns_inconsistent"
 	checkEDNSUnsupported      = "edns_unsupported"
 	checkApexNSUnavailable    = "apex_ns_unavailable"
+
+	checkDSNoMatchingKey     = "ds_no_matching_key"
+	checkDSUnsignedChild     = "ds_unsigned_child"
+	checkDSUnmatched         = "ds_unmatched"
+	checkDSDigestSHA1Only    = "ds_digest_sha1_only"
+	checkDNSSECIntermittent  = "dnssec_intermittent"
+	checkRRSIGExpired        = "rrsig_expired"
+	checkRRSIGNotYetValid    = "rrsig_not_yet_valid"
+	checkRRSIGInvalid        = "rrsig_invalid"
+	checkRRSIGMissing        = "rrsig_missing"
+	checkDNSKEYInconsistent  = "dnskey_inconsistent"
+	checkSigningKeyMissing   = "signing_key_missing"
+	checkAlgorithmNotSigning = "algorithm_not_signing"
+	checkDenialInvalid       = "denial_invalid"
+	checkNSEC3Iterations     = "nsec3_iterations_nonzero"
+	checkNSEC3IterationsMax  = "nsec3_iterations_above_limit"
+	checkNSEC3Salt           = "nsec3_salt"
+	checkCDSMismatchDS       = "cds_ds_mismatch"
+	checkCDSDelete           = "cds_delete"
+	checkCDSNotSignedByDSKey = "cds_not_signed_by_ds_key"
 )
 
 // Root and TLD servers.
@@ -47,11 +70,13 @@ type host struct {
 	addr string
 }
 
-// delegation is a zone cut as the parent zone holds it: NS names and glue.
+// delegation is a zone cut as the parent zone holds it: NS names, glue
+// and DS records.
 type delegation struct {
 	name string
 	ns   []string
 	glue []host
+	ds   []dsSpec
 }
 
 // zoneFile describes one copy of a zone; render turns it into zone-file text.
@@ -61,7 +86,8 @@ type zoneFile struct {
 	ns          []string // apex NS names; the first is the SOA MNAME
 	hosts       []host   // in-zone A records (nameservers and the like)
 	delegations []delegation
-	noWWW       bool // leave out www.<origin> A 127.0.0.1
+	noWWW       bool     // leave out www.<origin> A 127.0.0.1
+	sign        *signing // nil: unsigned
 }
 
 // render returns the zone in master-file format.
@@ -137,6 +163,8 @@ type nsAddr struct {
 	addr      string
 	behaviour behaviour
 	serial    uint32 // serial of the copy it serves; 0 means serial
+	// sign, when set, replaces the demo's signing for this address's copy.
+	sign *signing
 }
 
 // demo is one zone delegated from test. with the fault it demonstrates.
@@ -149,6 +177,9 @@ type demo struct {
 	apexNS        []string // the child's own apex NS set; nil means parentNS
 	hosts         []host   // the child's in-zone A records
 	servers       []nsAddr
+	sign          *signing  // how the zone is signed; nil: unsigned
+	ds            []dsSpec  // the DS records test. holds for the zone
+	keys          []keySpec // the keys the zone and its DS need
 }
 
 // blockAddr is 127.53.<block>.<n>, the address of nsN in a demo block.
@@ -158,7 +189,7 @@ func blockAddr(block, n int) string { return fmt.Sprintf("127.53.%d.%d", block, 
 // with glue and both serving the zone correctly.
 func standard(label string, block int, description string) *demo {
 	name := label + ".test."
-	d := &demo{Zone: Zone{Name: name, Description: description}}
+	d := &demo{Zone: Zone{Name: name, Description: description, DNSSEC: verdictInsecure}}
 	for n := 1; n <= 2; n++ {
 		h := host{fmt.Sprintf("ns%d.%s", n, name), blockAddr(block, n)}
 		d.parentNS = append(d.parentNS, h.name)
@@ -182,12 +213,153 @@ func (d *demo) expect(checks ...string) *demo {
 	return d
 }
 
+// key declares a key of the zone, returning its ID.
+func (d *demo) key(role string, alg uint8, ksk bool) string {
+	id := keyID(d.Name, role)
+	d.keys = append(d.keys, keySpec{id: id, zone: d.Name, alg: alg, ksk: ksk})
+	return id
+}
+
+// signed signs the zone with a KSK and a ZSK of algorithm alg, NSEC, the
+// default validity window, and has test. publish a SHA-256 DS for the KSK.
+// The verdict becomes secure until a fault says otherwise.
+func (d *demo) signed(alg uint8) *demo {
+	ksk, zsk := d.key("ksk", alg, true), d.key("zsk", alg, false)
+	d.sign = &signing{dnskey: []string{ksk, zsk}, ksk: []string{ksk}, zsk: []string{zsk}, window: defaultWindow}
+	d.ds = []dsSpec{{key: ksk, digest: dns.SHA256}}
+	d.DNSSEC = verdictSecure
+	return d
+}
+
+// verdict sets the DNSSEC verdict a validating resolver reaches.
+func (d *demo) verdict(v string) *demo {
+	d.DNSSEC = v
+	return d
+}
+
+// signedDemo is a standard zone in block, signed with algorithm 13.
+func signedDemo(label string, block int, description string) *demo {
+	return standard(label, block, description).signed(dns.ECDSAP256SHA256)
+}
+
+// day is a signature window unit.
+const day = 24 * time.Hour
+
+// dnssecDemos returns the signed demo zones, blocks 30 and up.
+func dnssecDemos() []*demo {
+	healthy := signedDemo("sec-healthy", 30, "Signed with ECDSA P-256 (algorithm 13) and NSEC; the chain of trust from the root validates.")
+
+	nsec3 := signedDemo("sec-nsec3", 31, "Signed with NSEC3, no extra iterations and no salt (RFC 9276): validates.")
+	nsec3.sign.nsec3 = &nsec3Params{}
+
+	ed25519 := standard("sec-ed25519", 32, "Signed with Ed25519 (algorithm 15): validates.").signed(dns.ED25519)
+	rsa := standard("sec-rsa", 33, "Signed with RSA/SHA-256 2048-bit keys (algorithm 8): validates.").signed(dns.RSASHA256)
+
+	// Two days either way: Unbound forgives clock skew of up to a tenth
+	// of a signature's lifetime, at most 24 hours (val-sig-skew-max), so
+	// one day would still validate there.
+	expired := signedDemo("sec-expired", 34, "Every signature expired two days ago: validating resolvers SERVFAIL.").
+		verdict(verdictBogus).expect(checkRRSIGExpired)
+	expired.sign.window = window{inception: -16 * day, expiration: -2 * day}
+
+	future := signedDemo("sec-future", 35, "Every signature becomes valid only in two days (inception in the future): bogus.").
+		verdict(verdictBogus).expect(checkRRSIGNotYetValid)
+	future.sign.window = window{inception: 2 * day, expiration: 16 * day}
+
+	badSig := signedDemo("sec-badsig", 36, "The SOA signature is corrupted (one byte flipped) and does not verify: bogus.").
+		verdict(verdictBogus).expect(checkRRSIGInvalid)
+	badSig.sign.corruptSOASig = true
+
+	wrongDigest := signedDemo("sec-ds-wrong-digest", 37, "The DS at test. has the KSK's key tag and algorithm but a wrong digest: bogus.").
+		verdict(verdictBogus).expect(checkDSNoMatchingKey)
+	wrongDigest.ds[0].corrupt = true
+
+	unpublished := signedDemo("sec-ds-unpublished", 38, "The DS at test. is for a key the zone does not publish: bogus.").
+		verdict(verdictBogus).expect(checkDSNoMatchingKey)
+	unpublished.ds = []dsSpec{{key: unpublished.key("other-ksk", dns.ECDSAP256SHA256, true), digest: dns.SHA256}}
+
+	unsignedChild := standard("sec-unsigned-child", 39, "test. publishes a DS, but the zone is not signed at all: bogus.").
+		verdict(verdictBogus).expect(checkDSUnsignedChild)
+	unsignedChild.ds = []dsSpec{{key: unsignedChild.key("ksk", dns.ECDSAP256SHA256, true), digest: dns.SHA256}}
+
+	// A KSK rollover: the zone has replaced its KSK; test. has both DS
+	// records (old one left behind) or only the old one (never updated).
+	rolled := func(label string, block int, description string, oldDS bool) *demo {
+		d := standard(label, block, description)
+		old := d.key("ksk-old", dns.ECDSAP256SHA256, true)
+		ksk, zsk := d.key("ksk-new", dns.ECDSAP256SHA256, true), d.key("zsk", dns.ECDSAP256SHA256, false)
+		d.sign = &signing{dnskey: []string{ksk, zsk}, ksk: []string{ksk}, zsk: []string{zsk}, window: defaultWindow}
+		d.ds = []dsSpec{{key: old, digest: dns.SHA256}}
+		if oldDS {
+			d.ds = append(d.ds, dsSpec{key: ksk, digest: dns.SHA256})
+		}
+		return d
+	}
+	staleDS := rolled("sec-rollover-stale-ds", 40, "After a KSK rollover test. still lists the old KSK's DS beside the new one: validates, with a leftover DS.", true).
+		verdict(verdictSecure).expect(checkDSUnmatched)
+	brokenRoll := rolled("sec-rollover-broken", 41, "The zone rolled to a new KSK but test. has only the old KSK's DS: bogus.", false).
+		verdict(verdictBogus).expect(checkDSNoMatchingKey)
+
+	// The ZSK was not pre-published: ns1 serves the new DNSKEY RRset, ns2
+	// still the old one, and both sign with the new ZSK.
+	staleKey := signedDemo("sec-stale-dnskey", 42, "ns2 serves the old DNSKEY set without the new ZSK that signs its data: bogus from ns2, fine from ns1.").
+		verdict(verdictBogus).expect(checkDNSKEYInconsistent, checkSigningKeyMissing, checkDNSSECIntermittent)
+	oldZSK := staleKey.key("zsk-old", dns.ECDSAP256SHA256, false)
+	stale := *staleKey.sign
+	stale.dnskey = []string{staleKey.sign.ksk[0], oldZSK}
+	staleKey.servers[1].sign = &stale
+
+	iter := signedDemo("sec-nsec3-iter", 43, "NSEC3 with 200 iterations and an 8-byte salt: above validators' limits, so treated as insecure.").
+		verdict(verdictInsecure).expect(checkNSEC3Iterations, checkNSEC3IterationsMax, checkNSEC3Salt)
+	iter.sign.nsec3 = &nsec3Params{iterations: 200, salt: "A1B2C3D4E5F60718"}
+
+	// A KSK rollover in flight: the new KSK is published and signs the
+	// DNSKEY RRset, and CDS/CDNSKEY ask for it, but the DS is the old one.
+	cdsMismatch := signedDemo("sec-cds-mismatch", 44, "CDS and CDNSKEY ask for a new KSK that the DS at test. does not have yet: a rollover in flight.").
+		expect(checkCDSMismatchDS)
+	newKSK := cdsMismatch.key("ksk-new", dns.ECDSAP256SHA256, true)
+	cdsMismatch.sign.dnskey = append(cdsMismatch.sign.dnskey, newKSK)
+	cdsMismatch.sign.ksk = append(cdsMismatch.sign.ksk, newKSK)
+	cdsMismatch.sign.cds = []string{newKSK}
+
+	algDS := signedDemo("sec-alg-ds-only", 45, "test. has a DS for an Ed25519 key the zone does not have, beside the one for its ECDSA KSK: validates.").
+		expect(checkDSUnmatched, checkAlgorithmNotSigning)
+	algDS.ds = append(algDS.ds, dsSpec{key: algDS.key("ksk-ed25519", dns.ED25519, true), digest: dns.SHA256})
+
+	badDenial := signedDemo("sec-bad-denial", 46, "NXDOMAIN answers carry a signed NSEC that does not cover the name: bogus.").
+		verdict(verdictBogus).expect(checkDenialInvalid)
+	badDenial.sign.badDenial = true
+
+	missingSig := signedDemo("sec-missing-rrsig", 47, "The SOA RRset is served without any RRSIG: bogus.").
+		verdict(verdictBogus).expect(checkRRSIGMissing)
+	missingSig.sign.omitSOASig = true
+
+	sha1 := signedDemo("sec-sha1-only", 48, "The only DS at test. uses digest type 1 (SHA-1): validates, but SHA-1 is on its way out.").
+		expect(checkDSDigestSHA1Only)
+	sha1.ds[0].digest = dns.SHA1
+
+	cdsDelete := signedDemo("sec-cds-delete", 49, "The zone publishes the CDS/CDNSKEY delete form: it asks test. to remove its DS.").
+		expect(checkCDSDelete)
+	cdsDelete.sign.cdsDelete = true
+
+	cdsZSK := signedDemo("sec-cds-zsk-signed", 50, "CDS and CDNSKEY match the DS but are signed by the ZSK only, not by the KSK the DS trusts, so the parent must ignore them.").
+		expect(checkCDSNotSignedByDSKey)
+	cdsZSK.sign.cds = []string{cdsZSK.sign.ksk[0]}
+	cdsZSK.sign.cdsZSKOnly = true
+
+	return []*demo{
+		healthy, nsec3, ed25519, rsa, expired, future, badSig, wrongDigest, unpublished, unsignedChild,
+		staleDS, brokenRoll, staleKey, iter, cdsMismatch, algDS, badDenial, missingSig, sha1, cdsDelete, cdsZSK,
+	}
+}
+
 // demos returns the demo zones in landing-page order.
 func demos() []*demo {
 	hosted := &demo{
 		Zone: Zone{
 			Name:        "hosted.test.",
 			Description: "Hosted on out-of-bailiwick nameservers (ns1/ns2.dns-host.example), so the delegation needs no glue.",
+			DNSSEC:      verdictInsecure,
 		},
 		parentNS: []string{"ns1.dns-host.example.", "ns2.dns-host.example."},
 		servers: []nsAddr{
@@ -234,7 +406,7 @@ func demos() []*demo {
 		expect(checkApexNSUnavailable)
 	nsRefused.servers[1].behaviour = refuseNS
 
-	return []*demo{
+	return append([]*demo{
 		standard("healthy", 10, "Two nameservers, both authoritative and in agreement: every check passes."),
 		hosted,
 		standard("lame-refused", 11, "ns2 answers REFUSED: it does not serve the zone.").
@@ -265,7 +437,7 @@ func demos() []*demo {
 		parentDrift,
 		oldEDNS,
 		nsRefused,
-	}
+	}, dnssecDemos()...)
 }
 
 // zoneCopy is one copy of a zone and the addresses that serve it.
@@ -283,6 +455,19 @@ type hierarchy struct {
 	// a name for logs.
 	addrs []nsAddr
 	roots []host
+	// keys lists every DNSSEC key the zones and DS records use.
+	keys []keySpec
+}
+
+// signInfra declares a KSK and a ZSK (algorithm 13) for an infrastructure
+// zone and returns how it is signed and the DS its parent publishes.
+func (h *hierarchy) signInfra(zone string) (*signing, []dsSpec) {
+	ksk, zsk := keyID(zone, "ksk"), keyID(zone, "zsk")
+	h.keys = append(h.keys,
+		keySpec{id: ksk, zone: zone, alg: dns.ECDSAP256SHA256, ksk: true},
+		keySpec{id: zsk, zone: zone, alg: dns.ECDSAP256SHA256})
+	return &signing{dnskey: []string{ksk, zsk}, ksk: []string{ksk}, zsk: []string{zsk}, window: defaultWindow},
+		[]dsSpec{{key: ksk, digest: dns.SHA256}}
 }
 
 // buildHierarchy assembles the lab's zones and servers.
@@ -303,6 +488,14 @@ func buildHierarchy() *hierarchy {
 	addServers(nicExample)
 	addServers(dnsHost)
 
+	// The root, test. and example. are signed; dns-host.example. is not.
+	rootSign, _ := h.signInfra(".")
+	testSign, testDS := h.signInfra("test.")
+	exampleSign, exampleDS := h.signInfra("example.")
+	for _, d := range h.demos {
+		h.keys = append(h.keys, d.keys...)
+	}
+
 	// The root zone delegates test. and example.; the root servers' own
 	// addresses live in test. and are glue here.
 	h.add(zoneFile{
@@ -310,16 +503,17 @@ func buildHierarchy() *hierarchy {
 		serial: serial,
 		ns:     names(h.roots),
 		noWWW:  true,
+		sign:   rootSign,
 		delegations: []delegation{
-			{name: "test.", ns: names(nicTest), glue: append(append([]host{}, nicTest...), h.roots...)},
-			{name: "example.", ns: names(nicExample), glue: nicExample},
+			{name: "test.", ns: names(nicTest), glue: append(append([]host{}, nicTest...), h.roots...), ds: testDS},
+			{name: "example.", ns: names(nicExample), glue: nicExample, ds: exampleDS},
 		},
 	}, addrsOf(h.roots)...)
 
 	// test. delegates every demo zone. ns2.nic.test. serves an older copy
 	// in which parent-drift.test. lists fewer nameservers.
 	testZone := func(stale bool) zoneFile {
-		f := zoneFile{origin: "test.", serial: serial, ns: names(nicTest), hosts: append(append([]host{}, nicTest...), h.roots...)}
+		f := zoneFile{origin: "test.", serial: serial, ns: names(nicTest), hosts: append(append([]host{}, nicTest...), h.roots...), sign: testSign}
 		for _, d := range h.demos {
 			ns := d.parentNS
 			if stale && d.staleParentNS != nil {
@@ -331,7 +525,7 @@ func buildHierarchy() *hierarchy {
 					glue = append(glue, g)
 				}
 			}
-			f.delegations = append(f.delegations, delegation{name: d.Name, ns: ns, glue: glue})
+			f.delegations = append(f.delegations, delegation{name: d.Name, ns: ns, glue: glue, ds: d.ds})
 		}
 		return f
 	}
@@ -344,6 +538,7 @@ func buildHierarchy() *hierarchy {
 		ns:          names(nicExample),
 		hosts:       nicExample,
 		delegations: []delegation{{name: "dns-host.example.", ns: names(dnsHost), glue: dnsHost}},
+		sign:        exampleSign,
 	}, addrsOf(nicExample)...)
 	h.add(zoneFile{origin: "dns-host.example.", serial: serial, ns: names(dnsHost), hosts: dnsHost}, addrsOf(dnsHost)...)
 
@@ -352,25 +547,33 @@ func buildHierarchy() *hierarchy {
 		if apex == nil {
 			apex = d.parentNS
 		}
-		// One copy per serial, served by the addresses that carry it.
-		bySerial := map[uint32][]string{}
-		var serials []uint32
+		// One copy per serial and signing, served by the addresses that
+		// carry it.
+		type variant struct {
+			serial uint32
+			sign   *signing
+		}
+		byVariant := map[variant][]string{}
+		var variants []variant
 		for _, s := range d.servers {
 			h.addr(s)
-			sn := s.serial
-			if sn == 0 {
-				sn = serial
+			v := variant{s.serial, s.sign}
+			if v.serial == 0 {
+				v.serial = serial
+			}
+			if v.sign == nil {
+				v.sign = d.sign
 			}
 			if s.behaviour == unbound {
 				continue
 			}
-			if _, ok := bySerial[sn]; !ok {
-				serials = append(serials, sn)
+			if _, ok := byVariant[v]; !ok {
+				variants = append(variants, v)
 			}
-			bySerial[sn] = append(bySerial[sn], s.addr)
+			byVariant[v] = append(byVariant[v], s.addr)
 		}
-		for _, sn := range serials {
-			h.add(zoneFile{origin: d.Name, serial: sn, ns: apex, hosts: d.hosts}, bySerial[sn]...)
+		for _, v := range variants {
+			h.add(zoneFile{origin: d.Name, serial: v.serial, ns: apex, hosts: d.hosts, sign: v.sign}, byVariant[v]...)
 		}
 	}
 	return h
