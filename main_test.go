@@ -268,8 +268,8 @@ func TestDemo(t *testing.T) {
 		if m == nil {
 			t.Fatal("no demo module")
 		}
-		if m.Port != e.lab.Port() || len(m.RootServers) == 0 {
-			t.Errorf("demo module port %d with %d root servers, want port %d and the lab's roots", m.Port, len(m.RootServers), e.lab.Port())
+		if m.Port != e.lab.Port() || len(m.RootServers) == 0 || m.TrustAnchors == nil || len(m.TrustAnchors.DS["."]) == 0 {
+			t.Errorf("demo module port %d with %d root servers, want port %d and the lab's roots and trust anchor", m.Port, len(m.RootServers), e.lab.Port())
 		}
 	})
 

@@ -2,6 +2,8 @@ package probe
 
 import (
 	"net/netip"
+
+	"github.com/miekg/dns"
 	"sync"
 	"time"
 )
@@ -17,14 +19,15 @@ type Cache struct {
 }
 
 type cacheEntry struct {
-	servers []NameServer // for zone cuts: the zone's servers; for names: one entry, the name
+	value   any // []NameServer for zone cuts and names, []*dns.DNSKEY for validated keys
 	expires time.Time
 }
 
-// Cache key prefixes keep zone cuts and name addresses apart.
+// Cache key prefixes keep zone cuts, name addresses and keys apart.
 const (
 	cacheZone = "zone:"
 	cacheAddr = "addr:"
+	cacheKeys = "keys:"
 )
 
 // NewCache returns a cache bounded to max entries; max <= 0 disables caching.
@@ -32,7 +35,7 @@ func NewCache(max int) *Cache {
 	return &Cache{max: max, entries: map[string]cacheEntry{}}
 }
 
-func (c *Cache) get(key string, now time.Time) ([]NameServer, bool) {
+func (c *Cache) get(key string, now time.Time) (any, bool) {
 	if c == nil || c.max <= 0 {
 		return nil, false
 	}
@@ -46,10 +49,10 @@ func (c *Cache) get(key string, now time.Time) ([]NameServer, bool) {
 		delete(c.entries, key)
 		return nil, false
 	}
-	return e.servers, true
+	return e.value, true
 }
 
-func (c *Cache) put(key string, servers []NameServer, ttl time.Duration, now time.Time) {
+func (c *Cache) put(key string, value any, ttl time.Duration, now time.Time) {
 	if c == nil || c.max <= 0 || ttl <= 0 {
 		return
 	}
@@ -58,7 +61,7 @@ func (c *Cache) put(key string, servers []NameServer, ttl time.Duration, now tim
 	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
 		c.evictLocked(now)
 	}
-	c.entries[key] = cacheEntry{servers: servers, expires: now.Add(ttl)}
+	c.entries[key] = cacheEntry{value: value, expires: now.Add(ttl)}
 }
 
 // evictLocked drops expired entries, or else the one that expires first.
@@ -90,7 +93,9 @@ func (c *Cache) Len() int {
 }
 
 func (c *Cache) getZone(zone string, now time.Time) ([]NameServer, bool) {
-	return c.get(cacheZone+zone, now)
+	v, ok := c.get(cacheZone+zone, now)
+	s, _ := v.([]NameServer)
+	return s, ok && s != nil
 }
 
 func (c *Cache) putZone(zone string, servers []NameServer, ttl time.Duration, now time.Time) {
@@ -98,7 +103,8 @@ func (c *Cache) putZone(zone string, servers []NameServer, ttl time.Duration, no
 }
 
 func (c *Cache) getAddrs(name string, now time.Time) ([]netip.Addr, bool) {
-	s, ok := c.get(cacheAddr+name, now)
+	v, ok := c.get(cacheAddr+name, now)
+	s, _ := v.([]NameServer)
 	if !ok || len(s) != 1 {
 		return nil, false
 	}
@@ -107,4 +113,14 @@ func (c *Cache) getAddrs(name string, now time.Time) ([]netip.Addr, bool) {
 
 func (c *Cache) putAddrs(name string, addrs []netip.Addr, ttl time.Duration, now time.Time) {
 	c.put(cacheAddr+name, []NameServer{{Name: name, Addrs: addrs}}, ttl, now)
+}
+
+func (c *Cache) getKeys(zone string, now time.Time) ([]*dns.DNSKEY, bool) {
+	v, ok := c.get(cacheKeys+zone, now)
+	k, _ := v.([]*dns.DNSKEY)
+	return k, ok && k != nil
+}
+
+func (c *Cache) putKeys(zone string, keys []*dns.DNSKEY, ttl time.Duration, now time.Time) {
+	c.put(cacheKeys+zone, keys, ttl, now)
 }

@@ -36,6 +36,36 @@ const (
 	CheckNSParentChildDiffer = "ns_parent_child_mismatch"
 	CheckNSChildInconsistent = "ns_child_inconsistent"
 	CheckGlueMismatch        = "glue_mismatch"
+
+	// DNSSEC: the chain of trust from the anchor to the zone.
+	CheckChainBroken        = "dnssec_chain_broken"
+	CheckDSNoMatchingKey    = "ds_no_matching_key"
+	CheckDSUnsignedChild    = "ds_unsigned_child"
+	CheckDSUnmatched        = "ds_unmatched"
+	CheckDSKeyUnusable      = "ds_key_unusable"
+	CheckDSDigestSHA1Only   = "ds_digest_sha1_only"
+	CheckDSInconsistent     = "ds_inconsistent"
+	CheckUnsupportedAlgo    = "dnssec_unsupported_algorithm"
+	CheckDNSSECIntermittent = "dnssec_intermittent"
+
+	// DNSSEC: what each server serves.
+	CheckRRSIGExpired         = "rrsig_expired"
+	CheckRRSIGNotYetValid     = "rrsig_not_yet_valid"
+	CheckRRSIGInvalid         = "rrsig_invalid"
+	CheckRRSIGMissing         = "rrsig_missing"
+	CheckRRSIGMalformed       = "rrsig_malformed"
+	CheckRRSIGExpiresInTTL    = "rrsig_expires_before_ttl"
+	CheckDNSKEYInconsistent   = "dnskey_inconsistent"
+	CheckSigningKeyMissing    = "signing_key_missing"
+	CheckAlgorithmNotSigning  = "algorithm_not_signing"
+	CheckDenialInvalid        = "denial_invalid"
+	CheckNSEC3Iterations      = "nsec3_iterations_nonzero"
+	CheckNSEC3IterationsLimit = "nsec3_iterations_above_limit"
+	CheckNSEC3Salt            = "nsec3_salt"
+	CheckCDSInconsistent      = "cds_inconsistent"
+	CheckCDSMismatchDS        = "cds_ds_mismatch"
+	CheckCDSDelete            = "cds_delete"
+	CheckCDSNotSignedByDSKey  = "cds_not_signed_by_ds_key"
 )
 
 // CheckInfo describes a check ID: its usual severity and a one-line summary.
@@ -74,6 +104,52 @@ var Checks = []CheckInfo{
 	{CheckNSParentChildDiffer, SeverityWarning, "the parent's NS set differs from the zone's own apex NS set"},
 	{CheckNSChildInconsistent, SeverityWarning, "the zone's nameservers serve different apex NS sets"},
 	{CheckGlueMismatch, SeverityWarning, "parent glue differs from the addresses the zone itself serves for its nameservers"},
+
+	{CheckChainBroken, SeverityError, "the chain of trust breaks above the zone: a parent zone on the way from the trust anchor does not validate"},
+	{CheckDSNoMatchingKey, SeverityError, "no DS at the parent matches a DNSKEY that signs the zone's DNSKEY RRset"},
+	{CheckDSUnsignedChild, SeverityError, "the parent has DS records but the zone serves no DNSKEY (the zone is unsigned)"},
+	{CheckDSUnmatched, SeverityWarning, "a DS at the parent matches no DNSKEY, though another DS does (often left over from a key rollover)"},
+	{CheckDSKeyUnusable, SeverityError, "the DNSKEY a DS matches is revoked or not a zone key"},
+	{CheckDSDigestSHA1Only, SeverityWarning, "the DS set uses only digest type 1 (SHA-1)"},
+	{CheckDSInconsistent, SeverityWarning, "parent zone servers serve different DS sets for the zone"},
+	{CheckUnsupportedAlgo, SeverityWarning, "the DS set uses only algorithms or digest types this exporter (and many validators) cannot validate: the zone is treated as insecure"},
+	{CheckDNSSECIntermittent, SeverityError, "some nameserver addresses serve data that validates and others do not: resolvers fail depending on the server they ask"},
+	{CheckRRSIGExpired, SeverityError, "a signature served for the zone has expired"},
+	{CheckRRSIGNotYetValid, SeverityError, "a signature served for the zone has an inception in the future"},
+	{CheckRRSIGInvalid, SeverityError, "no signature over an RRset verifies with the zone's keys"},
+	{CheckRRSIGMissing, SeverityError, "an RRset of a signed zone is served without any signature"},
+	{CheckRRSIGMalformed, SeverityError, "a signature's signer name or labels field is wrong"},
+	{CheckRRSIGExpiresInTTL, SeverityWarning, "a signature expires before the RRset's TTL would let caches drop it"},
+	{CheckDNSKEYInconsistent, SeverityWarning, "nameserver addresses serve different DNSKEY RRsets"},
+	{CheckSigningKeyMissing, SeverityError, "a key that signs the zone's data is missing from a server's DNSKEY RRset"},
+	{CheckAlgorithmNotSigning, SeverityWarning, "an algorithm in the DS or DNSKEY set does not sign every RRset (RFC 4035 section 2.2)"},
+	{CheckDenialInvalid, SeverityError, "a proof of non-existence (NSEC or NSEC3) is missing or does not prove the answer"},
+	{CheckNSEC3Iterations, SeverityWarning, "NSEC3 uses additional iterations; RFC 9276 says 0"},
+	{CheckNSEC3IterationsLimit, SeverityWarning, "NSEC3 iterations exceed the limit at which common validators treat the zone as insecure"},
+	{CheckNSEC3Salt, SeverityNotice, "NSEC3 uses a salt; RFC 9276 says none"},
+	{CheckCDSInconsistent, SeverityWarning, "nameserver addresses serve different CDS or CDNSKEY RRsets"},
+	{CheckCDSMismatchDS, SeverityNotice, "the zone's CDS/CDNSKEY differs from the parent's DS: a key rollover is in flight or stuck"},
+	{CheckCDSDelete, SeverityNotice, "the zone publishes the CDS delete form: it asks the parent to remove its DS"},
+	{CheckCDSNotSignedByDSKey, SeverityWarning, "the CDS/CDNSKEY RRset is not signed by a key the current DS trusts, so the parent must ignore it (RFC 7344)"},
+}
+
+// EDE maps a check ID to the RFC 8914 Extended DNS Error a validating
+// resolver typically attaches to its SERVFAIL, when there is one.
+var EDE = map[string]int{
+	CheckRRSIGExpired:         7,  // Signature Expired
+	CheckRRSIGNotYetValid:     8,  // Signature Not Yet Valid
+	CheckRRSIGInvalid:         6,  // DNSSEC Bogus
+	CheckRRSIGMissing:         10, // RRSIGs Missing
+	CheckRRSIGMalformed:       6,  // DNSSEC Bogus
+	CheckDSNoMatchingKey:      9,  // DNSKEY Missing
+	CheckDSUnsignedChild:      9,  // DNSKEY Missing
+	CheckDSKeyUnusable:        9,  // DNSKEY Missing
+	CheckSigningKeyMissing:    9,  // DNSKEY Missing
+	CheckDenialInvalid:        12, // NSEC Missing
+	CheckChainBroken:          6,  // DNSSEC Bogus
+	CheckDNSSECIntermittent:   6,  // DNSSEC Bogus
+	CheckUnsupportedAlgo:      1,  // Unsupported DNSKEY Algorithm (or 2, Unsupported DS Digest Type)
+	CheckNoReachableAuthority: 22, // No Reachable Authority
 }
 
 // lameCheck maps a lame status to its check ID.

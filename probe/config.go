@@ -64,10 +64,27 @@ type Module struct {
 	EDNSBufferSize uint16 `yaml:"edns_buffer_size"`
 	// MaxQueries bounds the DNS messages one probe may send.
 	MaxQueries int `yaml:"max_queries"`
+	// TrustAnchorsFile holds DS and/or DNSKEY records in zone-file format,
+	// for any zones; empty means IANA's root anchors, compiled in.
+	TrustAnchorsFile string `yaml:"trust_anchors_file"`
+	// Records are extra RRsets whose signatures are checked on every
+	// server, besides the apex SOA, NS and DNSKEY.
+	Records []RecordSpec `yaml:"records"`
 
 	// RootServers holds the parsed root hints. It is filled at load time
 	// (or set directly by the demo) and never read from YAML.
 	RootServers []NameServer `yaml:"-"`
+	// TrustAnchors holds the parsed trust anchors, filled like RootServers.
+	TrustAnchors *TrustAnchors `yaml:"-"`
+}
+
+// RecordSpec names one RRset to check: a name relative to the zone ("@"
+// for the apex, or a name ending in a dot to give it in full) and a type.
+type RecordSpec struct {
+	Name string `yaml:"name"`
+	Type string `yaml:"type"`
+
+	qtype uint16
 }
 
 // NameServer is a server name with its addresses.
@@ -135,6 +152,30 @@ func (m *Module) Validate(baseDir string) error {
 	default:
 		return fmt.Errorf("ip_protocol must be ip4, ip6 or both, got %q", m.IPProtocol)
 	}
+	if len(m.Records) > 20 {
+		return fmt.Errorf("records: at most 20, got %d", len(m.Records))
+	}
+	for i := range m.Records {
+		rec := &m.Records[i]
+		t, ok := dns.StringToType[strings.ToUpper(rec.Type)]
+		if !ok || t == dns.TypeANY || t == dns.TypeAXFR || t == dns.TypeIXFR || t == dns.TypeRRSIG || t == dns.TypeOPT {
+			return fmt.Errorf("records[%d]: type %q is not a record type that can be checked", i, rec.Type)
+		}
+		rec.qtype = t
+		if rec.Name == "" {
+			return fmt.Errorf("records[%d]: name is empty; use \"@\" for the zone apex", i)
+		}
+		if _, ok := dns.IsDomainName(rec.Name); !ok && rec.Name != "@" {
+			return fmt.Errorf("records[%d]: name %q is not a domain name", i, rec.Name)
+		}
+	}
+	if m.TrustAnchors == nil {
+		anchors, err := loadAnchors(m.TrustAnchorsFile, baseDir)
+		if err != nil {
+			return fmt.Errorf("trust_anchors_file: %w", err)
+		}
+		m.TrustAnchors = anchors
+	}
 	if m.RootServers != nil {
 		return nil
 	}
@@ -142,10 +183,7 @@ func (m *Module) Validate(baseDir string) error {
 		m.RootServers = DefaultModule().RootServers
 		return nil
 	}
-	path := m.RootHintsFile
-	if !strings.HasPrefix(path, "/") && baseDir != "" {
-		path = baseDir + "/" + path
-	}
+	path := resolvePath(m.RootHintsFile, baseDir)
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("root_hints_file: %w", err)
@@ -157,6 +195,13 @@ func (m *Module) Validate(baseDir string) error {
 	}
 	m.RootServers = servers
 	return nil
+}
+
+func resolvePath(path, baseDir string) string {
+	if !strings.HasPrefix(path, "/") && baseDir != "" {
+		return baseDir + "/" + path
+	}
+	return path
 }
 
 // ParseRootHints reads a named.root-format file: NS records for "." and the

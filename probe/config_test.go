@@ -92,3 +92,56 @@ func TestExampleConfig(t *testing.T) {
 		t.Errorf("lab root servers = %+v", got)
 	}
 }
+
+func TestDefaultTrustAnchors(t *testing.T) {
+	ta := DefaultTrustAnchors()
+	var tags []uint16
+	for _, ds := range ta.DS["."] {
+		tags = append(tags, ds.KeyTag)
+		if ds.Algorithm != 8 || ds.DigestType != 2 {
+			t.Errorf("root DS %d: algorithm %d digest %d, want 8 and 2", ds.KeyTag, ds.Algorithm, ds.DigestType)
+		}
+	}
+	if len(tags) != 2 || tags[0] != 20326 || tags[1] != 38696 {
+		t.Errorf("root anchor key tags = %v, want [20326 38696]", tags)
+	}
+	if z, ok := ta.closest("example.org."); !ok || z != "." {
+		t.Errorf("closest anchor = %q %t", z, ok)
+	}
+	// IANA also publishes the keys: each must hash to its DS.
+	keys, err := os.ReadFile("data/root.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kta, err := ParseTrustAnchors(strings.NewReader(string(keys)), "root.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range kta.Keys["."] {
+		matched := false
+		for _, ds := range ta.DS["."] {
+			matched = matched || dsMatches(ds, k)
+		}
+		if !matched {
+			t.Errorf("root key %d matches no root DS", k.KeyTag())
+		}
+	}
+}
+
+func TestTrustAnchorsErrors(t *testing.T) {
+	for name, text := range map[string]string{
+		"empty":    "; nothing\n",
+		"A record": "example. 3600 IN A 192.0.2.1\n",
+		"syntax":   "example. IN DS 1 8\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ParseTrustAnchors(strings.NewReader(text), "t"); err == nil {
+				t.Fatal("no error")
+			}
+		})
+	}
+	_, err := ParseConfig([]byte("modules:\n  x:\n    records:\n      - {name: www, type: BOGUS}\n"), "")
+	if err == nil || !strings.Contains(err.Error(), "records[0]") {
+		t.Errorf("bad record type: %v", err)
+	}
+}

@@ -32,6 +32,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},
 	}
+	r.report.Time = r.now
 	r.probe(ctx, zone)
 	rep := r.report
 	rep.QueryCount = r.sent
@@ -110,6 +111,9 @@ func (r *run) probe(ctx context.Context, zone string) {
 	r.compareSerials()
 	r.compareNS()
 	r.compareGlue(ctx, zone, glue)
+	if !r.aborted() && !r.budgetExhausted() {
+		r.checkDNSSEC(ctx, zone, parent)
+	}
 	if !r.aborted() && !r.budgetExhausted() && r.okCount() == 0 {
 		r.noReachableAuthority(zone, servers)
 	}
@@ -208,9 +212,14 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 	results := make([]ParentServer, len(targets))
 	glues := make([]map[string][]netip.Addr, len(targets))
 	measured := make([]bool, len(targets))
+	dsReplies := make([]dsReply, len(targets))
 	parallel(len(targets), func(i int) {
 		t := targets[i]
 		ps := ParentServer{Nameserver: strings.TrimSuffix(t.name, "."), Address: t.addr.String()}
+		// The DS RRset (or the proof there is none) lives at the parent;
+		// each parent server is asked, as each is asked for the NS set.
+		dsRep := r.askDO(ctx, t.name, t.addr, zone, dns.TypeDS, true)
+		dsReplies[i] = dsReply{nameserver: ps.Nameserver, address: ps.Address, msg: dsRep.msg, err: dsRep.err}
 		var rep reply
 		if t.addr == walked.from && walked.msg != nil {
 			rep = reply{msg: walked.msg}
@@ -238,6 +247,11 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 		results[i], measured[i] = ps, true
 	})
 
+	for _, d := range dsReplies {
+		if d.msg != nil || (d.err != nil && !errors.Is(d.err, errBudget) && !errors.Is(d.err, errAborted)) {
+			r.parentDS = append(r.parentDS, d)
+		}
+	}
 	rep := r.report
 	union := map[string]bool{}
 	allGlue := map[string][]netip.Addr{}
@@ -407,7 +421,7 @@ func (r *run) checkServers(ctx context.Context, zone string, servers []NameServe
 // time or budget before measuring it.
 func (r *run) checkServer(ctx context.Context, zone, name string, addr netip.Addr) *ServerResult {
 	s := &ServerResult{Nameserver: strings.TrimSuffix(name, "."), Address: addr.String()}
-	rep := r.ask(ctx, name, addr, zone, dns.TypeSOA)
+	rep := r.askDO(ctx, name, addr, zone, dns.TypeSOA, true)
 	if errors.Is(rep.err, errBudget) || errors.Is(rep.err, errAborted) {
 		return nil
 	}
@@ -421,7 +435,8 @@ func (r *run) checkServer(ctx context.Context, zone, name string, addr netip.Add
 		return s
 	}
 	s.noEDNS = rep.noEDNS
-	nsRep := r.ask(ctx, name, addr, zone, dns.TypeNS)
+	s.soa = rep.msg
+	nsRep := r.askDO(ctx, name, addr, zone, dns.TypeNS, true)
 	switch {
 	case errors.Is(nsRep.err, errBudget), errors.Is(nsRep.err, errAborted):
 	case nsRep.err != nil:
@@ -431,6 +446,7 @@ func (r *run) checkServer(ctx context.Context, zone, name string, addr netip.Add
 	default:
 		if ns := nsNames(nsRep.msg.Answer, zone); len(ns) > 0 {
 			s.ApexNS = trimAll(ns)
+			s.ns = nsRep.msg
 		} else {
 			s.apexNSError = "no NS records at the apex"
 		}

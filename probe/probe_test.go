@@ -25,12 +25,17 @@ func startLab(t testing.TB) (*lab.Lab, *probe.Module) {
 	if err != nil {
 		t.Fatalf("lab root hints: %v", err)
 	}
+	anchors, err := probe.ParseTrustAnchors(strings.NewReader(l.TrustAnchors()), "lab")
+	if err != nil {
+		t.Fatalf("lab trust anchors: %v", err)
+	}
 	m := &probe.Module{
 		Port:          l.Port(),
 		Timeout:       5 * time.Second,
 		QueryTimeout:  400 * time.Millisecond,
 		QueryAttempts: 2,
 		RootServers:   roots,
+		TrustAnchors:  anchors,
 	}
 	if err := m.Validate(""); err != nil {
 		t.Fatal(err)
@@ -89,6 +94,15 @@ func TestLabZones(t *testing.T) {
 			sort.Strings(want)
 			if got := checkIDs(r); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
 				t.Errorf("checks = %v, want %v\n%s", got, want, debugText(r))
+			}
+			if z.DNSSEC != "" {
+				got := "none"
+				if r.DNSSEC != nil {
+					got = r.DNSSEC.Status
+				}
+				if got != z.DNSSEC {
+					t.Errorf("DNSSEC status = %s, want %s\n%s", got, z.DNSSEC, debugText(r))
+				}
 			}
 			if len(r.Servers) < 1 {
 				t.Errorf("only %d server results\n%s", len(r.Servers), debugText(r))

@@ -30,10 +30,14 @@ type run struct {
 	now    time.Time
 	report *Report
 
-	mu         sync.Mutex
-	sent       int
-	budgetHit  bool
-	abortSeen  bool // a query was cut short by the probe's deadline
+	mu        sync.Mutex
+	sent      int
+	budgetHit bool
+	abortSeen bool // a query was cut short by the probe's deadline
+	// cuts are the zone cuts met by this probe's walks, with their servers.
+	cuts map[string]zoneServers
+	// parentDS are the parent servers' replies to "<zone> DS".
+	parentDS   []dsReply
 	findingSet map[string]bool
 }
 
@@ -95,10 +99,16 @@ type reply struct {
 // truncated. A server that rejects EDNS with FORMERR or NOTIMP is asked
 // again without it, as resolvers do (RFC 6891 section 7).
 func (r *run) ask(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16) reply {
+	return r.askDO(ctx, nsName, addr, qname, qtype, false)
+}
+
+// askDO is ask with the DNSSEC OK bit set as given, to get RRSIGs and
+// NSEC/NSEC3 proofs along with the data.
+func (r *run) askDO(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16, do bool) reply {
 	q := new(dns.Msg)
 	q.SetQuestion(qname, qtype)
 	q.RecursionDesired = false
-	q.SetEdns0(r.m.EDNSBufferSize, false)
+	q.SetEdns0(r.m.EDNSBufferSize, do)
 	rep := r.askMsg(ctx, nsName, addr, q)
 	if rep.err == nil && (rep.msg.Rcode == dns.RcodeFormatError || rep.msg.Rcode == dns.RcodeNotImplemented) && rep.msg.IsEdns0() == nil {
 		q.Extra = nil
@@ -198,6 +208,9 @@ func requestFlags(m *dns.Msg) string {
 	edns := "edns=off"
 	if opt := m.IsEdns0(); opt != nil {
 		edns = fmt.Sprintf("edns=%d", opt.UDPSize())
+		if opt.Do() {
+			edns += " do=1"
+		}
 	}
 	return fmt.Sprintf("rd=%d %s", b2i(m.RecursionDesired), edns)
 }

@@ -2,6 +2,8 @@ package probe
 
 import (
 	"time"
+
+	"github.com/miekg/dns"
 )
 
 // Severity ranks a finding. Only SeverityError makes probe_success 0.
@@ -92,6 +94,8 @@ type ServerResult struct {
 
 	noEDNS      bool   // answered only without EDNS
 	apexNSError string // why the apex NS query failed, when it did
+	// The DO=1 replies to SOA and NS, kept for DNSSEC checks.
+	soa, ns *dns.Msg
 }
 
 // ParentServer is one address of one server of the parent zone, asked for the
@@ -115,8 +119,11 @@ type Hop struct {
 // Report is everything one probe observed. Pointer booleans are nil when the
 // comparison could not be made (for example, no server answered).
 type Report struct {
-	Zone     string        `json:"zone"`   // the probed name, A-label form, fully qualified
-	Module   string        `json:"module"` // module name, for logs
+	Zone   string `json:"zone"`   // the probed name, A-label form, fully qualified
+	Module string `json:"module"` // module name, for logs
+	// Time is the probe's clock reading at the start: signature windows
+	// and days to expiry are measured from it.
+	Time     time.Time     `json:"time"`
 	Parent   string        `json:"parent,omitempty"`
 	Path     []Hop         `json:"path,omitempty"`
 	Duration time.Duration `json:"duration"`
@@ -129,6 +136,9 @@ type Report struct {
 	// found for it (from glue or by resolution), before ip_protocol filtering.
 	NSAddresses map[string][]string `json:"ns_addresses,omitempty"`
 	Servers     []ServerResult      `json:"servers,omitempty"`
+
+	// DNSSEC is nil when the probe did not get as far as checking it.
+	DNSSEC *DNSSECReport `json:"dnssec,omitempty"`
 
 	SerialConsistent *bool `json:"serial_consistent,omitempty"`
 	NSConsistent     *bool `json:"ns_parent_child_consistent,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // WriteDebug writes the report as text for /probe?debug=true: the walk,
@@ -41,6 +42,56 @@ func (r *Report) WriteDebug(w io.Writer) {
 			fmt.Fprintf(w, " (%s)", s.Detail)
 		}
 		fmt.Fprintln(w)
+	}
+
+	if d := r.DNSSEC; d != nil {
+		fmt.Fprintf(w, "\ndnssec: %s", d.Status)
+		if d.Intermittent {
+			fmt.Fprintf(w, " (intermittent: some servers validate, some do not)")
+		}
+		if d.Anchor != "" {
+			fmt.Fprintf(w, ", trust anchor at %s", d.Anchor)
+		}
+		if !d.EarliestExpiration.IsZero() {
+			fmt.Fprintf(w, ", earliest signature expiry %s (%.2f days)", d.EarliestExpiration.Format(time.RFC3339), d.EarliestExpiration.Sub(r.Time).Hours()/24)
+		}
+		fmt.Fprintln(w)
+		for _, c := range d.Chain {
+			fmt.Fprintf(w, "  chain %s: %s keys=%v", c.Zone, c.Status, c.KeyTags)
+			if c.Cached {
+				fmt.Fprintf(w, " (cached)")
+			}
+			if c.Detail != "" {
+				fmt.Fprintf(w, " (%s)", c.Detail)
+			}
+			fmt.Fprintln(w)
+		}
+		for _, ds := range d.DS {
+			fmt.Fprintf(w, "  DS %d algorithm %d digest %d matched=%t\n", ds.KeyTag, ds.Algorithm, ds.DigestType, ds.Matched)
+		}
+		for _, k := range d.DNSKEYs {
+			fmt.Fprintf(w, "  DNSKEY %d algorithm %d flags %d signs-key-set=%t\n", k.KeyTag, k.Algorithm, k.Flags, k.SignsKeySet)
+		}
+		for _, o := range d.Signatures {
+			fmt.Fprintf(w, "  RRSIG %s %s %s %s valid=%t", o.Nameserver, o.Address, o.Owner, o.Type, o.Valid)
+			if !o.Expiration.IsZero() {
+				fmt.Fprintf(w, " inception=%s expiration=%s", o.Inception.Format(time.RFC3339), o.Expiration.Format(time.RFC3339))
+			}
+			if o.Detail != "" {
+				fmt.Fprintf(w, " (%s)", o.Detail)
+			}
+			fmt.Fprintln(w)
+		}
+		for _, o := range d.Denials {
+			fmt.Fprintf(w, "  denial %s %s %s %s %s valid=%t", o.Nameserver, o.Address, o.Kind, o.Qname, o.Qtype, o.Valid)
+			if o.Detail != "" {
+				fmt.Fprintf(w, " (%s)", o.Detail)
+			}
+			fmt.Fprintln(w)
+		}
+		if p := d.NSEC3; p != nil {
+			fmt.Fprintf(w, "  NSEC3 iterations=%d salt_length=%d opt_out=%t\n", p.Iterations, p.SaltLength, p.OptOut)
+		}
 	}
 
 	fmt.Fprintf(w, "\nqueries:\n")

@@ -75,6 +75,18 @@ func (r *run) cacheScope() string {
 	return b.String() + "|"
 }
 
+// noteCut remembers a zone cut and its servers for the rest of the probe.
+func (r *run) noteCut(z zoneServers) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cuts == nil {
+		r.cuts = map[string]zoneServers{}
+	}
+	if _, ok := r.cuts[z.zone]; !ok {
+		r.cuts[z.zone] = z
+	}
+}
+
 // startFor returns the deepest zone cut known for name: a cached one, or
 // the root. With self false, name itself is not considered, so a probe of a
 // zone always begins at or above its parent.
@@ -99,11 +111,12 @@ func (r *run) startFor(name string, self bool) (zoneServers, bool) {
 // to qname itself and returns the parent. Hops go to path when non-nil.
 func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int, stopAtCut bool, path *[]Hop) (iterResult, error) {
 	cur, cached := r.startFor(qname, !stopAtCut)
+	r.noteCut(cur)
 	if path != nil {
 		*path = append(*path, Hop{Zone: cur.zone, Servers: cur.names(), Cached: cached})
 	}
 	for i := 0; i < maxReferrals; i++ {
-		msg, from, err := r.askZone(ctx, cur, qname, qtype, depth)
+		msg, from, err := r.askZone(ctx, cur, qname, qtype, depth, false)
 		if err != nil {
 			return iterResult{}, err
 		}
@@ -117,6 +130,7 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 			}
 			next := referralServers(msg, child, cur.zone)
 			r.p.Cache.putZone(r.cacheScope()+child, next.servers, nsTTL(msg, child), r.now)
+			r.noteCut(next)
 			cur = next
 			if path != nil {
 				*path = append(*path, Hop{Zone: cur.zone, Servers: cur.names()})
@@ -134,7 +148,7 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 // askZone asks the servers of a zone in turn until one gives a usable
 // reply: NOERROR or NXDOMAIN, not an upward referral. Glueless servers are
 // looked up only when the servers with addresses have failed.
-func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype uint16, depth int) (*dns.Msg, netip.Addr, error) {
+func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype uint16, depth int, do bool) (*dns.Msg, netip.Addr, error) {
 	var reasons []string
 	var from netip.Addr
 	tries, badReferrals := 0, 0
@@ -144,7 +158,7 @@ func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype ui
 				continue
 			}
 			tries++
-			rep := r.ask(ctx, ns.Name, a, qname, qtype)
+			rep := r.askDO(ctx, ns.Name, a, qname, qtype, do)
 			if errors.Is(rep.err, errBudget) || errors.Is(rep.err, errAborted) {
 				return nil, rep.err
 			}

@@ -1,0 +1,774 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// dsReply is one parent server's answer to "<zone> DS" with DO=1.
+type dsReply struct {
+	nameserver, address string
+	msg                 *dns.Msg
+	err                 error
+}
+
+// chainResult is the state of the chain of trust at the target's parent.
+type chainResult struct {
+	status string // secure, insecure, bogus or indeterminate
+	keys   []*dns.DNSKEY
+	detail string
+}
+
+// serverDNSSEC is what one address of the zone served, judged with the
+// keys its own DNSKEY RRset holds (trusted through the parent's DS).
+type serverDNSSEC struct {
+	name, addr string
+	secure     bool
+	checked    bool // false when its DNSKEY could not be fetched
+	keyset     []*dns.DNSKEY
+	// keySigners are the tags of keys whose signatures over the DNSKEY
+	// RRset verify, trusted or not.
+	keySigners map[uint16]bool
+	cds        []*dns.CDS
+	cdsSigners []uint16
+	signers    map[uint16]bool // key tags that made valid signatures
+	nsec3      *NSEC3Param
+}
+
+// maxTTLForCache bounds how long validated keys stay cached.
+const maxKeyCache = 24 * time.Hour
+
+// checkDNSSEC validates the zone from the trust anchor down and checks what
+// every authoritative address serves. It runs after the delegation checks,
+// on the addresses that answered them.
+func (r *run) checkDNSSEC(ctx context.Context, zone string, parent zoneServers) {
+	d := &DNSSECReport{Status: DNSSECIndeterminate}
+	r.report.DNSSEC = d
+	anchorZone, ok := r.m.TrustAnchors.closest(zone)
+	if !ok {
+		d.Status = DNSSECInsecure
+		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECInsecure, Detail: "no trust anchor covers the zone"})
+		return
+	}
+	d.Anchor = anchorZone
+
+	var parentKeys []*dns.DNSKEY
+	if anchorZone != zone {
+		chain := r.chainTo(ctx, anchorZone, parent, d)
+		switch chain.status {
+		case DNSSECInsecure:
+			d.Status = DNSSECInsecure
+			return
+		case DNSSECBogus:
+			d.Status = DNSSECBogus
+			r.addFinding(CheckChainBroken, "", "", "the chain of trust from %s breaks above %s: %s", zoneLabel(anchorZone), zoneLabel(zone), chain.detail)
+			return
+		case DNSSECIndeterminate:
+			return
+		}
+		parentKeys = chain.keys
+	}
+
+	ds, status := r.targetDS(zone, parentKeys, anchorZone == zone, d)
+	if status != "" {
+		d.Status = status
+		return
+	}
+	r.checkServersDNSSEC(ctx, zone, ds, d)
+}
+
+// zoneServersFor finds the servers of a zone cut on the path: met by the
+// walk, cached, or found by resolving the zone's own NS set.
+func (r *run) zoneServersFor(ctx context.Context, zone string) (zoneServers, bool) {
+	if zone == "." {
+		return zoneServers{zone: ".", servers: r.m.RootServers}, true
+	}
+	r.mu.Lock()
+	z, ok := r.cuts[zone]
+	r.mu.Unlock()
+	if ok {
+		return z, true
+	}
+	if s, ok := r.p.Cache.getZone(r.cacheScope()+zone, r.now); ok {
+		return zoneServers{zone: zone, servers: s}, true
+	}
+	if _, err := r.iterate(ctx, zone, dns.TypeNS, 0, false, nil); err != nil {
+		return zoneServers{}, false
+	}
+	r.mu.Lock()
+	z, ok = r.cuts[zone]
+	r.mu.Unlock()
+	return z, ok
+}
+
+// zoneKeys fetches and validates the DNSKEY RRset of a zone on the path,
+// against DS records (or the zone's trust anchor). Validated keys are cached
+// until the earlier of their TTL and their signature's expiry.
+func (r *run) zoneKeys(ctx context.Context, zone string, ds []*dns.DS) ([]*dns.DNSKEY, bool, error) {
+	key := r.cacheScope() + zone
+	if k, ok := r.p.Cache.getKeys(key, r.now); ok {
+		return k, true, nil
+	}
+	z, ok := r.zoneServersFor(ctx, zone)
+	if !ok {
+		return nil, false, fmt.Errorf("no servers found for %s", zoneLabel(zone))
+	}
+	msg, _, err := r.askZone(ctx, z, zone, dns.TypeDNSKEY, 0, true)
+	if err != nil {
+		return nil, false, err
+	}
+	keyset, sigs := splitSigs(msg.Answer, zone, dns.TypeDNSKEY)
+	if len(keyset) == 0 {
+		return nil, false, &walkFailure{CheckDSUnsignedChild, fmt.Sprintf("%s has DS records but serves no DNSKEY", zoneLabel(zone))}
+	}
+	anchors := r.m.TrustAnchors
+	keys, v, err := trustKeys(keyset, sigs, append(ds, anchors.DS[zone]...), anchors.Keys[zone], zone, r.now)
+	if err != nil {
+		return nil, false, &walkFailure{v.check, err.Error()}
+	}
+	ttl := min(time.Duration(keyset[0].Header().Ttl)*time.Second, v.expiration.Sub(r.now), maxKeyCache)
+	r.p.Cache.putKeys(key, keys, ttl, r.now)
+	return keys, false, nil
+}
+
+// chainTo validates keys from the anchor zone down to the target's parent,
+// asking each zone's servers for the next zone's DS (RFC 4035 section 5).
+func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d *DNSSECReport) chainResult {
+	keys, cached, err := r.zoneKeys(ctx, anchor, nil)
+	if err != nil {
+		return r.chainError(anchor, err, d)
+	}
+	d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(anchor), Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
+	cur := anchor
+	for range maxReferrals {
+		if cur == parent.zone {
+			return chainResult{status: DNSSECSecure, keys: keys}
+		}
+		next := r.nextCut(cur, parent.zone)
+		z, ok := r.zoneServersFor(ctx, cur)
+		if !ok {
+			return chainResult{status: DNSSECIndeterminate, detail: "no servers for " + zoneLabel(cur)}
+		}
+		msg, _, err := r.askZone(ctx, z, next, dns.TypeDS, 0, true)
+		if err != nil {
+			return r.chainError(next, err, d)
+		}
+		if child, ok := referralOwner(msg); ok && child != next && dns.IsSubDomain(cur, child) && dns.IsSubDomain(child, next) {
+			// A cut the walk had not met lies in between: ask for its DS.
+			next = child
+			if msg, _, err = r.askZone(ctx, z, next, dns.TypeDS, 0, true); err != nil {
+				return r.chainError(next, err, d)
+			}
+		}
+		dsSet, sigs := splitSigs(msg.Answer, next, dns.TypeDS)
+		if len(dsSet) == 0 {
+			dv := verifyDenial(msg, cur, next, dns.TypeDS, keys, r.now)
+			if !dv.valid {
+				return r.chainBogus(next, fmt.Sprintf("the proof that %s has no DS does not hold: %s", zoneLabel(next), dv.detail), d)
+			}
+			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECInsecure, Detail: "no DS at " + zoneLabel(cur) + ": an insecure delegation"})
+			return chainResult{status: DNSSECInsecure}
+		}
+		if v := verifyRRset(dsSet, sigs, keys, cur, r.now); !v.valid {
+			return r.chainBogus(next, "the DS RRset at "+zoneLabel(cur)+" does not validate: "+v.detail, d)
+		}
+		supported := supportedDS(asDS(dsSet))
+		if len(supported) == 0 {
+			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
+			return chainResult{status: DNSSECInsecure}
+		}
+		keys, cached, err = r.zoneKeys(ctx, next, supported)
+		if err != nil {
+			return r.chainError(next, err, d)
+		}
+		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
+		cur = next
+	}
+	return chainResult{status: DNSSECIndeterminate, detail: "too many zone cuts"}
+}
+
+func (r *run) chainError(zone string, err error, d *DNSSECReport) chainResult {
+	var wf *walkFailure
+	if errors.As(err, &wf) && wf.check != CheckResolutionFailed && wf.check != CheckReferralLoop {
+		return r.chainBogus(zone, wf.detail, d)
+	}
+	d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECIndeterminate, Detail: err.Error()})
+	return chainResult{status: DNSSECIndeterminate, detail: err.Error()}
+}
+
+func (r *run) chainBogus(zone, detail string, d *DNSSECReport) chainResult {
+	d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECBogus, Detail: detail})
+	return chainResult{status: DNSSECBogus, detail: detail}
+}
+
+// nextCut is the next zone cut below cur on the way to parent that the
+// probe knows of, or parent itself.
+func (r *run) nextCut(cur, parent string) string {
+	best := parent
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for z := range r.cuts {
+		if z != cur && dns.IsSubDomain(cur, z) && dns.IsSubDomain(z, parent) && dns.CountLabel(z) < dns.CountLabel(best) {
+			best = z
+		}
+	}
+	return best
+}
+
+// targetDS checks the DS RRsets the parent servers gave for the zone. It
+// returns the DS records to trust, or a final status when the zone is
+// insecure or bogus at the parent already.
+func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool, d *DNSSECReport) ([]*dns.DS, string) {
+	if selfAnchored {
+		return r.m.TrustAnchors.DS[zone], ""
+	}
+	var union []*dns.DS
+	var sets []string
+	var withDS, withoutDS, answered int
+	for _, rep := range r.parentDS {
+		if rep.err != nil || rep.msg == nil {
+			continue
+		}
+		answered++
+		dsSet, sigs := splitSigs(rep.msg.Answer, zone, dns.TypeDS)
+		if len(dsSet) == 0 {
+			dv := verifyDenial(rep.msg, r.report.Parent, zone, dns.TypeDS, parentKeys, r.now)
+			if !dv.valid {
+				r.addFinding(dv.check, rep.nameserver, rep.address, "the parent server's proof that %s has no DS does not hold: %s", zoneLabel(zone), dv.detail)
+				d.Status = DNSSECBogus
+			}
+			withoutDS++
+			sets = appendUnique(sets, "")
+			continue
+		}
+		withDS++
+		if v := verifyRRset(dsSet, sigs, parentKeys, r.report.Parent, r.now); !v.valid {
+			r.addFinding(v.check, rep.nameserver, rep.address, "the DS RRset for %s from this parent server does not validate: %s", zoneLabel(zone), v.detail)
+			d.Status = DNSSECBogus
+		}
+		var desc []string
+		for _, rr := range dsSet {
+			ds := rr.(*dns.DS)
+			desc = append(desc, strings.ToLower(ds.String()[len(ds.Hdr.String()):]))
+			if !slices.ContainsFunc(union, func(x *dns.DS) bool { return sameDS(x, ds) }) {
+				union = append(union, ds)
+			}
+		}
+		sort.Strings(desc)
+		sets = appendUnique(sets, strings.Join(desc, ","))
+	}
+	if len(sets) > 1 {
+		r.addFinding(CheckDSInconsistent, "", "", "the parent servers serve %d different DS sets for %s (%d with DS, %d without)", len(sets), zoneLabel(zone), withDS, withoutDS)
+	}
+	if d.Status == DNSSECBogus {
+		return nil, DNSSECBogus
+	}
+	if answered == 0 {
+		return nil, DNSSECIndeterminate
+	}
+	if len(union) == 0 {
+		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECInsecure, Detail: "no DS at the parent: the zone is not signed, or not secured"})
+		return nil, DNSSECInsecure
+	}
+	for _, ds := range union {
+		d.DS = append(d.DS, DSRecord{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType})
+	}
+	supported := supportedDS(union)
+	if len(supported) == 0 {
+		r.addFinding(CheckUnsupportedAlgo, "", "", "every DS for %s uses an algorithm or digest type this exporter cannot validate (algorithms %v): validators treat the zone as insecure", zoneLabel(zone), dsAlgorithms(union))
+		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
+		return nil, DNSSECInsecure
+	}
+	sha1Only := true
+	for _, ds := range union {
+		sha1Only = sha1Only && ds.DigestType == dns.SHA1
+	}
+	if sha1Only {
+		r.addFinding(CheckDSDigestSHA1Only, "", "", "every DS for %s uses digest type 1 (SHA-1), which RFC 8624 says not to use; add a DS with digest type 2 (SHA-256)", zoneLabel(zone))
+	}
+	return supported, ""
+}
+
+// checkServersDNSSEC asks every answering address of the zone for its
+// DNSSEC data and judges it with the DS set.
+func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS, d *DNSSECReport) {
+	var targets []ServerResult
+	for _, s := range r.report.Servers {
+		if s.Status == StatusOK && s.soa != nil {
+			targets = append(targets, s)
+		}
+	}
+	results := make([]*serverDNSSEC, len(targets))
+	sigObs := make([][]SignatureObs, len(targets))
+	denials := make([][]DenialObs, len(targets))
+	// One random label per probe: a name no cache or zone will have.
+	nxName := fmt.Sprintf("dnshealth-%08x.%s", rand.Uint32(), zone)
+	parallel(len(targets), func(i int) {
+		results[i], sigObs[i], denials[i] = r.serverDNSSEC(ctx, zone, targets[i], ds, nxName)
+	})
+
+	var checked []*serverDNSSEC
+	for i, s := range results {
+		if s == nil || !s.checked {
+			continue
+		}
+		checked = append(checked, s)
+		d.Signatures = append(d.Signatures, sigObs[i]...)
+		d.Denials = append(d.Denials, denials[i]...)
+	}
+	for _, o := range d.Signatures {
+		if !o.Expiration.IsZero() && (d.EarliestExpiration.IsZero() || o.Expiration.Before(d.EarliestExpiration)) {
+			d.EarliestExpiration = o.Expiration
+		}
+	}
+	if len(checked) == 0 {
+		return
+	}
+	r.compareKeys(zone, ds, checked, d)
+	r.compareCDS(zone, ds, checked, d)
+
+	secure := 0
+	for _, s := range checked {
+		if s.secure {
+			secure++
+		}
+		if s.nsec3 != nil && d.NSEC3 == nil {
+			d.NSEC3 = s.nsec3
+		}
+	}
+	switch {
+	case secure == len(checked):
+		d.Status = DNSSECSecure
+	case secure == 0:
+		d.Status = DNSSECBogus
+	default:
+		d.Status = DNSSECBogus
+		d.Intermittent = true
+		r.addFinding(CheckDNSSECIntermittent, "", "", "%d of %d nameserver addresses serve data that validates and %d do not: validating resolvers SERVFAIL %s whenever they ask the others",
+			secure, len(checked), len(checked)-secure, zoneLabel(zone))
+	}
+	if d.NSEC3 != nil {
+		limited := false
+		for _, f := range nsec3Findings(*d.NSEC3) {
+			r.addFinding(f[0], "", "", "%s", f[1])
+			limited = limited || f[0] == CheckNSEC3IterationsLimit
+		}
+		// Above the validators' limits the answer is insecure, not bogus.
+		if limited && d.Status == DNSSECSecure {
+			d.Status = DNSSECInsecure
+		}
+	}
+}
+
+// serverDNSSEC checks one address: its DNSKEY RRset against the DS set,
+// then the signatures over SOA, NS, DNSKEY, CDS/CDNSKEY and the module's
+// records, then a proof of non-existence for a random name and for an
+// absent type at the apex.
+func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds []*dns.DS, nxName string) (*serverDNSSEC, []SignatureObs, []DenialObs) {
+	out := &serverDNSSEC{name: s.Nameserver, addr: s.Address, signers: map[uint16]bool{}, keySigners: map[uint16]bool{}}
+	addr := netip.MustParseAddr(s.Address)
+	ns := dns.Fqdn(s.Nameserver)
+	ask := func(qname string, qtype uint16) *dns.Msg {
+		rep := r.askDO(ctx, ns, addr, qname, qtype, true)
+		if rep.err != nil {
+			return nil
+		}
+		return rep.msg
+	}
+	keyMsg := ask(zone, dns.TypeDNSKEY)
+	if keyMsg == nil {
+		return out, nil, nil
+	}
+	out.checked = true
+	keyset, keySigs := splitSigs(keyMsg.Answer, zone, dns.TypeDNSKEY)
+	for _, rr := range keyset {
+		out.keyset = append(out.keyset, rr.(*dns.DNSKEY))
+	}
+	if len(keyset) == 0 {
+		r.addFinding(CheckDSUnsignedChild, s.Nameserver, s.Address, "the parent has DS records for %s but this server serves no DNSKEY: validators SERVFAIL the zone", zoneLabel(zone))
+		return out, nil, nil
+	}
+	// Which keys sign the DNSKEY RRset at all, trusted or not: a DS
+	// "matches" a key only if that key signs the set.
+	own := zoneKeysOf(out.keyset)
+	for _, t := range verifyRRset(keyset, keySigs, own, zone, r.now).keyTags {
+		out.keySigners[t] = true
+	}
+	var obs []SignatureObs
+	observe := func(owner string, qtype uint16, v sigVerdict) {
+		obs = append(obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: zoneLabel(owner), Type: dns.TypeToString[qtype],
+			Expiration: v.expiration, Inception: v.inception, Valid: v.valid, Detail: v.detail})
+		for _, t := range v.keyTags {
+			out.signers[t] = true
+		}
+	}
+	secure := true
+	keys, kv, err := trustKeys(keyset, keySigs, ds, r.m.TrustAnchors.Keys[zone], zone, r.now)
+	if err != nil {
+		// Not trusted: the server is bogus. Its other signatures are still
+		// checked with its own keys, for the expiry figures.
+		secure = false
+		keys = own
+		check := kv.check
+		if check == "" {
+			check = CheckDSNoMatchingKey
+		}
+		r.addFinding(check, s.Nameserver, s.Address, "the DNSKEY RRset this server serves is not trusted through the parent's DS: %v", err)
+	}
+	judge := func(owner string, qtype uint16, rrset []dns.RR, sigs []*dns.RRSIG) {
+		v := verifyRRset(rrset, sigs, keys, zone, r.now)
+		observe(owner, qtype, v)
+		if !v.valid {
+			secure = false
+			r.addFinding(v.check, s.Nameserver, s.Address, "%s", v.detail)
+			return
+		}
+		if left := v.expiration.Sub(r.now); left < time.Duration(v.ttl)*time.Second {
+			r.addFinding(CheckRRSIGExpiresInTTL, s.Nameserver, s.Address, "the signature over %s %s expires in %s, sooner than its TTL of %ds: caches will hold it after it expires",
+				zoneLabel(owner), dns.TypeToString[qtype], left.Round(time.Second), v.ttl)
+		}
+		r.checkAlgorithms(s, owner, qtype, keys, v)
+	}
+	judge(zone, dns.TypeDNSKEY, keyset, keySigs)
+	soaSet, soaSigs := splitSigs(s.soa.Answer, zone, dns.TypeSOA)
+	judge(zone, dns.TypeSOA, soaSet, soaSigs)
+	if s.ns != nil {
+		nsSet, nsSigs := splitSigs(s.ns.Answer, zone, dns.TypeNS)
+		judge(zone, dns.TypeNS, nsSet, nsSigs)
+	}
+	for _, rec := range r.m.Records {
+		owner := rec.Name
+		switch {
+		case owner == "@":
+			owner = zone
+		case !dns.IsFqdn(owner):
+			owner = strings.ToLower(owner) + "." + zone
+		}
+		if m := ask(owner, rec.qtype); m != nil {
+			set, sigs := splitSigs(m.Answer, owner, rec.qtype)
+			if len(set) > 0 {
+				judge(owner, rec.qtype, set, sigs)
+			}
+		}
+	}
+	for _, t := range []uint16{dns.TypeCDS, dns.TypeCDNSKEY} {
+		m := ask(zone, t)
+		if m == nil {
+			continue
+		}
+		set, sigs := splitSigs(m.Answer, zone, t)
+		if len(set) == 0 {
+			continue
+		}
+		judge(zone, t, set, sigs)
+		if t == dns.TypeCDS {
+			for _, rr := range set {
+				out.cds = append(out.cds, rr.(*dns.CDS))
+			}
+			out.cdsSigners = verifyRRset(set, sigs, keys, zone, r.now).keyTags
+		}
+	}
+
+	var denials []DenialObs
+	for _, q := range []struct {
+		name  string
+		qtype uint16
+	}{{nxName, dns.TypeA}, {zone, dns.TypeNULL}} {
+		m := ask(q.name, q.qtype)
+		if m == nil {
+			continue
+		}
+		dv := verifyDenial(m, zone, q.name, q.qtype, keys, r.now)
+		denials = append(denials, DenialObs{Nameserver: s.Nameserver, Address: s.Address, Kind: dv.kind, Qname: q.name, Qtype: dns.TypeToString[q.qtype], Valid: dv.valid, Detail: dv.detail})
+		if dv.nsec3 != nil {
+			out.nsec3 = dv.nsec3
+		}
+		if !dv.valid {
+			secure = false
+			r.addFinding(dv.check, s.Nameserver, s.Address, "%s %s: %s", q.name, dns.TypeToString[q.qtype], dv.detail)
+		}
+	}
+	out.secure = secure
+	return out, obs, denials
+}
+
+// checkAlgorithms applies RFC 4035 section 2.2: every algorithm in the
+// zone's DNSKEY RRset signs each RRset.
+func (r *run) checkAlgorithms(s ServerResult, owner string, qtype uint16, keys []*dns.DNSKEY, v sigVerdict) {
+	var missing []string
+	for _, k := range keys {
+		if !v.algorithms[k.Algorithm] && algorithmSupported(k.Algorithm) && !slices.Contains(missing, fmt.Sprint(k.Algorithm)) {
+			missing = append(missing, fmt.Sprint(k.Algorithm))
+		}
+	}
+	if len(missing) > 0 {
+		r.addFinding(CheckAlgorithmNotSigning, s.Nameserver, s.Address, "%s %s has no valid signature by algorithm %s, though the DNSKEY RRset has keys of it",
+			zoneLabel(owner), dns.TypeToString[qtype], strings.Join(missing, ", "))
+	}
+}
+
+// compareKeys compares the DNSKEY RRsets across servers and matches the DS
+// set against them.
+func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *DNSSECReport) {
+	sets := map[string]bool{}
+	union := map[string]*dns.DNSKEY{}
+	signers := map[uint16]bool{}
+	for _, s := range checked {
+		var ids []string
+		for _, k := range s.keyset {
+			id := fmt.Sprintf("%d/%d/%d/%s", k.KeyTag(), k.Algorithm, k.Flags, k.PublicKey)
+			ids = append(ids, id)
+			union[id] = k
+		}
+		sort.Strings(ids)
+		sets[strings.Join(ids, ",")] = true
+		for t := range s.signers {
+			signers[t] = true
+		}
+	}
+	consistent := len(sets) == 1
+	d.DNSKEYConsistent = &consistent
+	if len(union) == 0 {
+		// No server serves a key: ds_unsigned_child already says so.
+		f := false
+		d.DSMatchesDNSKEY = &f
+		return
+	}
+	if !consistent {
+		r.addFinding(CheckDNSKEYInconsistent, "", "", "the nameserver addresses of %s serve %d different DNSKEY RRsets", zoneLabel(zone), len(sets))
+	}
+	// Every key that signs anywhere must be published everywhere.
+	for _, s := range checked {
+		for t := range signers {
+			if !slices.ContainsFunc(s.keyset, func(k *dns.DNSKEY) bool { return k.KeyTag() == t }) {
+				r.addFinding(CheckSigningKeyMissing, s.name, s.addr, "key %d signs data on other servers but is not in this server's DNSKEY RRset", t)
+			}
+		}
+	}
+
+	ids := make([]string, 0, len(union))
+	for id := range union {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	keySigners := map[uint16]bool{}
+	for _, s := range checked {
+		for t := range s.keySigners {
+			keySigners[t] = true
+		}
+	}
+	for _, id := range ids {
+		k := union[id]
+		d.DNSKEYs = append(d.DNSKEYs, KeyRecord{KeyTag: k.KeyTag(), Algorithm: k.Algorithm, Flags: k.Flags, SignsKeySet: keySigners[k.KeyTag()]})
+	}
+
+	// DS against keys: a DS is matched when its key is published and signs
+	// the DNSKEY RRset; the zone is reachable when one DS is matched on
+	// every server.
+	matchedEverywhere := false
+	anyMatched := false
+	for i, rec := range d.DS {
+		var dsrr *dns.DS
+		for _, x := range ds {
+			if x.KeyTag == rec.KeyTag && x.Algorithm == rec.Algorithm && x.DigestType == rec.DigestType {
+				dsrr = x
+			}
+		}
+		if dsrr == nil {
+			continue
+		}
+		everywhere := true
+		for _, s := range checked {
+			found := false
+			for _, k := range s.keyset {
+				if dsMatches(dsrr, k) {
+					if k.Flags&dns.REVOKE != 0 || k.Flags&dns.ZONE == 0 {
+						r.addFinding(CheckDSKeyUnusable, s.name, s.addr, "DS %d matches a key that is revoked or not a zone key (flags %d): validators cannot use it", k.KeyTag(), k.Flags)
+						continue
+					}
+					found = found || s.keySigners[k.KeyTag()]
+				}
+			}
+			everywhere = everywhere && found
+			if found {
+				d.DS[i].Matched = true
+				anyMatched = true
+			}
+		}
+		matchedEverywhere = matchedEverywhere || everywhere
+	}
+	d.DSMatchesDNSKEY = &matchedEverywhere
+	for _, rec := range d.DS {
+		if !rec.Matched && anyMatched {
+			r.addFinding(CheckDSUnmatched, "", "", "DS %d (algorithm %d, digest type %d) at the parent matches no DNSKEY that signs the DNSKEY RRset; another DS does, so resolvers still validate. Remove it at the registrar once the rollover is over",
+				rec.KeyTag, rec.Algorithm, rec.DigestType)
+		}
+	}
+	if !anyMatched {
+		r.addFinding(CheckDSNoMatchingKey, "", "", "no DS at the parent (key tags %v) matches a DNSKEY that signs the DNSKEY RRset of %s (key tags %v): validators SERVFAIL the zone",
+			dsTags(ds), zoneLabel(zone), keyRecordTags(d.DNSKEYs))
+	}
+	// RFC 4035 section 2.2 for the DS set: each algorithm in it signs the
+	// DNSKEY RRset (validators may insist: Unbound's harden-algo-downgrade).
+	for _, alg := range dsAlgorithms(ds) {
+		signed := false
+		for _, k := range d.DNSKEYs {
+			signed = signed || (k.Algorithm == alg && k.SignsKeySet)
+		}
+		if !signed && algorithmSupported(alg) {
+			r.addFinding(CheckAlgorithmNotSigning, "", "", "the DS set has algorithm %d but no key of that algorithm signs the DNSKEY RRset of %s", alg, zoneLabel(zone))
+		}
+	}
+}
+
+// compareCDS checks CDS consistency across servers and against the DS
+// set (RFC 7344, RFC 8078).
+func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *DNSSECReport) {
+	sets := map[string]bool{}
+	var cds []*dns.CDS
+	withCDS := 0
+	for _, s := range checked {
+		var ids []string
+		for _, c := range s.cds {
+			ids = append(ids, strings.ToLower(fmt.Sprintf("%d %d %d %s", c.KeyTag, c.Algorithm, c.DigestType, c.Digest)))
+		}
+		sort.Strings(ids)
+		sets[strings.Join(ids, ",")] = true
+		if len(s.cds) > 0 {
+			withCDS++
+			cds = s.cds
+		}
+	}
+	if withCDS == 0 {
+		return
+	}
+	if len(sets) > 1 {
+		r.addFinding(CheckCDSInconsistent, "", "", "the nameserver addresses of %s serve %d different CDS RRsets: the parent may act on any of them", zoneLabel(zone), len(sets))
+	}
+	for _, c := range cds {
+		if c.Algorithm == 0 {
+			r.addFinding(CheckCDSDelete, "", "", "%s publishes the CDS delete form: it asks the parent to remove the DS and make the zone insecure", zoneLabel(zone))
+			f := false
+			d.CDSMatchesDS = &f
+			return
+		}
+	}
+	match := len(cds) == len(ds)
+	for _, c := range cds {
+		match = match && slices.ContainsFunc(ds, func(x *dns.DS) bool { return sameDS(x, &c.DS) })
+	}
+	d.CDSMatchesDS = &match
+	if !match {
+		r.addFinding(CheckCDSMismatchDS, "", "", "the CDS RRset of %s (key tags %v) differs from the DS at the parent (key tags %v): a rollover is waiting for the parent to update the DS", zoneLabel(zone), cdsTags(cds), dsTags(ds))
+	}
+	// The CDS RRset must be signed by a key the current DS trusts.
+	for _, s := range checked {
+		if len(s.cds) == 0 {
+			continue
+		}
+		trusted := false
+		for _, t := range s.cdsSigners {
+			for _, k := range s.keyset {
+				if k.KeyTag() == t && slices.ContainsFunc(ds, func(x *dns.DS) bool { return dsMatches(x, k) }) {
+					trusted = true
+				}
+			}
+		}
+		if !trusted {
+			r.addFinding(CheckCDSNotSignedByDSKey, s.name, s.addr, "the CDS RRset is not signed by a key that the DS at the parent matches: the parent must ignore it (RFC 7344 section 4.1)")
+		}
+	}
+}
+
+func supportedDS(set []*dns.DS) []*dns.DS {
+	var out []*dns.DS
+	for _, ds := range set {
+		if algorithmSupported(ds.Algorithm) && digestSupported(ds.DigestType) {
+			out = append(out, ds)
+		}
+	}
+	return out
+}
+
+func asDS(set []dns.RR) []*dns.DS {
+	var out []*dns.DS
+	for _, rr := range set {
+		if ds, ok := rr.(*dns.DS); ok {
+			out = append(out, ds)
+		}
+	}
+	return out
+}
+
+func zoneKeysOf(keys []*dns.DNSKEY) []*dns.DNSKEY {
+	var out []*dns.DNSKEY
+	for _, k := range keys {
+		if k.Flags&dns.ZONE != 0 && k.Flags&dns.REVOKE == 0 {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func sameDS(a, b *dns.DS) bool {
+	return a.KeyTag == b.KeyTag && a.Algorithm == b.Algorithm && a.DigestType == b.DigestType && strings.EqualFold(a.Digest, b.Digest)
+}
+
+func dsAlgorithms(ds []*dns.DS) []uint8 {
+	var out []uint8
+	for _, d := range ds {
+		if !slices.Contains(out, d.Algorithm) {
+			out = append(out, d.Algorithm)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func dsTags(ds []*dns.DS) []uint16 {
+	var out []uint16
+	for _, d := range ds {
+		out = append(out, d.KeyTag)
+	}
+	return out
+}
+
+func cdsTags(cds []*dns.CDS) []uint16 {
+	var out []uint16
+	for _, c := range cds {
+		out = append(out, c.KeyTag)
+	}
+	return out
+}
+
+func keyTags(keys []*dns.DNSKEY) []uint16 {
+	var out []uint16
+	for _, k := range keys {
+		out = append(out, k.KeyTag())
+	}
+	return out
+}
+
+func keyRecordTags(keys []KeyRecord) []uint16 {
+	var out []uint16
+	for _, k := range keys {
+		out = append(out, k.KeyTag)
+	}
+	return out
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}

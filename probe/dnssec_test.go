@@ -1,0 +1,48 @@
+package probe_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dnshealth/dnshealth_exporter/lab"
+	"github.com/dnshealth/dnshealth_exporter/probe"
+)
+
+// TestDaysToExpiry signs the lab at a known instant (the lab signs with a
+// 14-day window) and probes with the same clock three days later: the
+// earliest expiry must be 11 days away, to the second.
+func TestDaysToExpiry(t *testing.T) {
+	signed := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	l, err := lab.Start(lab.Options{Now: func() time.Time { return signed }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	roots, _ := probe.ParseRootHints(strings.NewReader(l.RootHints()), "lab")
+	anchors, _ := probe.ParseTrustAnchors(strings.NewReader(l.TrustAnchors()), "lab")
+	m := &probe.Module{Port: l.Port(), RootServers: roots, TrustAnchors: anchors, QueryTimeout: time.Second}
+	if err := m.Validate(""); err != nil {
+		t.Fatal(err)
+	}
+	probed := signed.Add(72 * time.Hour)
+	p := &probe.Prober{Now: func() time.Time { return probed }}
+	r := p.Probe(t.Context(), "sec-healthy.test.", "lab", m)
+	if r.DNSSEC == nil || r.DNSSEC.Status != probe.DNSSECSecure {
+		t.Fatalf("not secure\n%s", debugText(r))
+	}
+	days := r.DNSSEC.EarliestExpiration.Sub(r.Time).Hours() / 24
+	if math.Abs(days-11) > 1.0/86400 {
+		t.Errorf("days to expiry = %.6f, want 11", days)
+	}
+
+	// Fifteen days after signing every signature in the lab has expired,
+	// the root's first: the chain breaks above the zone.
+	late := signed.Add(15 * 24 * time.Hour)
+	p = &probe.Prober{Now: func() time.Time { return late }}
+	r = p.Probe(t.Context(), "sec-healthy.test.", "lab", m)
+	if r.DNSSEC == nil || r.DNSSEC.Status != probe.DNSSECBogus || !r.HasFinding(probe.CheckChainBroken) {
+		t.Fatalf("15 days later: want bogus with dnssec_chain_broken\n%s", debugText(r))
+	}
+}

@@ -1,0 +1,149 @@
+package probe
+
+import (
+	"crypto"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+func TestSigTime(t *testing.T) {
+	cases := []struct {
+		name string
+		ts   uint32
+		now  time.Time
+		want time.Time
+	}{
+		{"ordinary", 1440021600, time.Date(2015, 8, 1, 0, 0, 0, 0, time.UTC), time.Unix(1440021600, 0)},
+		{"past", 1438207200, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), time.Unix(1438207200, 0)},
+		// Near the 2106 wrap of the 32-bit field (RFC 4034 3.1.5): an
+		// expiration written after the wrap is a small number, and it is
+		// in the future, not in 1970.
+		{"after wrap", 100, time.Date(2106, 2, 7, 0, 0, 0, 0, time.UTC), time.Unix(1<<32+100, 0)},
+		{"before wrap", 0xFFFFFF00, time.Date(2106, 2, 7, 12, 0, 0, 0, time.UTC), time.Unix(0xFFFFFF00, 0)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := sigTime(tc.ts, tc.now); !got.Equal(tc.want) {
+				t.Errorf("sigTime(%d, %s) = %s, want %s", tc.ts, tc.now, got, tc.want.UTC())
+			}
+		})
+	}
+}
+
+// rfcVector is a key, its DS and a signed RRset published in an RFC.
+type rfcVector struct {
+	key, ds, rr, sig string
+	during           time.Time // inside the signature's window
+}
+
+var rfcVectors = map[string]rfcVector{
+	// RFC 6605 section 6.1 (ECDSA P-256).
+	"rfc6605 P-256": {
+		key:    "example.net. 3600 IN DNSKEY 257 3 13 GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+e+MAnLr+Wi9xMWyQLc8NAA==",
+		ds:     "example.net. 3600 IN DS 55648 13 2 b4c8c1fe2e7477127b27115656ad6256f424625bf5c1e2770ce6d6e37df61d17",
+		rr:     "www.example.net. 3600 IN A 192.0.2.1",
+		sig:    "www.example.net. 3600 IN RRSIG A 13 3 3600 20100909100439 20100812100439 55648 example.net. qx6wLYqmh+l9oCKTN6qIc+bw6ya+KJ8oMz0YP107epXAyGmt+3SNruPFKG7tZoLBLlUzGGus7ZwmwWep666VCw==",
+		during: time.Date(2010, 8, 20, 0, 0, 0, 0, time.UTC),
+	},
+	// RFC 8080 section 6.1, example 1 (Ed25519).
+	"rfc8080 Ed25519": {
+		key:    "example.com. 3600 IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=",
+		ds:     "example.com. 3600 IN DS 3613 15 2 3aa5ab37efce57f737fc1627013fee07bdf241bd10f3b1964ab55c78e79a304b",
+		rr:     "example.com. 3600 IN MX 10 mail.example.com.",
+		sig:    "example.com. 3600 IN RRSIG MX 15 2 3600 1440021600 1438207200 3613 example.com. oL9krJun7xfBOIWcGHi7mag5/hdZrKWw15jPGrHpjQeRAvTdszaPD+QLs3fx8A4M3e23mRZ9VrbpMngwcrqNAg==",
+		during: time.Date(2015, 8, 1, 0, 0, 0, 0, time.UTC),
+	},
+}
+
+func TestRFCVectors(t *testing.T) {
+	for name, v := range rfcVectors {
+		t.Run(name, func(t *testing.T) {
+			key := mustRR(t, v.key).(*dns.DNSKEY)
+			ds := mustRR(t, v.ds).(*dns.DS)
+			rr := mustRR(t, v.rr)
+			sig := mustRR(t, v.sig).(*dns.RRSIG)
+			zone := key.Hdr.Name
+			if !dsMatches(ds, key) {
+				t.Error("the RFC's DS does not match its key")
+			}
+			bad := *ds
+			bad.Digest = strings.Repeat("0", len(ds.Digest))
+			if dsMatches(&bad, key) {
+				t.Error("a wrong digest matches")
+			}
+
+			ok := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during)
+			if !ok.valid || ok.check != "" {
+				t.Fatalf("inside the window: %+v", ok)
+			}
+			late := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during.AddDate(1, 0, 0))
+			if late.valid || late.check != CheckRRSIGExpired {
+				t.Errorf("a year later: check %q, want rrsig_expired", late.check)
+			}
+			early := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during.AddDate(-1, 0, 0))
+			if early.valid || early.check != CheckRRSIGNotYetValid {
+				t.Errorf("a year early: check %q, want rrsig_not_yet_valid", early.check)
+			}
+			changed := dns.Copy(rr)
+			switch c := changed.(type) {
+			case *dns.A:
+				c.A[3]++
+			case *dns.MX:
+				c.Preference++
+			}
+			if v := verifyRRset([]dns.RR{changed}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during); v.valid || v.check != CheckRRSIGInvalid {
+				t.Errorf("changed data: check %q, want rrsig_invalid", v.check)
+			}
+			if v := verifyRRset([]dns.RR{rr}, nil, []*dns.DNSKEY{key}, zone, v.during); v.valid || v.check != CheckRRSIGMissing {
+				t.Errorf("no signature: check %q, want rrsig_missing", v.check)
+			}
+			if v := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, nil, zone, v.during); v.valid || v.check != CheckSigningKeyMissing {
+				t.Errorf("no key: check %q, want signing_key_missing", v.check)
+			}
+			if v := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, "other.example.", v.during); v.valid || v.check != CheckRRSIGMalformed {
+				t.Errorf("signer is not the zone: check %q, want rrsig_malformed", v.check)
+			}
+			if exp := sigTime(sig.Expiration, v.during); !ok.expiration.Equal(exp) {
+				t.Errorf("expiration %s, want %s", ok.expiration, exp)
+			}
+		})
+	}
+}
+
+func TestTrustKeys(t *testing.T) {
+	// A KSK signs the DNSKEY RRset; the DS matches it.
+	key := new(dns.DNSKEY)
+	key.Hdr = dns.RR_Header{Name: "example.", Rrtype: dns.TypeDNSKEY, Class: dns.ClassINET, Ttl: 3600}
+	key.Flags, key.Protocol, key.Algorithm = 257, 3, dns.ED25519
+	priv, err := key.Generate(256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	sig := &dns.RRSIG{Hdr: dns.RR_Header{Ttl: 3600}, KeyTag: key.KeyTag(), SignerName: "example.", Algorithm: dns.ED25519,
+		Inception: uint32(now.Add(-time.Hour).Unix()), Expiration: uint32(now.Add(24 * time.Hour).Unix())}
+	keyset := []dns.RR{key}
+	if err := sig.Sign(priv.(crypto.Signer), keyset); err != nil {
+		t.Fatal(err)
+	}
+	ds := key.ToDS(dns.SHA256)
+	keys, v, err := trustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{ds}, nil, "example.", now)
+	if err != nil || len(keys) != 1 || !v.valid {
+		t.Fatalf("trusted keys %v, %+v, %v", keys, v, err)
+	}
+	other := *ds
+	other.KeyTag++
+	if _, v, err := trustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{&other}, nil, "example.", now); err == nil || v.check != CheckDSNoMatchingKey {
+		t.Errorf("DS for another key: err %v check %q", err, v.check)
+	}
+	// The same key as a trust anchor, without any DS.
+	if _, _, err := trustKeys(keyset, []*dns.RRSIG{sig}, nil, []*dns.DNSKEY{key}, "example.", now); err != nil {
+		t.Errorf("key anchor: %v", err)
+	}
+	if _, v, err := trustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{ds}, nil, "example.", now.Add(48*time.Hour)); err == nil || v.check != CheckRRSIGExpired {
+		t.Errorf("expired key set: err %v check %q", err, v.check)
+	}
+}
