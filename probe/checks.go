@@ -109,7 +109,7 @@ var Checks = []CheckInfo{
 	{CheckDSNoMatchingKey, SeverityError, "no DS at the parent matches a DNSKEY that signs the zone's DNSKEY RRset"},
 	{CheckDSUnsignedChild, SeverityError, "the parent has DS records but the zone serves no DNSKEY (the zone is unsigned)"},
 	{CheckDSUnmatched, SeverityWarning, "a DS at the parent matches no DNSKEY, though another DS does (often left over from a key rollover)"},
-	{CheckDSKeyUnusable, SeverityError, "the DNSKEY a DS matches is revoked or not a zone key"},
+	{CheckDSKeyUnusable, SeverityWarning, "the DNSKEY a DS matches is revoked or not a zone key, so that DS cannot be used"},
 	{CheckDSDigestSHA1Only, SeverityWarning, "the DS set uses only digest type 1 (SHA-1)"},
 	{CheckDSInconsistent, SeverityWarning, "parent zone servers serve different DS sets for the zone"},
 	{CheckUnsupportedAlgo, SeverityWarning, "the DS set uses only algorithms or digest types this exporter (and many validators) cannot validate: the zone is treated as insecure"},
