@@ -154,6 +154,13 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 			return chainResult{status: DNSSECSecure, keys: keys}
 		}
 		next := r.nextCut(cur, parent.zone)
+		// Keys validated through this same chain by an earlier probe need
+		// no DS query until they expire from the cache.
+		if k, ok := r.p.Cache.getKeys(r.cacheScope()+next, r.now); ok {
+			keys, cur = k, next
+			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: true})
+			continue
+		}
 		z, ok := r.zoneServersFor(ctx, cur)
 		if !ok {
 			return chainResult{status: DNSSECIndeterminate, detail: "no servers for " + zoneLabel(cur)}

@@ -1,9 +1,12 @@
 package probe
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -102,7 +105,7 @@ func verifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.DNSKEY, zone str
 				continue
 			}
 			candidates++
-			if err := sig.Verify(k, rrset); err != nil {
+			if err := verifyMemo.verify(sig, k, rrset); err != nil {
 				lastErr = err
 				continue
 			}
@@ -229,4 +232,52 @@ func splitSigs(section []dns.RR, owner string, qtype uint16) ([]dns.RR, []*dns.R
 		}
 	}
 	return rrset, sigs
+}
+
+// sigMemo remembers the outcome of signature checks, keyed by a hash of the
+// key, the RRSIG and the RRset. Zones are re-signed every few days while
+// scrapes come every minute, so a warm probe mostly meets signatures it
+// has checked before; the public-key operation is most of a signed probe's
+// CPU (see docs/benchmarks.md). The result is a pure function of the key,
+// so caching it cannot change a verdict; the validity window is checked
+// apart, against the probe's clock.
+type sigMemo struct {
+	mu  sync.Mutex
+	max int
+	m   map[[32]byte]error
+}
+
+var verifyMemo = &sigMemo{max: 20000, m: map[[32]byte]error{}}
+
+func (c *sigMemo) verify(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR) error {
+	h := sha256.New()
+	h.Write([]byte(k.String()))
+	h.Write([]byte{0})
+	h.Write([]byte(sig.String()))
+	lines := make([]string, len(rrset))
+	for i, rr := range rrset {
+		lines[i] = strings.ToLower(rr.String())
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		h.Write([]byte{0})
+		h.Write([]byte(l))
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+
+	c.mu.Lock()
+	err, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return err
+	}
+	err = sig.Verify(k, rrset)
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m) // crude but bounded: the next probes refill it
+	}
+	c.m[key] = err
+	c.mu.Unlock()
+	return err
 }
