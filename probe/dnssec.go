@@ -583,6 +583,7 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 	// every server.
 	matchedEverywhere := false
 	anyMatched := false
+	unusable := map[int]bool{} // DS that point at a revoked or non-zone key
 	for i, rec := range d.DS {
 		var dsrr *dns.DS
 		for _, x := range ds {
@@ -599,6 +600,7 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 			for _, k := range s.keyset {
 				if dsMatches(dsrr, k) {
 					if k.Flags&dns.REVOKE != 0 || k.Flags&dns.ZONE == 0 {
+						unusable[i] = true
 						r.addFinding(CheckDSKeyUnusable, s.name, s.addr, "DS %d matches a key that is revoked or not a zone key (flags %d): validators cannot use it", k.KeyTag(), k.Flags)
 						continue
 					}
@@ -614,8 +616,8 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 		matchedEverywhere = matchedEverywhere || everywhere
 	}
 	d.DSMatchesDNSKEY = &matchedEverywhere
-	for _, rec := range d.DS {
-		if !rec.Matched && anyMatched {
+	for i, rec := range d.DS {
+		if !rec.Matched && anyMatched && !unusable[i] {
 			r.addFinding(CheckDSUnmatched, "", "", "DS %d (algorithm %d, digest type %d) at the parent matches no DNSKEY that signs the DNSKEY RRset; another DS does, so resolvers still validate. Remove it at the registrar once the rollover is over",
 				rec.KeyTag, rec.Algorithm, rec.DigestType)
 		}
