@@ -16,6 +16,7 @@
 # E2E_SERVE_ONLY=1 brings the hierarchy up, checks it with dig and serves
 # until interrupted (for debugging by hand with dig or a running exporter).
 # The work dir e2e/work/ (git-ignored) is kept after the run for its logs.
+# Helpers shared with e2e/dnssec.sh live in e2e/lib.sh.
 
 set -euo pipefail
 
@@ -31,110 +32,18 @@ REPO=$(cd "$E2E_DIR/.." && pwd)
 WORK=$E2E_DIR/work
 START=$(date +%s)
 
-log() { printf '%s e2e: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FATAL: $*"; exit 1; }
+E2E_TAG=e2e
+Z=$WORK/zones
+# shellcheck source=e2e/lib.sh
+. "$E2E_DIR/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (adds loopback addresses, binds port 53)"
 
-# ---------------------------------------------------------------- cleanup
-
-PIDS=()   # every server / exporter we started
-ADDRS=()  # every address we put on lo
-
-cleanup() {
-	local rc=$?
-	set +e
-	trap - EXIT INT TERM
-	for pid in "${PIDS[@]}"; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${PIDS[@]}"; do
-		for _ in $(seq 50); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	for a in "${ADDRS[@]}"; do
-		ip addr del "$a/32" dev lo 2>/dev/null
-	done
-	if [[ $rc -ne 0 && -d "$WORK" ]]; then
-		log "logs kept in $WORK (servers: $WORK/srv/*/*.log, exporter: $WORK/exporter.log)"
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'log "terminated (the ${E2E_TIMEOUT:-300}s bound of E2E_TIMEOUT, or a signal)"; exit 143' TERM
-
-# ---------------------------------------------------------------- packages
-
-install_packages() {
-	local need=()
-	command -v named >/dev/null || need+=(bind9)
-	command -v nsd >/dev/null || need+=(nsd)
-	command -v dig >/dev/null || need+=(bind9-dnsutils)
-	command -v curl >/dev/null || need+=(curl)
-	command -v ip >/dev/null || need+=(iproute2)
-	[[ ${#need[@]} -eq 0 ]] && return 0
-	log "installing ${need[*]}"
-	# Keep the packages' own services from starting (they would bind :53).
-	local made_policy=
-	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-		chmod 755 /usr/sbin/policy-rc.d
-		made_policy=1
-	fi
-	local apt=(apt-get -y -q -o DPkg::Lock::Timeout=600)
-	export DEBIAN_FRONTEND=noninteractive
-	if ! "${apt[@]}" install "${need[@]}" </dev/null; then
-		"${apt[@]}" update </dev/null || true
-		"${apt[@]}" install "${need[@]}" </dev/null || {
-			[[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
-			die "apt-get install ${need[*]} failed"
-		}
-	fi
-	[[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
-	return 0
-}
-install_packages
+e2e_traps
+install_packages named:bind9 nsd:nsd dig:bind9-dnsutils curl:curl ip:iproute2
 command -v go >/dev/null || die "go is not installed"
-
-# A system named or nsd bound to the wildcard address would shadow ours (and
-# answer on the address that must stay silent): stop the packaged services.
-port53_conflict() {
-	{ ss -Hlnu "sport = :53"; ss -Hlnt "sport = :53"; } 2>/dev/null | awk '{print $4}' |
-		grep -E '^(0\.0\.0\.0|\*|\[::\]|127\.54\.)' >/dev/null
-}
-if port53_conflict; then
-	log "something listens on port 53 of a wildcard or 127.54 address; stopping the packaged named/nsd services"
-	service nsd stop >/dev/null 2>&1 || true
-	service named stop >/dev/null 2>&1 || true
-	sleep 1
-	if port53_conflict; then
-		ss -Hlnup 'sport = :53' >&2 || true
-		die "port 53 is still taken on a wildcard or 127.54 address; stop that server first"
-	fi
-fi
-
-# ---------------------------------------------------------------- work dir
-
-# Stop servers a previous, killed run may have left (their pid files are ours).
-if [[ -d "$WORK/srv" ]]; then
-	for pf in "$WORK"/srv/*/*.pid "$WORK"/srv/*/launcher.pid "$WORK"/exporter.pid; do
-		[[ -f "$pf" ]] || continue
-		pid=$(cat "$pf" 2>/dev/null || true)
-		[[ "$pid" =~ ^[0-9]+$ ]] || continue
-		if grep -qaE 'named|nsd|dnshealth_exporter' "/proc/$pid/cmdline" 2>/dev/null; then
-			log "stopping leftover process $pid from a previous run ($pf)"
-			kill -TERM "$pid" 2>/dev/null || true
-		fi
-	done
-	sleep 1
-fi
-rm -rf "$WORK"
-mkdir -p "$WORK/srv"
+stop_port53_conflicts 127.54 named nsd
+fresh_workdir 'named|nsd|dnshealth_exporter'
 
 # ---------------------------------------------------------------- addresses
 
@@ -163,22 +72,11 @@ BIND_AUTH_ADDRS=($GOODBIND1 $GOODBIND2 $LAMEREF1 $DRIFT2 $NSMIS1 $NSMIS2 $NSMIS3
 NSD_AUTH_ADDRS=($GOODNSD1 $GOODNSD2 $LAMEREF2 $DRIFT1 $PROV1 $PROV2)
 ALL_ADDRS=($ROOT_BIND $ROOT_NSD $TLD_BIND $TLD_NSD "${BIND_AUTH_ADDRS[@]}" "${NSD_AUTH_ADDRS[@]}" $NOSRV2)
 
-for a in "${ALL_ADDRS[@]}"; do
-	ADDRS+=("$a")
-	out=$(ip addr add "$a/32" dev lo 2>&1) || [[ $out == *"File exists"* ]] || die "ip addr add $a/32 dev lo: $out"
-done
-log "added ${#ALL_ADDRS[@]} addresses to lo"
+add_lo_addrs "${ALL_ADDRS[@]}"
 
 # ---------------------------------------------------------------- zones
 
-Z=$WORK/zones
 mkdir -p "$Z"
-
-soa() { # zone primary serial
-	local rname=hostmaster.$1
-	[[ $1 != . ]] || rname=hostmaster.
-	printf "\$TTL 3600\n%s 3600 IN SOA %s %s %s 3600 600 86400 300\n" "$1" "$2" "$rname" "$3"
-}
 
 {
 	soa . a.root.e2e. 2024010101
@@ -288,90 +186,6 @@ child glue-mismatch.e2e 2024010101 "ns1 $GLUE1" "ns2 $GLUE2_CHILD" >"$Z/glue-mis
 
 # ---------------------------------------------------------------- servers
 
-# bind_instance NAME "addr..." "zone file zone file ..."
-bind_instance() {
-	local name=$1 addrs=$2 zones=$3 d=$WORK/srv/$1
-	mkdir -p "$d"
-	{
-		cat <<EOF
-options {
-	directory "$d";
-	pid-file "$d/named.pid";
-	session-keyfile "$d/session.key";
-	managed-keys-directory "$d";
-	listen-on port 53 { $(printf '%s; ' $addrs)};
-	listen-on-v6 { none; };
-	recursion no;
-	allow-query { any; };
-	allow-transfer { none; };
-	notify no;
-	dnssec-validation no;
-	automatic-interface-scan no;
-	interface-interval 0;
-};
-controls { };
-EOF
-		set -- $zones
-		while [[ $# -gt 0 ]]; do
-			printf 'zone "%s" { type primary; file "%s"; };\n' "$1" "$Z/$2"
-			shift 2
-		done
-	} >"$d/named.conf"
-	named-checkconf -z "$d/named.conf" >"$d/checkconf.log" 2>&1 ||
-		{ cat "$d/checkconf.log" >&2; die "named-checkconf failed for $name"; }
-	named -g -c "$d/named.conf" >"$d/named.log" 2>&1 &
-	PIDS+=($!)
-	echo $! >"$d/launcher.pid"
-	log "BIND $name (pid $!) on $addrs"
-}
-
-# nsd_instance NAME "addr..." "zone file zone file ..."
-nsd_instance() {
-	local name=$1 addrs=$2 zones=$3 d=$WORK/srv/$1 a
-	mkdir -p "$d"
-	{
-		cat <<EOF
-server:
-	server-count: 1
-	port: 53
-	do-ip6: no
-	username: ""
-	chroot: ""
-	zonesdir: "$Z"
-	database: ""
-	zonelistfile: "$d/zone.list"
-	pidfile: "$d/nsd.pid"
-	xfrdfile: "$d/xfrd.state"
-	xfrdir: "$d"
-	logfile: "$d/nsd.log"
-	verbosity: 1
-	hide-version: yes
-EOF
-		for a in $addrs; do
-			printf '\tip-address: %s\n' "$a"
-		done
-		printf 'remote-control:\n\tcontrol-enable: no\n'
-		set -- $zones
-		while [[ $# -gt 0 ]]; do
-			printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "$1" "$Z/$2"
-			shift 2
-		done
-	} >"$d/nsd.conf"
-	nsd-checkconf "$d/nsd.conf" >"$d/checkconf.log" 2>&1 ||
-		{ cat "$d/checkconf.log" >&2; die "nsd-checkconf failed for $name"; }
-	local z
-	set -- $zones
-	while [[ $# -gt 0 ]]; do
-		nsd-checkzone "$1" "$Z/$2" >>"$d/checkconf.log" 2>&1 ||
-			{ cat "$d/checkconf.log" >&2; die "nsd-checkzone failed for $1 ($name)"; }
-		shift 2
-	done
-	nsd -d -c "$d/nsd.conf" >"$d/stderr.log" 2>&1 &
-	PIDS+=($!)
-	echo $! >"$d/launcher.pid"
-	log "NSD $name (pid $!) on $addrs"
-}
-
 bind_instance root-bind "$ROOT_BIND" ". root.zone"
 nsd_instance root-nsd "$ROOT_NSD" ". root.zone"
 bind_instance tld-bind "$TLD_BIND" "e2e. e2e.zone"
@@ -390,16 +204,6 @@ nsd_instance auth-nsd "${NSD_AUTH_ADDRS[*]}" "
 	provider.e2e. provider.zone"
 
 # Wait until every address with a server answers its own zone.
-wait_answers() { # addr zone
-	local i
-	for i in $(seq 100); do
-		if dig +norec +time=1 +tries=1 "@$1" "$2" SOA 2>/dev/null | grep 'status: NOERROR' >/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
 for spec in "$ROOT_BIND ." "$ROOT_NSD ." "$TLD_BIND e2e." "$TLD_NSD e2e." \
 	"$GOODBIND1 good-bind.e2e." "$GOODNSD1 good-nsd.e2e." \
 	"${BIND_AUTH_ADDRS[-1]} good-bind.e2e." "${NSD_AUTH_ADDRS[-1]} good-nsd.e2e."; do
@@ -523,10 +327,6 @@ fi
 
 # ---------------------------------------------------------------- exporter
 
-log "building the exporter"
-(cd "$REPO" && go build -o "$WORK/dnshealth_exporter" .) >"$WORK/build.log" 2>&1 ||
-	{ cat "$WORK/build.log" >&2; die "go build failed"; }
-
 {
 	echo "; root hints for the e2e hierarchy"
 	echo ".                 3600000 IN NS a.root.e2e."
@@ -534,57 +334,22 @@ log "building the exporter"
 	echo "a.root.e2e.       3600000 IN A  $ROOT_BIND"
 	echo "b.root.e2e.       3600000 IN A  $ROOT_NSD"
 } >"$WORK/root.hints"
+# The hierarchy is unsigned and its root is not IANA's: with the default
+# trust anchors (IANA's root KSKs) every zone would be bogus, a root with a
+# trust anchor serving no DNSKEY. An anchor for a name outside the hierarchy
+# leaves no anchor above any zone here, so each is insecure, with no DNSSEC
+# finding. (e2e/dnssec.sh tests DNSSEC on a signed hierarchy.)
+echo "not-in-this-lab.invalid. IN DS 1 13 2 $(printf 'no key' | sha256sum | cut -c1-64)" >"$WORK/anchors.ds"
 cat >"$WORK/exporter.yml" <<EOF
 modules:
   e2e:
     root_hints_file: $WORK/root.hints
+    trust_anchors_file: $WORK/anchors.ds
     port: 53
     timeout: 10s
 EOF
 
-free_port() {
-	local p i
-	for i in $(seq 50); do
-		p=$((20000 + RANDOM % 30000))
-		ss -Hltn "sport = :$p" | grep . >/dev/null || { echo "$p"; return 0; }
-	done
-	return 1
-}
-PORT=$(free_port) || die "no free TCP port"
-BASE=http://127.0.0.1:$PORT
-"$WORK/dnshealth_exporter" --config.file="$WORK/exporter.yml" --web.listen-address="127.0.0.1:$PORT" \
-	>"$WORK/exporter.log" 2>&1 &
-EXPORTER_PID=$!
-PIDS+=($EXPORTER_PID)
-echo $EXPORTER_PID >"$WORK/exporter.pid"
-for i in $(seq 100); do
-	curl -fsS --max-time 2 "$BASE/-/healthy" >/dev/null 2>&1 && break
-	kill -0 $EXPORTER_PID 2>/dev/null || { cat "$WORK/exporter.log" >&2; die "exporter exited at start"; }
-	[[ $i -lt 100 ]] || { cat "$WORK/exporter.log" >&2; die "exporter not healthy on $BASE after 10s"; }
-	sleep 0.1
-done
-log "exporter (pid $EXPORTER_PID) healthy on $BASE"
-
-# normalize: drop comments, sort the labels of each sample so assertions do
-# not depend on label order. Label values here hold no '",' sequence.
-normalize() {
-	awk '
-	/^#/ || NF == 0 { next }
-	{
-		line = $0
-		o = index(line, "{")
-		if (o == 0) { print; next }
-		c = 0
-		for (i = length(line); i > o; i--) if (substr(line, i, 1) == "}") { c = i; break }
-		name = substr(line, 1, o - 1); labels = substr(line, o + 1, c - o - 1); rest = substr(line, c + 1)
-		n = split(labels, a, "\",")
-		for (i = 1; i < n; i++) a[i] = a[i] "\""
-		for (i = 2; i <= n; i++) { v = a[i]; j = i - 1; while (j > 0 && a[j] > v) { a[j + 1] = a[j]; j-- }; a[j + 1] = v }
-		s = ""
-		for (i = 1; i <= n; i++) if (a[i] != "") s = s (s == "" ? "" : ",") a[i]
-		print name "{" s "}" rest
-	}'
-}
+start_exporter "$WORK/exporter.yml"
 
 # NS ADDR VALUE|STATUS -> the normalized sample line (the exporter drops the
 # trailing dot of nameserver names in labels)

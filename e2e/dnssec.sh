@@ -1,0 +1,722 @@
+#!/usr/bin/env bash
+# End-to-end DNSSEC test: the exporter's DNSSEC verdict against Unbound's,
+# over a signed hierarchy served by real servers (BIND 9 and NSD) on loopback
+# addresses in 127.55.0.0/16.
+#
+#   bash e2e/dnssec.sh         (as root: it adds addresses to lo, binds :53)
+#
+# It signs a root "." and a TLD "sec." (a KSK and a ZSK each, algorithm 13,
+# dnssec-keygen + dnssec-signzone with explicit validity windows) and child
+# zones under sec., one DNSSEC case each:
+#
+#   secure-bind      signed, DS at the parent                        BIND
+#   secure-nsd       signed, DS at the parent                        NSD
+#   insecure         unsigned, no DS                                 BIND
+#   expired          signed with -s now-30d -e now-2d                BIND
+#   future           signed with -s now+2d -e now+30d                NSD
+#   badsig           the SOA RRSIG's base64 edited after signing     BIND
+#   ds-mismatch      the parent's DS is for a KSK the zone never
+#                    publishes                                       BIND
+#   unsigned-child   DS at the parent, zone unsigned                 BIND
+#   stale-ds         DS for an old KSK and the current one; the zone
+#                    has only the current one (secure, ds_unmatched) BIND
+#   nsec3-iter       NSEC3, 200 iterations and a salt (ldns-signzone:
+#                    dnssec-signzone stops at 150). Unbound's limit
+#                    for 256-bit keys is 150: its positive answers
+#                    validate, its denials are insecure              NSD
+#   stale-secondary  ns1 serves the current copy, ns2 an older one
+#                    whose signatures expired: intermittently bogus  BIND+NSD
+#
+# Expired and future windows are 2 days off, not 1: Unbound tolerates clock
+# skew of 10% of a signature's validity period, at most val-sig-skew-max
+# (86400 s), so a signature valid from now+1d (or up to now-1d) of a 29-day
+# window still validates, or only fails by the seconds the run took.
+#
+# Ground truth is Unbound, a validating resolver on 127.55.255.1 (root hints
+# and trust anchor of the lab, ede: yes). Every zone is asked for its SOA and
+# for a name that does not exist, with +dnssec: SERVFAIL is bogus, an answer
+# with AD secure, one without insecure; the zone's verdict is the worst of
+# the two. Two more Unbound instances (127.55.255.2 and .3) are pinned with
+# stub zones to every zone's ns1 and ns2 address respectively: when the two
+# disagree and one is bogus, the verdict is bogus-intermittent. Unbound's
+# verdict must be the one the zone was built for, or the lab itself is wrong.
+#
+# Then every zone is probed through the exporter's /probe (module: the lab's
+# root hints and root DS as trust anchor) and the dnssec_status state set
+# must equal Unbound's verdict (bogus-intermittent counts as bogus), with the
+# finding each fault must raise, dnshealth_ds_matches_dnskey and more.
+#
+# Output: one "ok|FAIL zone: exporter=<x> unbound=<y> ede=<n>" line per zone
+# (after the lab's own dig checks), and "N passed, N failed" as the last
+# line; the exit status is non-zero on any failure. A failed zone is followed
+# by Unbound's dig output and the exporter's &debug=true output.
+#
+# Only loopback addresses are ever queried. Every server started here is
+# stopped and every address added to lo is removed on exit, even on failure.
+#
+# Environment: E2E_TIMEOUT (seconds, default 300) bounds the whole run;
+# E2E_UNBOUND_ONLY=1 stops after the Unbound verdicts (no exporter);
+# E2E_SERVE_ONLY=1 brings the lab and the resolvers up, checks them and
+# serves until interrupted (for debugging by hand with dig or an exporter).
+# The work dir e2e/work-dnssec/ (git-ignored) is kept for its logs.
+
+set -euo pipefail
+
+if [[ -z "${E2E_DNSSEC_UNDER_TIMEOUT:-}" ]]; then
+	export E2E_DNSSEC_UNDER_TIMEOUT=1
+	# Without --foreground, timeout signals the whole process group, so the
+	# servers die too; the EXIT trap still removes the lo addresses.
+	exec timeout -k 15 "${E2E_TIMEOUT:-300}" bash "$0" "$@"
+fi
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$E2E_DIR/.." && pwd)
+WORK=$E2E_DIR/work-dnssec
+START=$(date +%s)
+
+E2E_TAG=e2e-dnssec
+Z=$WORK/zones
+KEYS=$WORK/keys
+E2E_LOGS_HINT="servers: $WORK/srv/*/*.log, Unbound answers: $WORK/answers/, exporter: $WORK/exporter.log"
+# shellcheck source=e2e/lib.sh
+. "$E2E_DIR/lib.sh"
+
+[[ $(id -u) -eq 0 ]] || die "must run as root (adds loopback addresses, binds port 53)"
+
+e2e_traps
+install_packages named:bind9 nsd:nsd dig:bind9-dnsutils delv:bind9-dnsutils \
+	dnssec-keygen:bind9-utils dnssec-signzone:bind9-utils ldns-signzone:ldnsutils \
+	unbound:unbound curl:curl ip:iproute2
+command -v go >/dev/null || die "go is not installed"
+stop_port53_conflicts 127.55 named nsd unbound
+fresh_workdir 'named|nsd|unbound|dnshealth_exporter'
+mkdir -p "$Z" "$KEYS" "$WORK/answers"
+cd "$WORK" # anything a tool writes to its current directory lands here
+
+# ---------------------------------------------------------------- addresses
+
+# 127.55.0.0/16 (e2e/run.sh uses 127.54/16, the Go lab 127.53/16).
+ROOT_BIND=127.55.0.1   # a.root.sec.   BIND   "."
+ROOT_NSD=127.55.0.2    # b.root.sec.   NSD    "."
+TLD_BIND=127.55.1.1    # ns1.nic.sec.  BIND   "sec."
+TLD_NSD=127.55.1.2     # ns2.nic.sec.  NSD    "sec."
+RESOLVER=127.55.255.1  # Unbound, full resolution
+PINNED1=127.55.255.2   # Unbound, every child zone pinned to its ns1 address
+PINNED2=127.55.255.3   # Unbound, every child zone pinned to its ns2 address
+
+# Children of sec. and the server that serves each ("split": ns1 BIND, ns2
+# NSD). Child i has ns1 on 127.55.(i+2).1 and ns2 on 127.55.(i+2).2.
+CHILDREN=(secure-bind secure-nsd insecure expired future badsig ds-mismatch
+	unsigned-child stale-ds nsec3-iter stale-secondary)
+declare -A SERVER=(
+	[secure-bind]=bind [secure-nsd]=nsd [insecure]=bind [expired]=bind
+	[future]=nsd [badsig]=bind [ds-mismatch]=bind [unsigned-child]=bind
+	[stale-ds]=bind [nsec3-iter]=nsd [stale-secondary]=split)
+# The verdict each zone is built for; Unbound must reach it.
+declare -A EXPECT=(
+	[sec]=secure [secure-bind]=secure [secure-nsd]=secure [insecure]=insecure
+	[expired]=bogus [future]=bogus [badsig]=bogus [ds-mismatch]=bogus
+	[unsigned-child]=bogus [stale-ds]=secure [nsec3-iter]=insecure
+	[stale-secondary]=bogus-intermittent)
+declare -A NS1 NS2
+BIND_AUTH_ADDRS=()
+NSD_AUTH_ADDRS=()
+i=2
+for c in "${CHILDREN[@]}"; do
+	NS1[$c]=127.55.$i.1
+	NS2[$c]=127.55.$i.2
+	case ${SERVER[$c]} in
+	bind) BIND_AUTH_ADDRS+=("${NS1[$c]}" "${NS2[$c]}") ;;
+	nsd) NSD_AUTH_ADDRS+=("${NS1[$c]}" "${NS2[$c]}") ;;
+	split) BIND_AUTH_ADDRS+=("${NS1[$c]}") NSD_AUTH_ADDRS+=("${NS2[$c]}") ;;
+	esac
+	i=$((i + 1))
+done
+
+add_lo_addrs $ROOT_BIND $ROOT_NSD $TLD_BIND $TLD_NSD "${BIND_AUTH_ADDRS[@]}" "${NSD_AUTH_ADDRS[@]}" \
+	$RESOLVER $PINNED1 $PINNED2
+
+# ---------------------------------------------------------------- keys
+
+NOW=$(date -u +%s)
+DAY=86400
+stamp() { date -u -d "@$((NOW + $1))" +%Y%m%d%H%M%S; } # offset in seconds
+VALID=("$(stamp -3600)" "$(stamp $((30 * DAY)))")
+EXPIRED=("$(stamp $((-30 * DAY)))" "$(stamp $((-2 * DAY)))")
+FUTURE=("$(stamp $((2 * DAY)))" "$(stamp $((30 * DAY)))")
+NSEC3_ITERATIONS=200
+NSEC3_SALT=cafe0123abcd
+
+keygen() { # zone [KSK]: print the new key's base name (in $KEYS)
+	local flags=()
+	[[ ${2:-} != KSK ]] || flags=(-f KSK)
+	dnssec-keygen -q -a ECDSAP256SHA256 -L 3600 "${flags[@]}" -K "$KEYS" "$1" 2>>"$WORK/keygen.log" ||
+		die "dnssec-keygen $* failed (see $WORK/keygen.log)"
+}
+ds() { # key base name: its DS record (SHA-256), one line
+	dnssec-dsfromkey -2 "$KEYS/$1.key" || die "dnssec-dsfromkey $1 failed"
+}
+pubkeys() { # key base names: their DNSKEY records
+	local k
+	for k in "$@"; do
+		grep -v '^;' "$KEYS/$k.key"
+	done
+}
+
+# sign ZONE IN OUT START END KSK ZSK: dnssec-signzone, NSEC, one record per
+# line (so an RRSIG can be edited). Post-sign verification is skipped when
+# the window does not contain now (it checks signatures against the clock).
+sign() {
+	local zone=$1 in=$2 out=$3 s=$4 e=$5 ksk=$6 zsk=$7 opts=()
+	[[ $s < $(stamp 0) && $e > $(stamp 0) ]] || opts=(-P)
+	dnssec-signzone -q "${opts[@]}" -x -O full -K "$KEYS" -d "$KEYS" -o "$zone" -s "$s" -e "$e" -f "$Z/$out" \
+		-k "$KEYS/$ksk" "$Z/$in" "$KEYS/$zsk" >>"$WORK/sign.log" 2>&1 ||
+		{ tail -n 20 "$WORK/sign.log" >&2; die "dnssec-signzone $zone ($in) failed"; }
+}
+
+# ---------------------------------------------------------------- zones
+
+# child_zone ZONE SERIAL: SOA, NS ns1/ns2 with their addresses, a www A.
+child_zone() {
+	local c=${1%.sec.}
+	soa "$1" "ns1.$1" "$2"
+	printf '%s IN NS ns1.%s\n%s IN NS ns2.%s\n' "$1" "$1" "$1" "$1"
+	printf 'ns1.%s IN A %s\nns2.%s IN A %s\n' "$1" "${NS1[$c]}" "$1" "${NS2[$c]}"
+	printf 'www.%s IN A 127.55.254.1\n' "$1"
+}
+
+declare -A DS_AT_PARENT # child -> its DS lines in sec.
+for c in "${CHILDREN[@]}"; do
+	zone=$c.sec.
+	case $c in
+	insecure)
+		child_zone $zone 1 >"$Z/$c.zone"
+		;;
+	unsigned-child)
+		# A KSK the zone never uses: the parent has its DS, the zone is unsigned.
+		k=$(keygen $zone KSK)
+		child_zone $zone 1 >"$Z/$c.zone"
+		DS_AT_PARENT[$c]=$(ds "$k")
+		;;
+	ds-mismatch)
+		k=$(keygen $zone KSK) z=$(keygen $zone) other=$(keygen $zone KSK)
+		{ child_zone $zone 1; pubkeys "$k" "$z"; } >"$Z/$c.unsigned"
+		sign $zone $c.unsigned $c.zone "${VALID[@]}" "$k" "$z"
+		DS_AT_PARENT[$c]=$(ds "$other")
+		;;
+	stale-ds)
+		old=$(keygen $zone KSK) k=$(keygen $zone KSK) z=$(keygen $zone)
+		{ child_zone $zone 1; pubkeys "$k" "$z"; } >"$Z/$c.unsigned"
+		sign $zone $c.unsigned $c.zone "${VALID[@]}" "$k" "$z"
+		DS_AT_PARENT[$c]=$(ds "$old"; ds "$k")
+		;;
+	nsec3-iter)
+		# dnssec-signzone refuses more than 150 iterations; ldns-signzone
+		# does not (it warns).
+		k=$(keygen $zone KSK) z=$(keygen $zone)
+		{ child_zone $zone 1; pubkeys "$k" "$z"; } >"$Z/$c.unsigned"
+		ldns-signzone -n -t $NSEC3_ITERATIONS -s $NSEC3_SALT -i "${VALID[0]}" -e "${VALID[1]}" \
+			-o $zone -f "$Z/$c.zone" "$Z/$c.unsigned" "$KEYS/$z" "$KEYS/$k" >>"$WORK/sign.log" 2>&1 ||
+			{ tail -n 20 "$WORK/sign.log" >&2; die "ldns-signzone $zone failed"; }
+		DS_AT_PARENT[$c]=$(ds "$k")
+		;;
+	stale-secondary)
+		# serial 2, valid, on ns1 (BIND); serial 1, signed a month ago and
+		# expired two days ago, on ns2 (NSD): a secondary that stopped
+		# transferring.
+		k=$(keygen $zone KSK) z=$(keygen $zone)
+		{ child_zone $zone 2; pubkeys "$k" "$z"; } >"$Z/$c.v2.unsigned"
+		{ child_zone $zone 1; pubkeys "$k" "$z"; } >"$Z/$c.v1.unsigned"
+		sign $zone $c.v2.unsigned $c.v2.zone "${VALID[@]}" "$k" "$z"
+		sign $zone $c.v1.unsigned $c.v1.zone "${EXPIRED[@]}" "$k" "$z"
+		DS_AT_PARENT[$c]=$(ds "$k")
+		;;
+	*)
+		k=$(keygen $zone KSK) z=$(keygen $zone)
+		{ child_zone $zone 1; pubkeys "$k" "$z"; } >"$Z/$c.unsigned"
+		case $c in
+		expired) sign $zone $c.unsigned $c.zone "${EXPIRED[@]}" "$k" "$z" ;;
+		future) sign $zone $c.unsigned $c.zone "${FUTURE[@]}" "$k" "$z" ;;
+		*) sign $zone $c.unsigned $c.zone "${VALID[@]}" "$k" "$z" ;;
+		esac
+		DS_AT_PARENT[$c]=$(ds "$k")
+		;;
+	esac
+done
+
+# badsig: change one base64 character inside the SOA RRSIG's signature (in
+# its last chunk, away from any padding). The zone still loads; the
+# signature no longer verifies.
+cp "$Z/badsig.zone" "$Z/badsig.good"
+awk '
+	!done && $4 == "RRSIG" && $5 == "SOA" {
+		c = substr($NF, 5, 1)
+		$NF = substr($NF, 1, 4) (c == "A" ? "B" : "A") substr($NF, 6)
+		done = 1
+	}
+	{ print }
+	END { if (!done) exit 1 }' "$Z/badsig.good" >"$Z/badsig.zone" || die "no SOA RRSIG to corrupt in badsig.zone"
+! cmp -s "$Z/badsig.good" "$Z/badsig.zone" || die "badsig.zone is unchanged"
+
+# The TLD: delegations with glue, and the DS sets above.
+tk=$(keygen sec. KSK) tz=$(keygen sec.)
+{
+	soa sec. ns1.nic.sec. 1
+	cat <<EOF
+sec.          IN NS ns1.nic.sec.
+sec.          IN NS ns2.nic.sec.
+ns1.nic.sec.  IN A  $TLD_BIND
+ns2.nic.sec.  IN A  $TLD_NSD
+a.root.sec.   IN A  $ROOT_BIND
+b.root.sec.   IN A  $ROOT_NSD
+EOF
+	for c in "${CHILDREN[@]}"; do
+		child_zone $c.sec. 1 | grep -E 'IN (NS|A) ' | grep -v '^www\.'
+		[[ -z ${DS_AT_PARENT[$c]:-} ]] || printf '%s\n' "${DS_AT_PARENT[$c]}"
+	done
+	pubkeys "$tk" "$tz"
+} >"$Z/sec.unsigned"
+sign sec. sec.unsigned sec.zone "${VALID[@]}" "$tk" "$tz"
+
+# The root, with DS for sec.; its KSK's DS is the trust anchor.
+rk=$(keygen . KSK) rz=$(keygen .)
+{
+	soa . a.root.sec. 1
+	cat <<EOF
+.             IN NS a.root.sec.
+.             IN NS b.root.sec.
+sec.          IN NS ns1.nic.sec.
+sec.          IN NS ns2.nic.sec.
+a.root.sec.   IN A  $ROOT_BIND
+b.root.sec.   IN A  $ROOT_NSD
+ns1.nic.sec.  IN A  $TLD_BIND
+ns2.nic.sec.  IN A  $TLD_NSD
+EOF
+	ds "$tk"
+	pubkeys "$rk" "$rz"
+} >"$Z/root.unsigned"
+sign . root.unsigned root.zone "${VALID[@]}" "$rk" "$rz"
+ds "$rk" >"$WORK/root.ds"
+{
+	echo "; root hints for the signed lab"
+	echo ".                 3600000 IN NS a.root.sec."
+	echo ".                 3600000 IN NS b.root.sec."
+	echo "a.root.sec.       3600000 IN A  $ROOT_BIND"
+	echo "b.root.sec.       3600000 IN A  $ROOT_NSD"
+} >"$WORK/root.hints"
+log "zones signed in $(($(date +%s) - START))s (trust anchor: $(cat "$WORK/root.ds"))"
+
+# ---------------------------------------------------------------- servers
+
+bind_zones='' nsd_zones=''
+for c in "${CHILDREN[@]}"; do
+	case ${SERVER[$c]} in
+	bind) bind_zones+=" $c.sec. $c.zone" ;;
+	nsd) nsd_zones+=" $c.sec. $c.zone" ;;
+	split) bind_zones+=" $c.sec. $c.v2.zone" nsd_zones+=" $c.sec. $c.v1.zone" ;;
+	esac
+done
+bind_instance root-bind "$ROOT_BIND" ". root.zone"
+nsd_instance root-nsd "$ROOT_NSD" ". root.zone"
+bind_instance tld-bind "$TLD_BIND" "sec. sec.zone"
+nsd_instance tld-nsd "$TLD_NSD" "sec. sec.zone"
+bind_instance auth-bind "${BIND_AUTH_ADDRS[*]}" "$bind_zones"
+nsd_instance auth-nsd "${NSD_AUTH_ADDRS[*]}" "$nsd_zones"
+
+# unbound_instance NAME ADDR [ns1|ns2]: a validating resolver from the lab's
+# root hints and anchor; with ns1 or ns2, every child zone is a stub zone
+# sent to that one address only.
+unbound_instance() {
+	local name=$1 addr=$2 pin=${3:-} d=$WORK/srv/$1 c a
+	mkdir -p "$d"
+	{
+		cat <<EOF
+server:
+	interface: $addr
+	port: 53
+	do-ip4: yes
+	do-ip6: no
+	do-udp: yes
+	do-tcp: yes
+	access-control: 127.0.0.0/8 allow
+	username: ""
+	chroot: ""
+	directory: "$d"
+	pidfile: "$d/unbound.pid"
+	logfile: "$d/unbound.log"
+	use-syslog: no
+	log-time-ascii: yes
+	verbosity: 1
+	num-threads: 1
+	so-reuseport: no
+	module-config: "validator iterator"
+	root-hints: "$WORK/root.hints"
+	trust-anchor-file: "$WORK/root.ds"
+	do-not-query-localhost: no
+	ede: yes
+	val-log-level: 2
+	prefetch: no
+	prefetch-key: no
+remote-control:
+	control-enable: no
+EOF
+		if [[ -n $pin ]]; then
+			for c in "${CHILDREN[@]}"; do
+				if [[ $pin == ns1 ]]; then a=${NS1[$c]}; else a=${NS2[$c]}; fi
+				printf 'stub-zone:\n\tname: "%s.sec."\n\tstub-addr: %s\n\tstub-prime: no\n' "$c" "$a"
+			done
+		fi
+	} >"$d/unbound.conf"
+	unbound-checkconf "$d/unbound.conf" >"$d/checkconf.log" 2>&1 ||
+		{ cat "$d/checkconf.log" >&2; die "unbound-checkconf failed for $name"; }
+	unbound -d -c "$d/unbound.conf" >"$d/stderr.log" 2>&1 &
+	PIDS+=($!)
+	echo $! >"$d/launcher.pid"
+	log "Unbound $name (pid $!) on $addr${pin:+, child zones pinned to $pin}"
+}
+unbound_instance unbound "$RESOLVER"
+unbound_instance unbound-ns1 "$PINNED1" ns1
+unbound_instance unbound-ns2 "$PINNED2" ns2
+
+# Wait until every server answers its own zone, and each resolver the root.
+waits=("$ROOT_BIND ." "$ROOT_NSD ." "$TLD_BIND sec." "$TLD_NSD sec.")
+for c in "${CHILDREN[@]}"; do
+	waits+=("${NS1[$c]} $c.sec." "${NS2[$c]} $c.sec.")
+done
+for spec in "${waits[@]}"; do
+	set -- $spec
+	wait_answers "$1" "$2" || {
+		tail -n 20 "$WORK"/srv/*/*.log >&2 || true
+		die "no server answers $2 SOA at $1 (see logs above)"
+	}
+done
+for r in $RESOLVER $PINNED1 $PINNED2; do
+	for i in $(seq 100); do
+		dig +time=1 +tries=1 "@$r" . SOA 2>/dev/null | grep -q 'status: NOERROR' && break
+		[[ $i -lt 100 ]] || { tail -n 20 "$WORK"/srv/unbound*/*.log >&2; die "Unbound on $r does not resolve . SOA"; }
+		sleep 0.1
+	done
+done
+log "servers and resolvers up in $(($(date +%s) - START))s"
+
+# ---------------------------------------------------------------- results
+
+PASSED=0
+FAILED=0
+FAILURES=()
+pass() { PASSED=$((PASSED + 1)); printf '  ok    %s\n' "$1"; }
+fail() {
+	FAILED=$((FAILED + 1))
+	FAILURES+=("$1")
+	printf '  FAIL  %s\n' "$1"
+	[[ -z "${2:-}" ]] || printf '%s\n' "$2" | sed 's/^/          /'
+}
+
+# ---------------------------------------------------------------- lab
+
+DIG=(dig +norec +dnssec +time=2 +tries=1 +nocookie +noall +comments +answer +authority +additional)
+
+# hcheck DESC ADDR QNAME QTYPE PATTERN...: every extended regexp matches the
+# dig output (patterns starting with "!" must NOT match).
+hcheck() {
+	local desc=$1 addr=$2 qname=$3 qtype=$4
+	shift 4
+	local out p bad=
+	out=$("${DIG[@]}" "@$addr" "$qname" "$qtype" 2>&1 || true)
+	for p in "$@"; do
+		if [[ $p == !* ]]; then
+			grep -Eq -- "${p#!}" <<<"$out" && bad+="unexpected /${p#!}/; "
+		else
+			grep -Eq -- "$p" <<<"$out" || bad+="missing /$p/; "
+		fi
+	done
+	if [[ -z $bad ]]; then
+		pass "lab: $desc"
+	else
+		fail "lab: $desc" "dig +norec +dnssec @$addr $qname $qtype: $bad
+$out"
+	fi
+}
+AA='flags: qr aa'
+OKST='status: NOERROR'
+re() { printf '%s' "${1//./\\.}"; } # a name as a regexp
+rrsig() { printf '^%s\\s+[0-9]+\\s+IN\\s+RRSIG\\s+%s\\s+13\\s' "$(re "$1")" "$2"; }
+
+echo "lab (dig +norec +dnssec):"
+for a in $ROOT_BIND $ROOT_NSD; do
+	hcheck "root $a serves a signed . SOA" $a . SOA "$OKST" "$AA" "$(rrsig . SOA)"
+	hcheck "root $a refers sec. with its DS" $a sec. SOA "$OKST" '^sec\.\s+[0-9]+\s+IN\s+NS\s' \
+		"^sec\\.\\s+[0-9]+\\s+IN\\s+DS\\s+$(ds "$tk" | awk '{print $4}')\\s+13\\s+2\\s"
+done
+for a in $TLD_BIND $TLD_NSD; do
+	hcheck "tld $a serves a signed sec. SOA" $a sec. SOA "$OKST" "$AA" "$(rrsig sec. SOA)"
+	hcheck "tld $a refers secure-bind.sec. with DS" $a secure-bind.sec. SOA \
+		'^secure-bind\.sec\.\s+[0-9]+\s+IN\s+DS\s' '^secure-bind\.sec\.\s+[0-9]+\s+IN\s+NS\s'
+	hcheck "tld $a refers insecure.sec. without DS, proven by NSEC" $a insecure.sec. SOA \
+		'!IN\s+DS\s' '^insecure\.sec\.\s+[0-9]+\s+IN\s+NSEC\s' '^insecure\.sec\.\s+[0-9]+\s+IN\s+NS\s'
+	mapfile -t pats < <(awk '{printf "IN\\s+DS\\s+%s\\s+13\\s+2\\s\n", $4}' <<<"${DS_AT_PARENT[stale-ds]}")
+	hcheck "tld $a has DS for the old and the current KSK of stale-ds.sec." $a stale-ds.sec. DS "$AA" "${pats[@]}"
+done
+for c in "${CHILDREN[@]}"; do
+	zone=$c.sec.
+	case $c in
+	insecure | unsigned-child) sig="!IN\\s+RRSIG\\s" ;;
+	*) sig=$(rrsig $zone SOA) ;;
+	esac
+	for a in ${NS1[$c]} ${NS2[$c]}; do
+		hcheck "$c $a serves $zone SOA ($([[ $sig == !* ]] && echo unsigned || echo signed))" \
+			$a $zone SOA "$OKST" "$AA" "$sig"
+	done
+done
+hcheck "nsec3-iter.sec. has NSEC3PARAM 1 0 $NSEC3_ITERATIONS $NSEC3_SALT" ${NS1[nsec3-iter]} nsec3-iter.sec. NSEC3PARAM \
+	"$AA" "IN\\s+NSEC3PARAM\\s+1\\s+0\\s+$NSEC3_ITERATIONS\\s+(${NSEC3_SALT,,}|${NSEC3_SALT^^})\\s*$"
+hcheck "stale-secondary ns1 serves serial 2" ${NS1[stale-secondary]} stale-secondary.sec. SOA "$AA" \
+	'IN\s+SOA\s+\S+\s+\S+\s+2\s'
+hcheck "stale-secondary ns2 serves serial 1" ${NS2[stale-secondary]} stale-secondary.sec. SOA "$AA" \
+	'IN\s+SOA\s+\S+\s+\S+\s+1\s'
+
+if [[ $FAILED -gt 0 ]]; then
+	log "the signed lab itself is broken ($FAILED dig checks failed); not asking Unbound or the exporter"
+	echo "$PASSED passed, $FAILED failed"
+	exit 1
+fi
+
+if [[ -n "${E2E_SERVE_ONLY:-}" ]]; then
+	log "E2E_SERVE_ONLY: lab up (roots $ROOT_BIND $ROOT_NSD, anchor $WORK/root.ds, hints $WORK/root.hints);" \
+		"Unbound on $RESOLVER (pinned: $PINNED1 ns1, $PINNED2 ns2); serving until interrupted or E2E_TIMEOUT"
+	sleep infinity &
+	PIDS+=($!)
+	wait $! || true
+	exit 0
+fi
+
+# ---------------------------------------------------------------- Unbound
+
+# answer RESOLVER QNAME QTYPE FILE: ask with +dnssec, keep the output in FILE,
+# print "verdict ede" (ede "-" when none).
+answer() {
+	local out st ede
+	dig +dnssec +time=10 +tries=1 "@$1" "$2" "$3" >"$4" 2>&1 || true
+	out=$(<"$4")
+	st=$(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out" | head -1)
+	ede=$(sed -n 's/^; EDE: \([0-9]*\).*/\1/p' <<<"$out" | head -1)
+	case $st in
+	SERVFAIL) printf 'bogus %s\n' "${ede:--}" ;;
+	NOERROR | NXDOMAIN)
+		if grep -Eq '^;; flags:[a-z ]* ad[ ;]' <<<"$out"; then
+			printf 'secure %s\n' "${ede:--}"
+		else
+			printf 'insecure %s\n' "${ede:--}"
+		fi
+		;;
+	*) printf 'error:%s %s\n' "${st:-none}" "${ede:--}" ;;
+	esac
+}
+rank() { case $1 in secure) echo 0 ;; insecure) echo 1 ;; bogus) echo 2 ;; *) echo 3 ;; esac; }
+
+# resolver_verdict RESOLVER ZONE TAG: the worst of the SOA and the
+# nonexistent-name answers; sets RV (verdict), RE (EDE of the worst answer)
+# and RD (detail).
+resolver_verdict() {
+	local v1 e1 v2 e2
+	read -r v1 e1 < <(answer "$1" "$2" SOA "$WORK/answers/${2%.}$3.soa.txt")
+	read -r v2 e2 < <(answer "$1" "nx-dnssec-e2e.$2" A "$WORK/answers/${2%.}$3.nx.txt")
+	if [[ $(rank "$v2") -gt $(rank "$v1") ]]; then RV=$v2 RE=$e2; else RV=$v1 RE=$e1; fi
+	RD="SOA=$v1$([[ $e1 == - ]] || echo "/ede$e1") NX=$v2$([[ $e2 == - ]] || echo "/ede$e2")"
+}
+
+ZONES=(sec. "${CHILDREN[@]/%/.sec.}")
+declare -A UV UE UD
+for zone in "${ZONES[@]}"; do
+	resolver_verdict $RESOLVER "$zone" ""
+	mv=$RV me=$RE md=$RD
+	if [[ $zone == sec. ]]; then
+		UV[$zone]=$mv UE[$zone]=$me UD[$zone]="resolver: $md"
+		continue
+	fi
+	resolver_verdict $PINNED1 "$zone" .ns1
+	p1v=$RV p1e=$RE p1d=$RD
+	resolver_verdict $PINNED2 "$zone" .ns2
+	p2v=$RV p2e=$RE p2d=$RD
+	UD[$zone]="resolver: $md; ns1 only: $p1d; ns2 only: $p2d"
+	if [[ $p1v != "$p2v" && ($p1v == bogus || $p2v == bogus) ]]; then
+		UV[$zone]=bogus-intermittent
+		if [[ $p1v == bogus ]]; then UE[$zone]=$p1e; else UE[$zone]=$p2e; fi
+	elif [[ $p1v == "$p2v" && $mv == "$p1v" ]]; then
+		UV[$zone]=$mv UE[$zone]=$me
+	else
+		UV[$zone]="mixed($mv,$p1v,$p2v)" UE[$zone]=$me
+	fi
+done
+
+echo "unbound verdicts (validating resolver $RESOLVER; pinned to ns1 $PINNED1, to ns2 $PINNED2):"
+for zone in "${ZONES[@]}"; do
+	printf '  %-22s unbound=%-18s ede=%-3s %s\n' "$zone" "${UV[$zone]}" "${UE[$zone]}" "${UD[$zone]}"
+done
+
+# ---------------------------------------------------------------- exporter
+
+EXPORTER_READY=
+if [[ -z "${E2E_UNBOUND_ONLY:-}" ]]; then
+	cat >"$WORK/exporter.yml" <<EOF
+modules:
+  lab:
+    root_hints_file: $WORK/root.hints
+    trust_anchors_file: $WORK/root.ds
+    port: 53
+    timeout: 15s
+EOF
+	start_exporter "$WORK/exporter.yml"
+	EXPORTER_READY=1
+fi
+
+OUT= # the zone's normalized metrics
+ZPROBS=() # what is wrong with the zone under test
+
+probe() { # zone: fetch /probe into $OUT
+	local raw=$WORK/probe-$1txt code
+	OUT=$WORK/probe-$1norm
+	code=$(curl -sS --max-time 30 -o "$raw" -w '%{http_code}' "$BASE/probe?target=$1&module=lab" 2>"$WORK/curl.err") ||
+		code="curl error: $(cat "$WORK/curl.err")"
+	normalize <"$raw" >"$OUT" 2>/dev/null || true
+	[[ $code == 200 ]] || ZPROBS+=("/probe answered $code: $(head -c 300 "$raw" 2>/dev/null)")
+}
+sample() { # metric-with-labels: its value, or nothing
+	awk -v k="$1" 'index($0, k " ") == 1 { print $2; exit }' "$OUT"
+}
+exporter_status() {
+	local s
+	s=$(sed -n 's/^dnshealth_dnssec_status{status="\([a-z]*\)"} 1$/\1/p' "$OUT" | paste -sd, -)
+	printf '%s' "${s:-none}"
+}
+findings() { # the checks with a non-zero dnshealth_finding
+	grep '^dnshealth_finding{' "$OUT" | grep -v ' 0$' | sed -n 's/.*check="\([^"]*\)".*/\1/p' | sort -u || true
+}
+want_findings() { # check...: each is raised
+	local f have
+	have=$(findings)
+	for f in "$@"; do
+		grep -qx -- "$f" <<<"$have" || ZPROBS+=("finding $f not raised (raised: $(paste -sd' ' <<<"${have:-none}"))")
+	done
+}
+want_no_findings() {
+	local have
+	have=$(findings)
+	[[ -z $have ]] || ZPROBS+=("findings raised on a healthy zone: $(paste -sd' ' <<<"$have")")
+}
+want_value() { # sample value
+	local v
+	v=$(sample "$1")
+	[[ $v == "$2" ]] || ZPROBS+=("$1 is ${v:-absent}, want $2")
+}
+want_absent() { # sample
+	local v
+	v=$(sample "$1")
+	[[ -z $v ]] || ZPROBS+=("$1 is $v, want no such sample")
+}
+want_between() { # sample lo hi (exclusive)
+	local v
+	v=$(sample "$1")
+	if [[ -z $v ]] || ! awk -v v="$v" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v + 0 > lo && v + 0 < hi) }'; then
+		ZPROBS+=("$1 is ${v:-absent}, want between $2 and $3")
+	fi
+}
+
+echo "exporter vs unbound:"
+for zone in "${ZONES[@]}"; do
+	c=${zone%.sec.}
+	[[ $zone != sec. ]] || c=sec
+	ZPROBS=()
+	uv=${UV[$zone]}
+	[[ $uv == "${EXPECT[$c]}" ]] ||
+		ZPROBS+=("Unbound says $uv, the zone was built to be ${EXPECT[$c]}: the lab is wrong")
+	xv=skipped
+	if [[ -n $EXPORTER_READY ]]; then
+		probe "$zone"
+		xv=$(exporter_status)
+		[[ $xv == "${uv%-intermittent}" ]] || ZPROBS+=("dnssec_status is $xv, Unbound says $uv")
+		if [[ $uv == *-intermittent ]]; then
+			want_value dnshealth_dnssec_intermittent 1
+			want_findings dnssec_intermittent
+		else
+			want_value dnshealth_dnssec_intermittent 0
+		fi
+		case $c in
+		sec | secure-bind | secure-nsd)
+			want_no_findings
+			want_value dnshealth_ds_matches_dnskey 1
+			want_between dnshealth_rrsig_days_to_expiry 29 31
+			;;
+		insecure)
+			want_no_findings
+			want_absent dnshealth_ds_matches_dnskey
+			;;
+		expired)
+			want_findings rrsig_expired
+			want_between dnshealth_rrsig_days_to_expiry -2.1 -1.9
+			;;
+		future) want_findings rrsig_not_yet_valid ;;
+		badsig) want_findings rrsig_invalid ;;
+		ds-mismatch)
+			want_findings ds_no_matching_key
+			want_value dnshealth_ds_matches_dnskey 0
+			;;
+		unsigned-child)
+			want_findings ds_unsigned_child
+			want_value dnshealth_ds_matches_dnskey 0
+			;;
+		stale-ds)
+			want_findings ds_unmatched
+			want_value dnshealth_ds_matches_dnskey 1
+			;;
+		nsec3-iter)
+			want_findings nsec3_iterations_above_limit nsec3_iterations_nonzero nsec3_salt
+			want_value dnshealth_nsec3_iterations $NSEC3_ITERATIONS
+			want_value dnshealth_nsec3_salt_length_bytes $((${#NSEC3_SALT} / 2))
+			want_value dnshealth_ds_matches_dnskey 1
+			;;
+		stale-secondary)
+			want_findings rrsig_expired
+			want_between dnshealth_rrsig_days_to_expiry -2.1 -1.9
+			;;
+		esac
+	fi
+	line="$zone: exporter=$xv unbound=$uv ede=${UE[$zone]}"
+	if [[ ${#ZPROBS[@]} -eq 0 ]]; then
+		PASSED=$((PASSED + 1))
+		printf 'ok   %s\n' "$line"
+		continue
+	fi
+	FAILED=$((FAILED + 1))
+	FAILURES+=("$line")
+	printf 'FAIL %s\n' "$line"
+	printf '       - %s\n' "${ZPROBS[@]}"
+	printf '       unbound: %s\n' "${UD[$zone]}"
+	for f in "$WORK/answers/${zone%.}".{soa,nx,ns1.soa,ns1.nx,ns2.soa,ns2.nx}.txt; do
+		[[ -f $f ]] || continue
+		echo "       --- ${f#"$WORK/"} ---"
+		grep -v '^$' "$f" | sed 's/^/       | /'
+	done
+	grep -F -e "$zone" "$WORK"/srv/unbound*/unbound.log 2>/dev/null | grep -E 'validation failure|info: validat' |
+		tail -n 6 | sed 's/^/       | /' || true
+	if [[ -n $EXPORTER_READY ]]; then
+		echo "       --- /probe?target=$zone&module=lab&debug=true ---"
+		curl -sS --max-time 30 "$BASE/probe?target=$zone&module=lab&debug=true" 2>&1 | sed 's/^/       | /'
+		echo "       ---"
+	fi
+done
+
+if [[ -n $EXPORTER_READY ]] && ! kill -0 "$EXPORTER_PID" 2>/dev/null; then
+	FAILED=$((FAILED + 1))
+	FAILURES+=("exporter still running after the probes")
+	printf 'FAIL exporter still running after the probes\n'
+	tail -n 20 "$WORK/exporter.log" | sed 's/^/       | /'
+fi
+
+log "finished in $(($(date +%s) - START))s"
+if [[ $FAILED -gt 0 ]]; then
+	echo "failures:"
+	for f in "${FAILURES[@]}"; do echo "  $f"; done
+fi
+echo "$PASSED passed, $FAILED failed"
+[[ $FAILED -eq 0 ]]

@@ -1,0 +1,297 @@
+# shellcheck shell=bash
+# Shared by the end-to-end scripts (run.sh, dnssec.sh); sourced, not run.
+#
+# The sourcing script sets, before calling anything here:
+#   E2E_TAG    the word after the time in every log line ("e2e")
+#   WORK       its work directory (servers under $WORK/srv, zones in $Z)
+#   Z          the zone file directory
+#   START      $(date +%s) at its start
+# and may set E2E_LOGS_HINT, the "where are the logs" part of the message
+# printed when it fails. It calls e2e_traps once, before starting anything:
+# every pid added to PIDS is stopped and every address added to ADDRS is
+# removed from lo on exit, even on failure or a signal.
+
+log() { printf '%s %s: %s\n' "$(date +%H:%M:%S)" "$E2E_TAG" "$*" >&2; }
+die() { log "FATAL: $*"; exit 1; }
+
+# ---------------------------------------------------------------- cleanup
+
+PIDS=()   # every server / exporter we started
+ADDRS=()  # every address we put on lo
+
+e2e_cleanup() {
+	local rc=$?
+	set +e
+	trap - EXIT INT TERM
+	local pid a
+	for pid in "${PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${PIDS[@]}"; do
+		for _ in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	for a in "${ADDRS[@]}"; do
+		ip addr del "$a/32" dev lo 2>/dev/null
+	done
+	if [[ $rc -ne 0 && -d "$WORK" ]]; then
+		log "logs kept in $WORK (${E2E_LOGS_HINT:-servers: $WORK/srv/*/*.log, exporter: $WORK/exporter.log})"
+	fi
+	exit "$rc"
+}
+e2e_traps() {
+	trap e2e_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'log "terminated (the ${E2E_TIMEOUT:-300}s bound of E2E_TIMEOUT, or a signal)"; exit 143' TERM
+}
+
+# ---------------------------------------------------------------- packages
+
+# install_packages command:package...: apt-get install the packages whose
+# command is missing, keeping their services from starting (they would bind
+# port 53).
+install_packages() {
+	local need=() spec
+	for spec in "$@"; do
+		command -v "${spec%%:*}" >/dev/null || need+=("${spec#*:}")
+	done
+	[[ ${#need[@]} -eq 0 ]] && return 0
+	log "installing ${need[*]}"
+	# Keep the packages' own services from starting (they would bind :53).
+	local made_policy=
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		made_policy=1
+	fi
+	local apt=(apt-get -y -q -o DPkg::Lock::Timeout=600)
+	export DEBIAN_FRONTEND=noninteractive
+	if ! "${apt[@]}" install "${need[@]}" </dev/null; then
+		"${apt[@]}" update </dev/null || true
+		"${apt[@]}" install "${need[@]}" </dev/null || {
+			[[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
+			die "apt-get install ${need[*]} failed"
+		}
+	fi
+	[[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
+	return 0
+}
+
+# stop_port53_conflicts PREFIX SERVICE...: a system server bound to port 53
+# of the wildcard address (or of an address in the lab's range, PREFIX like
+# "127.54") would shadow ours: stop the packaged services.
+stop_port53_conflicts() {
+	local prefix=$1 svc
+	shift
+	local re="^(0\\.0\\.0\\.0|\\*|\\[::\\]|${prefix//./\\.}\\.)"
+	port53_conflict() {
+		{ ss -Hlnu "sport = :53"; ss -Hlnt "sport = :53"; } 2>/dev/null | awk '{print $4}' |
+			grep -E "$re" >/dev/null
+	}
+	port53_conflict || return 0
+	local names=$*
+	log "something listens on port 53 of a wildcard or $prefix address; stopping the packaged ${names// //} services"
+	for svc in "$@"; do
+		service "$svc" stop >/dev/null 2>&1 || true
+	done
+	sleep 1
+	if port53_conflict; then
+		ss -Hlnup 'sport = :53' >&2 || true
+		die "port 53 is still taken on a wildcard or $prefix address; stop that server first"
+	fi
+}
+
+# fresh_workdir REGEX: stop servers a previous, killed run may have left
+# (their pid files are ours; REGEX must match the process's command line),
+# then empty $WORK.
+fresh_workdir() {
+	local pf pid
+	if [[ -d "$WORK/srv" ]]; then
+		for pf in "$WORK"/srv/*/*.pid "$WORK"/srv/*/launcher.pid "$WORK"/exporter.pid; do
+			[[ -f "$pf" ]] || continue
+			pid=$(cat "$pf" 2>/dev/null || true)
+			[[ "$pid" =~ ^[0-9]+$ ]] || continue
+			if grep -qaE "$1" "/proc/$pid/cmdline" 2>/dev/null; then
+				log "stopping leftover process $pid from a previous run ($pf)"
+				kill -TERM "$pid" 2>/dev/null || true
+			fi
+		done
+		sleep 1
+	fi
+	rm -rf "$WORK"
+	mkdir -p "$WORK/srv"
+}
+
+# add_lo_addrs ADDR...: put each address on lo (and in ADDRS for cleanup).
+add_lo_addrs() {
+	local a out
+	for a in "$@"; do
+		ADDRS+=("$a")
+		out=$(ip addr add "$a/32" dev lo 2>&1) || [[ $out == *"File exists"* ]] || die "ip addr add $a/32 dev lo: $out"
+	done
+	log "added $# addresses to lo"
+}
+
+# ---------------------------------------------------------------- zones
+
+soa() { # zone primary serial
+	local rname=hostmaster.$1
+	[[ $1 != . ]] || rname=hostmaster.
+	printf "\$TTL 3600\n%s 3600 IN SOA %s %s %s 3600 600 86400 300\n" "$1" "$2" "$rname" "$3"
+}
+
+# ---------------------------------------------------------------- servers
+
+# bind_instance NAME "addr..." "zone file zone file ..."
+bind_instance() {
+	local name=$1 addrs=$2 zones=$3 d=$WORK/srv/$1
+	mkdir -p "$d"
+	{
+		cat <<EOF
+options {
+	directory "$d";
+	pid-file "$d/named.pid";
+	session-keyfile "$d/session.key";
+	managed-keys-directory "$d";
+	listen-on port 53 { $(printf '%s; ' $addrs)};
+	listen-on-v6 { none; };
+	recursion no;
+	allow-query { any; };
+	allow-transfer { none; };
+	notify no;
+	dnssec-validation no;
+	automatic-interface-scan no;
+	interface-interval 0;
+};
+controls { };
+EOF
+		set -- $zones
+		while [[ $# -gt 0 ]]; do
+			printf 'zone "%s" { type primary; file "%s"; };\n' "$1" "$Z/$2"
+			shift 2
+		done
+	} >"$d/named.conf"
+	named-checkconf -z "$d/named.conf" >"$d/checkconf.log" 2>&1 ||
+		{ cat "$d/checkconf.log" >&2; die "named-checkconf failed for $name"; }
+	named -g -c "$d/named.conf" >"$d/named.log" 2>&1 &
+	PIDS+=($!)
+	echo $! >"$d/launcher.pid"
+	log "BIND $name (pid $!) on $addrs"
+}
+
+# nsd_instance NAME "addr..." "zone file zone file ..."
+nsd_instance() {
+	local name=$1 addrs=$2 zones=$3 d=$WORK/srv/$1 a
+	mkdir -p "$d"
+	{
+		cat <<EOF
+server:
+	server-count: 1
+	port: 53
+	do-ip6: no
+	username: ""
+	chroot: ""
+	zonesdir: "$Z"
+	database: ""
+	zonelistfile: "$d/zone.list"
+	pidfile: "$d/nsd.pid"
+	xfrdfile: "$d/xfrd.state"
+	xfrdir: "$d"
+	logfile: "$d/nsd.log"
+	verbosity: 1
+	hide-version: yes
+EOF
+		for a in $addrs; do
+			printf '\tip-address: %s\n' "$a"
+		done
+		printf 'remote-control:\n\tcontrol-enable: no\n'
+		set -- $zones
+		while [[ $# -gt 0 ]]; do
+			printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "$1" "$Z/$2"
+			shift 2
+		done
+	} >"$d/nsd.conf"
+	nsd-checkconf "$d/nsd.conf" >"$d/checkconf.log" 2>&1 ||
+		{ cat "$d/checkconf.log" >&2; die "nsd-checkconf failed for $name"; }
+	set -- $zones
+	while [[ $# -gt 0 ]]; do
+		nsd-checkzone "$1" "$Z/$2" >>"$d/checkconf.log" 2>&1 ||
+			{ cat "$d/checkconf.log" >&2; die "nsd-checkzone failed for $1 ($name)"; }
+		shift 2
+	done
+	nsd -d -c "$d/nsd.conf" >"$d/stderr.log" 2>&1 &
+	PIDS+=($!)
+	echo $! >"$d/launcher.pid"
+	log "NSD $name (pid $!) on $addrs"
+}
+
+# wait_answers ADDR ZONE: wait until ADDR answers ZONE's SOA.
+wait_answers() {
+	local i
+	for i in $(seq 100); do
+		if dig +norec +time=1 +tries=1 "@$1" "$2" SOA 2>/dev/null | grep 'status: NOERROR' >/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- exporter
+
+free_port() {
+	local p i
+	for i in $(seq 50); do
+		p=$((20000 + RANDOM % 30000))
+		ss -Hltn "sport = :$p" | grep . >/dev/null || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# start_exporter CONFIG: build the exporter from $REPO into $WORK and run it
+# with CONFIG on a free port of 127.0.0.1; sets BASE and EXPORTER_PID.
+start_exporter() {
+	local i
+	log "building the exporter"
+	(cd "$REPO" && go build -o "$WORK/dnshealth_exporter" .) >"$WORK/build.log" 2>&1 ||
+		{ cat "$WORK/build.log" >&2; die "go build failed"; }
+	PORT=$(free_port) || die "no free TCP port"
+	BASE=http://127.0.0.1:$PORT
+	"$WORK/dnshealth_exporter" --config.file="$1" --web.listen-address="127.0.0.1:$PORT" \
+		>"$WORK/exporter.log" 2>&1 &
+	EXPORTER_PID=$!
+	PIDS+=("$EXPORTER_PID")
+	echo $EXPORTER_PID >"$WORK/exporter.pid"
+	for i in $(seq 100); do
+		curl -fsS --max-time 2 "$BASE/-/healthy" >/dev/null 2>&1 && break
+		kill -0 $EXPORTER_PID 2>/dev/null || { cat "$WORK/exporter.log" >&2; die "exporter exited at start"; }
+		[[ $i -lt 100 ]] || { cat "$WORK/exporter.log" >&2; die "exporter not healthy on $BASE after 10s"; }
+		sleep 0.1
+	done
+	log "exporter (pid $EXPORTER_PID) healthy on $BASE"
+}
+
+# normalize: drop comments, sort the labels of each sample so assertions do
+# not depend on label order. Label values here hold no '",' sequence.
+normalize() {
+	awk '
+	/^#/ || NF == 0 { next }
+	{
+		line = $0
+		o = index(line, "{")
+		if (o == 0) { print; next }
+		c = 0
+		for (i = length(line); i > o; i--) if (substr(line, i, 1) == "}") { c = i; break }
+		name = substr(line, 1, o - 1); labels = substr(line, o + 1, c - o - 1); rest = substr(line, c + 1)
+		n = split(labels, a, "\",")
+		for (i = 1; i < n; i++) a[i] = a[i] "\""
+		for (i = 2; i <= n; i++) { v = a[i]; j = i - 1; while (j > 0 && a[j] > v) { a[j + 1] = a[j]; j-- }; a[j + 1] = v }
+		s = ""
+		for (i = 1; i <= n; i++) if (a[i] != "") s = s (s == "" ? "" : ",") a[i]
+		print name "{" s "}" rest
+	}'
+}
