@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -41,6 +42,8 @@ type keySpec struct {
 	zone string // owner name of the DNSKEY
 	alg  uint8
 	ksk  bool // flags 257 (SEP) rather than 256
+	// revoked sets the REVOKE bit (RFC 5011): a KSK's flags become 385.
+	revoked bool
 }
 
 // keyID names the key with role for zone.
@@ -58,7 +61,7 @@ type keyring map[string]*signKey
 // generateKeys makes every key in specs. ECDSA and RSA keys are random
 // for each call; Ed25519 keys come from fixed seeds, so they and their
 // signatures are the same on every run. RSA keys, the slow ones, are made
-// in parallel. Keys of one zone get distinct key tags.
+// in parallel. Keys of one zone get distinct key tags, none of them 0.
 func generateKeys(specs []keySpec) (keyring, error) {
 	made := make([]*signKey, len(specs))
 	errs := make([]error, len(specs))
@@ -82,7 +85,8 @@ func generateKeys(specs []keySpec) (keyring, error) {
 			tags[s.zone] = map[uint16]bool{}
 		}
 		k := made[i]
-		for attempt := 1; k == nil || tags[s.zone][k.dnskey.KeyTag()]; attempt++ {
+		// Key tag 0 is avoided too: miekg/dns refuses to sign with it.
+		for attempt := 1; k == nil || k.dnskey.KeyTag() == 0 || tags[s.zone][k.dnskey.KeyTag()]; attempt++ {
 			if attempt > 100 {
 				return nil, fmt.Errorf("lab: key %s: no free key tag", s.id)
 			}
@@ -108,6 +112,9 @@ func newKey(s keySpec, attempt int) (*signKey, error) {
 	}
 	if s.ksk {
 		k.Flags = flagsKSK
+	}
+	if s.revoked {
+		k.Flags |= dns.REVOKE
 	}
 	var priv crypto.PrivateKey
 	var err error
@@ -160,6 +167,9 @@ type signing struct {
 	corruptSOASig bool // one byte of every SOA signature flipped
 	omitSOASig    bool // the SOA RRset goes unsigned
 	badDenial     bool // NXDOMAIN answers carry an NSEC that proves nothing
+	// soaSigner, when set, is the Signer's Name in the SOA RRSIGs in place
+	// of the zone's own name; the signatures are made over it.
+	soaSigner string
 }
 
 // dsSpec is one DS record a parent publishes for a delegation.
@@ -176,6 +186,9 @@ func (spec dsSpec) record(keys keyring, owner string) (*dns.DS, error) {
 		return nil, fmt.Errorf("DS for %s: no key %s", owner, spec.key)
 	}
 	ds := k.dnskey.ToDS(spec.digest)
+	if spec.digest == dns.GOST94 {
+		ds = gostDS(k.dnskey)
+	}
 	if ds == nil {
 		return nil, fmt.Errorf("DS for %s: digest type %d", owner, spec.digest)
 	}
@@ -187,6 +200,29 @@ func (spec dsSpec) record(keys keyring, owner string) (*dns.DS, error) {
 	}
 	ds.Digest = strings.ToUpper(ds.Digest)
 	return ds, nil
+}
+
+// gostDS returns the DS of key with digest type 3, GOST R 34.11-94 (RFC
+// 5933), which miekg/dns does not compute: the hash of the owner name and
+// the DNSKEY RDATA in wire form, as for the other digest types.
+func gostDS(key *dns.DNSKEY) *dns.DS {
+	ds := key.ToDS(dns.SHA256) // every field but the digest
+	pub, err := base64.StdEncoding.DecodeString(key.PublicKey)
+	if ds == nil || err != nil {
+		return nil
+	}
+	buf := make([]byte, 255, 255+4+len(pub))
+	n, err := dns.PackDomainName(dns.CanonicalName(key.Hdr.Name), buf, 0, nil, false)
+	if err != nil {
+		return nil
+	}
+	buf = binary.BigEndian.AppendUint16(buf[:n], key.Flags)
+	buf = append(buf, key.Protocol, key.Algorithm)
+	buf = append(buf, pub...)
+	sum := gost94(buf)
+	ds.DigestType = dns.GOST94
+	ds.Digest = hex.EncodeToString(sum[:])
+	return ds
 }
 
 // dnssecRecords returns the DNSSEC records the zone file holds besides
@@ -370,6 +406,10 @@ func (z *zone) sign(s *signing, keys keyring, now time.Time) error {
 	expiration := uint32(now.Add(s.window.expiration).Unix())
 	signWith := func(signers []*signKey, rrset []dns.RR) error {
 		h := rrset[0].Header()
+		signer := z.origin
+		if h.Rrtype == dns.TypeSOA && s.soaSigner != "" {
+			signer = s.soaSigner
+		}
 		for _, k := range signers {
 			sig := &dns.RRSIG{
 				Hdr:        dns.RR_Header{Ttl: h.Ttl},
@@ -377,7 +417,7 @@ func (z *zone) sign(s *signing, keys keyring, now time.Time) error {
 				Expiration: expiration,
 				Inception:  inception,
 				KeyTag:     k.dnskey.KeyTag(),
-				SignerName: z.origin,
+				SignerName: signer,
 			}
 			if err := sig.Sign(k.priv, rrset); err != nil {
 				return fmt.Errorf("zone %s: signing %s %s: %w", z.origin, h.Name, dns.TypeToString[h.Rrtype], err)

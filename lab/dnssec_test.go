@@ -27,6 +27,7 @@ var (
 	errSigPremature = errors.New("RRSIG not yet valid")
 	errSigInvalid   = errors.New("RRSIG does not verify")
 	errSigNoKey     = errors.New("RRSIG by a key not in the DNSKEY RRset")
+	errSigSigner    = errors.New("RRSIG signer is not the zone")
 	errNoDNSKEY     = errors.New("no DNSKEY RRset")
 	errNoDSMatch    = errors.New("no DNSKEY matches a DS")
 	errDenial       = errors.New("denial of existence does not prove the answer")
@@ -110,7 +111,7 @@ func verifySigs(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.DNSKEY, signer st
 	var errs []error
 	for _, sig := range sigs {
 		if !strings.EqualFold(sig.SignerName, signer) {
-			errs = append(errs, fmt.Errorf("%s: signer %s, want %s", what, sig.SignerName, signer))
+			errs = append(errs, fmt.Errorf("%s: %w: %s, want %s", what, errSigSigner, sig.SignerName, signer))
 			continue
 		}
 		var key *dns.DNSKEY
@@ -148,7 +149,8 @@ func sameDS(a, b *dns.DS) bool {
 }
 
 // trustedKeys fetches zone's DNSKEY RRset from addr and returns its keys,
-// provided a key that matches one of ds signs it validly.
+// provided a key that matches one of ds signs it validly. Revoked keys
+// (RFC 5011) are neither an entry point nor returned.
 func trustedKeys(t *testing.T, l *Lab, addr, zone string, ds []*dns.DS, now time.Time) ([]*dns.DNSKEY, error) {
 	t.Helper()
 	r := dnssecQuery(t, l, addr, zone, dns.TypeDNSKEY)
@@ -159,6 +161,9 @@ func trustedKeys(t *testing.T, l *Lab, addr, zone string, ds []*dns.DS, now time
 	var all, entry []*dns.DNSKEY
 	for _, rr := range rrset {
 		k := rr.(*dns.DNSKEY)
+		if k.Flags&dns.REVOKE != 0 {
+			continue
+		}
 		all = append(all, k)
 		if slices.ContainsFunc(ds, func(d *dns.DS) bool { return dsMatches(d, k) }) {
 			entry = append(entry, k)
@@ -390,18 +395,65 @@ func serverVerdict(t *testing.T, l *Lab, addr, zone string, ds []*dns.DS, now ti
 	return verdictSecure, nil
 }
 
+// usableDS returns the DS records this validator can use: those of an
+// algorithm miekg/dns verifies and a digest type it computes. A validator
+// treats a zone whose DS records are all of other kinds as insecure (RFC
+// 4035 section 5.2).
+func usableDS(ds []*dns.DS) []*dns.DS {
+	var out []*dns.DS
+	for _, d := range ds {
+		switch d.Algorithm {
+		case dns.RSASHA1, dns.RSASHA1NSEC3SHA1, dns.RSASHA256, dns.RSASHA512, dns.ECDSAP256SHA256, dns.ECDSAP384SHA384, dns.ED25519:
+		default:
+			continue
+		}
+		switch d.DigestType {
+		case dns.SHA1, dns.SHA256, dns.SHA384:
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// parentDSUnion asks both test. servers for zone's DS RRset and returns
+// the union of what they serve, each RRset validated with test.'s keys. A
+// server without a DS must prove there is none.
+func parentDSUnion(t *testing.T, l *Lab, zone string, testKeys []*dns.DNSKEY, now time.Time) []*dns.DS {
+	t.Helper()
+	var union []*dns.DS
+	for _, server := range []string{"127.53.1.1", "127.53.1.2"} {
+		r := dnssecQuery(t, l, server, zone, dns.TypeDS)
+		if rrset, _ := rrsetIn(r.Answer, zone, dns.TypeDS); len(rrset) == 0 {
+			if err := checkNODATA(r, zone, dns.TypeDS, "test.", testKeys, now); err != nil {
+				t.Fatalf("no DS for %s @%s, and no proof: %v", zone, server, err)
+			}
+			continue
+		}
+		for _, ds := range validatedDS(t, l, server, "test.", zone, testKeys, now) {
+			if !slices.ContainsFunc(union, func(x *dns.DS) bool { return sameDS(x, ds) }) {
+				union = append(union, ds)
+			}
+		}
+	}
+	return union
+}
+
 // zoneVerdict validates demo zone d from test.'s keys: insecure if test.
-// proves there is no DS, otherwise the worst verdict over its servers.
+// proves there is no DS or has only DS records this validator cannot use,
+// otherwise the worst verdict over its servers. When the test. servers
+// disagree, the DS records of both count, as the probe counts them; a
+// resolver that asked only the server without a DS would find the zone
+// insecure.
 func zoneVerdict(t *testing.T, l *Lab, d *demo, testKeys []*dns.DNSKEY, now time.Time) (string, map[string]error) {
 	t.Helper()
-	r := dnssecQuery(t, l, "127.53.1.1", d.Name, dns.TypeDS)
-	if rrset, _ := rrsetIn(r.Answer, d.Name, dns.TypeDS); len(rrset) == 0 {
-		if err := checkNODATA(r, d.Name, dns.TypeDS, "test.", testKeys, now); err != nil {
-			t.Fatalf("no DS for %s, and no proof: %v", d.Name, err)
-		}
+	union := parentDSUnion(t, l, d.Name, testKeys, now)
+	if len(union) == 0 {
 		return verdictInsecure, nil
 	}
-	ds := validatedDS(t, l, "127.53.1.1", "test.", d.Name, testKeys, now)
+	ds := usableDS(union)
+	if len(ds) == 0 {
+		return verdictInsecure, map[string]error{"test.": fmt.Errorf("no usable DS among %v", union)}
+	}
 	verdict := verdictSecure
 	problems := map[string]error{}
 	for _, s := range d.servers {
@@ -631,20 +683,32 @@ func TestDNSSECReferrals(t *testing.T) {
 			if d.ds == nil {
 				continue
 			}
-			r := dnssecQuery(t, l, "127.53.1.2", d.Name, dns.TypeSOA)
-			wantAA(t, r, false)
-			ds, sigs := rrsetIn(r.Ns, d.Name, dns.TypeDS)
-			if len(ds) != len(d.ds) {
-				t.Errorf("%s: %d DS records, want %d", d.Name, len(ds), len(d.ds))
-			}
-			if err := verifySigs(ds, sigs, testKeys, "test.", now); err != nil {
-				t.Error(err)
-			}
-			if nsec, _ := rrsetIn(r.Ns, d.Name, dns.TypeNSEC); len(nsec) != 0 {
-				t.Errorf("%s: NSEC in a referral with DS", d.Name)
-			}
-			if got := nsNames(t, r.Ns, d.Name); len(got) != 2 {
-				t.Errorf("%s: NS %v", d.Name, got)
+			for _, server := range []string{"127.53.1.1", "127.53.1.2"} {
+				r := dnssecQuery(t, l, server, d.Name, dns.TypeSOA)
+				wantAA(t, r, false)
+				ds, sigs := rrsetIn(r.Ns, d.Name, dns.TypeDS)
+				nsec, nsecSigs := rrsetIn(r.Ns, d.Name, dns.TypeNSEC)
+				if got := nsNames(t, r.Ns, d.Name); len(got) != 2 {
+					t.Errorf("%s @%s: NS %v", d.Name, server, got)
+				}
+				if server == "127.53.1.2" && d.staleNoDS {
+					// ns2.nic.test's older copy of test. proves there is none.
+					if len(ds) != 0 || len(nsec) != 1 || slices.Contains(nsec[0].(*dns.NSEC).TypeBitMap, dns.TypeDS) {
+						t.Errorf("%s @%s: want no DS and an NSEC without DS\n%v", d.Name, server, r)
+					} else if err := verifySigs(nsec, nsecSigs, testKeys, "test.", now); err != nil {
+						t.Error(err)
+					}
+					continue
+				}
+				if len(ds) != len(d.ds) {
+					t.Errorf("%s @%s: %d DS records, want %d", d.Name, server, len(ds), len(d.ds))
+				}
+				if err := verifySigs(ds, sigs, testKeys, "test.", now); err != nil {
+					t.Error(err)
+				}
+				if len(nsec) != 0 {
+					t.Errorf("%s @%s: NSEC in a referral with DS", d.Name, server)
+				}
 			}
 		}
 	})
@@ -1114,6 +1178,162 @@ func TestDNSSECFaults(t *testing.T) {
 			t.Errorf("SOA %v signatures %v, want the SOA unsigned", soa, sigs)
 		}
 		wantFail(t, zone, errSigMissing)
+	})
+
+	t.Run("DS on one test. server only", func(t *testing.T) {
+		const zone = "sec-ds-drift.test."
+		ds := validatedDS(t, l, "127.53.1.1", "test.", zone, testKeys, now)
+		keys := zoneKeys(t, l, addr(zone, 1), zone)
+		if len(ds) != 1 || !slices.ContainsFunc(keys, func(k *dns.DNSKEY) bool { return k.Flags == 257 && dsMatches(ds[0], k) }) {
+			t.Errorf("ns1.nic.test: DS %v, want one for the KSK of %v", ds, keyTags(keys))
+		}
+		// ns2.nic.test's copy of test. is signed with test.'s keys and
+		// proves that there is no DS.
+		r := dnssecQuery(t, l, "127.53.1.2", zone, dns.TypeDS)
+		if err := checkNODATA(r, zone, dns.TypeDS, "test.", testKeys, now); err != nil {
+			t.Errorf("ns2.nic.test: %v\n%v", err, r)
+		}
+		if union := parentDSUnion(t, l, zone, testKeys, now); len(union) != 1 || !sameDS(union[0], ds[0]) {
+			t.Errorf("DS union %v, want %v", union, ds)
+		}
+		for n := 1; n <= 2; n++ {
+			if v, err := verdict(t, zone, n); v != verdictSecure {
+				t.Errorf("ns%d: %s: %v", n, v, err)
+			}
+		}
+	})
+
+	t.Run("SOA signed with the wrong signer name", func(t *testing.T) {
+		const zone = "sec-bad-signer.test."
+		keys := zoneKeys(t, l, addr(zone, 1), zone)
+		for n := 1; n <= 2; n++ {
+			r := dnssecQuery(t, l, addr(zone, n), zone, dns.TypeSOA)
+			soa, sigs := rrsetIn(r.Answer, zone, dns.TypeSOA)
+			if len(sigs) != 1 || sigs[0].SignerName != "test." {
+				t.Errorf("ns%d: SOA signatures %v, want one with signer test.", n, sigs)
+				continue
+			}
+			// Only the signer name is wrong: the zone's ZSK made the
+			// signature, as the same key at test. shows.
+			var zsk *dns.DNSKEY
+			for _, k := range keys {
+				if k.KeyTag() == sigs[0].KeyTag && k.Flags == 256 {
+					c := *k
+					c.Hdr.Name = "test."
+					zsk = &c
+				}
+			}
+			if zsk == nil {
+				t.Errorf("ns%d: SOA signed by key %d, not the zone's ZSK", n, sigs[0].KeyTag)
+			} else if err := sigs[0].Verify(zsk, soa); err != nil {
+				t.Errorf("ns%d: the signature does not verify even at test.: %v", n, err)
+			}
+			// The other RRsets are signed by the zone.
+			r = dnssecQuery(t, l, addr(zone, n), zone, dns.TypeNS)
+			if ns, sigs := rrsetIn(r.Answer, zone, dns.TypeNS); verifySigs(ns, sigs, keys, zone, now) != nil {
+				t.Errorf("ns%d: NS signature does not verify", n)
+			}
+		}
+		wantFail(t, zone, errSigSigner)
+	})
+
+	t.Run("SOA TTL longer than the signature lasts", func(t *testing.T) {
+		const zone = "sec-long-ttl.test."
+		const ttl = 30 * 24 * 3600
+		soa, sigs := soaSigs(t, zone)
+		if len(soa) != 1 || soa[0].Header().Ttl != ttl || len(sigs) != 1 || sigs[0].Hdr.Ttl != ttl || sigs[0].OrigTtl != ttl {
+			t.Fatalf("SOA %v signatures %v, want TTL and original TTL %d", soa, sigs, ttl)
+		}
+		if !near(sigs[0].Expiration, now.Add(14*day)) {
+			t.Errorf("signature expires %d, want in 14 days", sigs[0].Expiration)
+		}
+		// Negative answers carry the SOA with the minimum as its TTL; the
+		// signature still verifies, with the original TTL.
+		keys := zoneKeys(t, l, addr(zone, 2), zone)
+		r := dnssecQuery(t, l, addr(zone, 2), "nope."+zone, dns.TypeA)
+		if err := checkNXDOMAIN(r, "nope."+zone, zone, keys, now); err != nil {
+			t.Error(err)
+		}
+		if soa, sigs := rrsetIn(r.Ns, zone, dns.TypeSOA); len(soa) != 1 || soa[0].Header().Ttl != 300 || len(sigs) != 1 || sigs[0].OrigTtl != ttl {
+			t.Errorf("negative answer SOA %v signatures %v, want TTL 300, original TTL %d", soa, sigs, ttl)
+		}
+		for n := 1; n <= 2; n++ {
+			if v, err := verdict(t, zone, n); v != verdictSecure {
+				t.Errorf("ns%d: %s: %v", n, v, err)
+			}
+		}
+	})
+
+	t.Run("GOST DS only", func(t *testing.T) {
+		const zone = "sec-unsupported.test."
+		ds := parentDS(t, l, zone)
+		var ksk *dns.DNSKEY
+		for _, k := range zoneKeys(t, l, addr(zone, 1), zone) {
+			if k.Flags == 257 {
+				ksk = k
+			}
+		}
+		if len(ds) != 1 || ksk == nil || ds[0].DigestType != dns.GOST94 || ds[0].KeyTag != ksk.KeyTag() || ds[0].Algorithm != ksk.Algorithm {
+			t.Fatalf("DS %v, KSK %v: want one GOST DS for the KSK", ds, ksk)
+		}
+		// The digest is the KSK's (TestGOSTDS checks the hash against RFC 5933).
+		if want := gostDS(ksk); want == nil || !strings.EqualFold(ds[0].Digest, want.Digest) {
+			t.Errorf("DS digest %s, want %v", ds[0].Digest, want)
+		}
+		if len(usableDS(ds)) != 0 {
+			t.Error("the GOST DS counts as usable")
+		}
+		// The zone is otherwise signed correctly: a SHA-256 DS for the same
+		// KSK would make it secure.
+		for n := 1; n <= 2; n++ {
+			if v, err := serverVerdict(t, l, addr(zone, n), zone, []*dns.DS{ksk.ToDS(dns.SHA256)}, now); v != verdictSecure {
+				t.Errorf("ns%d with a SHA-256 DS: %s: %v", n, v, err)
+			}
+		}
+	})
+
+	t.Run("DS for a revoked KSK", func(t *testing.T) {
+		const zone = "sec-revoked-ksk.test."
+		ds := parentDS(t, l, zone)
+		r := dnssecQuery(t, l, addr(zone, 1), zone, dns.TypeDNSKEY)
+		rrset, sigs := rrsetIn(r.Answer, zone, dns.TypeDNSKEY)
+		var active, revoked *dns.DNSKEY
+		for _, rr := range rrset {
+			switch k := rr.(*dns.DNSKEY); k.Flags {
+			case 257:
+				active = k
+			case 385:
+				revoked = k
+			}
+		}
+		if len(rrset) != 3 || active == nil || revoked == nil || len(ds) != 2 {
+			t.Fatalf("DNSKEY %v, DS %v: want an active and a revoked KSK, a ZSK, and two DS", rrset, ds)
+		}
+		// test. has a DS for each KSK, the revoked one's over flags 385;
+		// each KSK signs the DNSKEY RRset, the revoked one as RFC 5011
+		// section 2.1 asks.
+		var revokedDS []*dns.DS
+		for _, k := range []*dns.DNSKEY{active, revoked} {
+			i := slices.IndexFunc(ds, func(d *dns.DS) bool { return dsMatches(d, k) })
+			if i < 0 {
+				t.Errorf("no DS matches key %d (flags %d)", k.KeyTag(), k.Flags)
+			} else if k == revoked {
+				revokedDS = ds[i : i+1]
+			}
+			if err := verifySigs(rrset, sigs, []*dns.DNSKEY{k}, zone, now); err != nil {
+				t.Errorf("key %d (flags %d): %v", k.KeyTag(), k.Flags, err)
+			}
+		}
+		// The revoked key's DS alone leads nowhere; with both, the zone
+		// validates through the active KSK.
+		if _, err := trustedKeys(t, l, addr(zone, 1), zone, revokedDS, now); !errors.Is(err, errNoDSMatch) {
+			t.Errorf("trusted through the revoked key's DS alone: %v", err)
+		}
+		for n := 1; n <= 2; n++ {
+			if v, err := verdict(t, zone, n); v != verdictSecure {
+				t.Errorf("ns%d: %s: %v", n, v, err)
+			}
+		}
 	})
 
 	t.Run("SHA-1 DS only", func(t *testing.T) {

@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,6 +57,11 @@ const (
 	checkCDSMismatchDS       = "cds_ds_mismatch"
 	checkCDSDelete           = "cds_delete"
 	checkCDSNotSignedByDSKey = "cds_not_signed_by_ds_key"
+	checkDSInconsistent      = "ds_inconsistent"
+	checkRRSIGMalformed      = "rrsig_malformed"
+	checkRRSIGExpiresInTTL   = "rrsig_expires_before_ttl"
+	checkUnsupportedAlgo     = "dnssec_unsupported_algorithm"
+	checkDSKeyUnusable       = "ds_key_unusable"
 )
 
 // Root and TLD servers.
@@ -87,6 +93,7 @@ type zoneFile struct {
 	hosts       []host   // in-zone A records (nameservers and the like)
 	delegations []delegation
 	noWWW       bool     // leave out www.<origin> A 127.0.0.1
+	soaTTL      uint32   // TTL of the SOA RRset; 0 means the zone's 3600
 	sign        *signing // nil: unsigned
 }
 
@@ -98,7 +105,11 @@ func (f zoneFile) render() string {
 	if f.origin == "." {
 		rname = "hostmaster.root-servers.test."
 	}
-	fmt.Fprintf(&b, "%-30s IN SOA %s %s %d 7200 3600 1209600 300\n", "@", f.ns[0], rname, f.serial)
+	soaTTL := ""
+	if f.soaTTL != 0 {
+		soaTTL = strconv.FormatUint(uint64(f.soaTTL), 10)
+	}
+	fmt.Fprintf(&b, "%-30s %s IN SOA %s %s %d 7200 3600 1209600 300\n", "@", soaTTL, f.ns[0], rname, f.serial)
 	for _, ns := range f.ns {
 		fmt.Fprintf(&b, "%-30s IN NS  %s\n", "@", ns)
 	}
@@ -174,8 +185,10 @@ type demo struct {
 	glue     []host   // glue held by test.
 	// staleParentNS, when set, is the NS set in ns2.nic.test.'s copy of test.
 	staleParentNS []string
+	staleNoDS     bool     // no DS for the zone in ns2.nic.test.'s copy of test.
 	apexNS        []string // the child's own apex NS set; nil means parentNS
 	hosts         []host   // the child's in-zone A records
+	soaTTL        uint32   // the child's SOA TTL; 0 means 3600
 	servers       []nsAddr
 	sign          *signing  // how the zone is signed; nil: unsigned
 	ds            []dsSpec  // the DS records test. holds for the zone
@@ -217,6 +230,14 @@ func (d *demo) expect(checks ...string) *demo {
 func (d *demo) key(role string, alg uint8, ksk bool) string {
 	id := keyID(d.Name, role)
 	d.keys = append(d.keys, keySpec{id: id, zone: d.Name, alg: alg, ksk: ksk})
+	return id
+}
+
+// revokedKey declares a KSK of the zone with the REVOKE bit set (flags
+// 385), returning its ID.
+func (d *demo) revokedKey(role string, alg uint8) string {
+	id := keyID(d.Name, role)
+	d.keys = append(d.keys, keySpec{id: id, zone: d.Name, alg: alg, ksk: true, revoked: true})
 	return id
 }
 
@@ -347,9 +368,40 @@ func dnssecDemos() []*demo {
 	cdsZSK.sign.cds = []string{cdsZSK.sign.ksk[0]}
 	cdsZSK.sign.cdsZSKOnly = true
 
+	// The zone's DS was added at the registry and has reached ns1.nic.test
+	// only: ns2.nic.test's older copy of test. proves, with a signed NSEC,
+	// that there is none. Resolvers that ask ns2 find the zone insecure.
+	dsDrift := signedDemo("sec-ds-drift", 51, "ns1.nic.test has the zone's DS, but ns2.nic.test still serves an older test. zone whose NSEC proves there is none.").
+		expect(checkDSInconsistent)
+	dsDrift.staleNoDS = true
+
+	badSigner := signedDemo("sec-bad-signer", 52, "The SOA's RRSIG gives test., not the zone itself, as its signer's name: validators reject it, bogus.").
+		verdict(verdictBogus).expect(checkRRSIGMalformed)
+	badSigner.sign.soaSigner = "test."
+
+	// Signatures last the usual 14 days; the SOA's TTL is 30 days.
+	// Negative answers carry the SOA with the minimum, 300 s, as TTL.
+	longTTL := signedDemo("sec-long-ttl", 53, "The SOA has a TTL of 30 days but its signature expires in 14: caches may keep it past the signature's expiry.").
+		expect(checkRRSIGExpiresInTTL)
+	longTTL.soaTTL = 30 * 24 * 3600
+
+	unsupported := signedDemo("sec-unsupported", 54, "The only DS at test. has digest type 3 (GOST R 34.11-94), which most validators no longer implement: treated as insecure.").
+		verdict(verdictInsecure).expect(checkUnsupportedAlgo)
+	unsupported.ds[0].digest = dns.GOST94
+
+	// RFC 5011: the revoked KSK stays published and signs the DNSKEY RRset
+	// beside the active one; test. still has DS records for both.
+	revoked := signedDemo("sec-revoked-ksk", 55, "test. has DS records for two KSKs, one of them revoked (flags 385): validates through the other, but that DS is useless.").
+		expect(checkDSKeyUnusable)
+	revokedKSK := revoked.revokedKey("ksk-revoked", dns.ECDSAP256SHA256)
+	revoked.sign.dnskey = append(revoked.sign.dnskey, revokedKSK)
+	revoked.sign.ksk = append(revoked.sign.ksk, revokedKSK)
+	revoked.ds = append(revoked.ds, dsSpec{key: revokedKSK, digest: dns.SHA256})
+
 	return []*demo{
 		healthy, nsec3, ed25519, rsa, expired, future, badSig, wrongDigest, unpublished, unsignedChild,
 		staleDS, brokenRoll, staleKey, iter, cdsMismatch, algDS, badDenial, missingSig, sha1, cdsDelete, cdsZSK,
+		dsDrift, badSigner, longTTL, unsupported, revoked,
 	}
 }
 
@@ -511,7 +563,8 @@ func buildHierarchy() *hierarchy {
 	}, addrsOf(h.roots)...)
 
 	// test. delegates every demo zone. ns2.nic.test. serves an older copy
-	// in which parent-drift.test. lists fewer nameservers.
+	// in which parent-drift.test. lists fewer nameservers and
+	// sec-ds-drift.test. has no DS yet.
 	testZone := func(stale bool) zoneFile {
 		f := zoneFile{origin: "test.", serial: serial, ns: names(nicTest), hosts: append(append([]host{}, nicTest...), h.roots...), sign: testSign}
 		for _, d := range h.demos {
@@ -525,7 +578,11 @@ func buildHierarchy() *hierarchy {
 					glue = append(glue, g)
 				}
 			}
-			f.delegations = append(f.delegations, delegation{name: d.Name, ns: ns, glue: glue, ds: d.ds})
+			ds := d.ds
+			if stale && d.staleNoDS {
+				ds = nil
+			}
+			f.delegations = append(f.delegations, delegation{name: d.Name, ns: ns, glue: glue, ds: ds})
 		}
 		return f
 	}
@@ -573,7 +630,7 @@ func buildHierarchy() *hierarchy {
 			byVariant[v] = append(byVariant[v], s.addr)
 		}
 		for _, v := range variants {
-			h.add(zoneFile{origin: d.Name, serial: v.serial, ns: apex, hosts: d.hosts, sign: v.sign}, byVariant[v]...)
+			h.add(zoneFile{origin: d.Name, serial: v.serial, ns: apex, hosts: d.hosts, soaTTL: d.soaTTL, sign: v.sign}, byVariant[v]...)
 		}
 	}
 	return h
