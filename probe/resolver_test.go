@@ -1,0 +1,635 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+const rsZone = "example.com."
+
+// rsStub is an in-process stand-in for a recursive resolver: a miekg
+// dns.Server on 127.0.0.1 with its own handler, recording what it is asked.
+type rsStub struct {
+	addr string
+
+	mu   sync.Mutex
+	reqs []rsRequest
+}
+
+type rsRequest struct {
+	network string
+	msg     *dns.Msg
+}
+
+func (s *rsStub) requests() []rsRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.reqs)
+}
+
+// startResolverStub serves h over UDP, and over TCP on the same port when
+// withTCP is set.
+func startResolverStub(t *testing.T, withTCP bool, h func(w dns.ResponseWriter, req *dns.Msg)) *rsStub {
+	t.Helper()
+	s := &rsStub{}
+	handler := dns.HandlerFunc(func(w dns.ResponseWriter, req *dns.Msg) {
+		s.mu.Lock()
+		s.reqs = append(s.reqs, rsRequest{network: w.RemoteAddr().Network(), msg: req.Copy()})
+		s.mu.Unlock()
+		h(w, req)
+	})
+	var pc net.PacketConn
+	var ln net.Listener
+	for try := 0; ; try++ {
+		var err error
+		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !withTCP {
+			break
+		}
+		// The TCP port must equal the UDP one; another process may hold it.
+		if ln, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			break
+		}
+		pc.Close()
+		if try == 20 {
+			t.Fatalf("no port free for both UDP and TCP: %v", err)
+		}
+	}
+	s.addr = pc.LocalAddr().String()
+	rsServe(t, &dns.Server{PacketConn: pc, Handler: handler})
+	if ln != nil {
+		rsServe(t, &dns.Server{Listener: ln, Handler: handler})
+	}
+	return s
+}
+
+func rsServe(t *testing.T, srv *dns.Server) {
+	t.Helper()
+	started := make(chan struct{})
+	srv.NotifyStartedFunc = func() { close(started) }
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ActivateAndServe() }()
+	select {
+	case <-started:
+	case err := <-errc:
+		t.Fatalf("stub resolver: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Shutdown(); err != nil {
+			t.Errorf("stub resolver shutdown: %v", err)
+		}
+	})
+}
+
+// rsReply builds a resolver's reply: rcode, the asked RRset when data is
+// set and the rcode is NOERROR, the AD bit, and EDE options.
+func rsReply(t *testing.T, req *dns.Msg, rcode int, ad, data bool, edes ...dns.EDNS0_EDE) *dns.Msg {
+	t.Helper()
+	m := new(dns.Msg)
+	m.SetRcode(req, rcode)
+	m.RecursionAvailable = true
+	m.AuthenticatedData = ad
+	q := req.Question[0]
+	if data && rcode == dns.RcodeSuccess {
+		switch q.Qtype {
+		case dns.TypeSOA:
+			m.Answer = append(m.Answer, mustRR(t, q.Name+" 300 IN SOA ns1.example.com. hostmaster.example.com. 2026030101 7200 3600 1209600 300"))
+		case dns.TypeA:
+			m.Answer = append(m.Answer, mustRR(t, q.Name+" 300 IN A 192.0.2.1"))
+		default:
+			t.Errorf("stub resolver: unexpected qtype %s", dns.TypeToString[q.Qtype])
+		}
+	}
+	if rcode == dns.RcodeNameError {
+		m.Ns = append(m.Ns, mustRR(t, "com. 900 IN SOA a.gtld-servers.net. nstld.verisign-grs.com. 1 1800 900 604800 86400"))
+	}
+	m.SetEdns0(1232, true)
+	opt := m.IsEdns0()
+	for i := range edes {
+		opt.Option = append(opt.Option, &edes[i])
+	}
+	return m
+}
+
+func rsWrite(t *testing.T, w dns.ResponseWriter, m *dns.Msg) {
+	if err := w.WriteMsg(m); err != nil {
+		t.Errorf("stub resolver write: %v", err)
+	}
+}
+
+// rsRun builds a run as Probe does, for the given resolvers and records,
+// with the exporter's own DNSSEC verdict set when verdict is not "".
+func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict string) *run {
+	t.Helper()
+	m := &Module{Resolvers: resolvers, Records: records, QueryTimeout: 200 * time.Millisecond, QueryAttempts: 1}
+	if err := m.Validate(""); err != nil {
+		t.Fatal(err)
+	}
+	r := &run{
+		p:          &Prober{},
+		m:          m,
+		now:        time.Now(),
+		report:     &Report{Zone: rsZone},
+		findingSet: map[string]bool{},
+	}
+	if verdict != "" {
+		r.report.DNSSEC = &DNSSECReport{Status: verdict}
+	}
+	return r
+}
+
+type rsFinding struct {
+	check    string
+	severity Severity
+}
+
+func TestResolverClassification(t *testing.T) {
+	expired := dns.EDNS0_EDE{InfoCode: dns.ExtendedErrorCodeSignatureExpired, ExtraText: "signature expired"}
+	unreachable := dns.EDNS0_EDE{InfoCode: dns.ExtendedErrorCodeNoReachableAuthority, ExtraText: "no reachable authority"}
+	prohibited := dns.EDNS0_EDE{InfoCode: dns.ExtendedErrorCodeProhibited}
+
+	servfailUnlessCD := func(t *testing.T) func(w dns.ResponseWriter, req *dns.Msg) {
+		return func(w dns.ResponseWriter, req *dns.Msg) {
+			if req.CheckingDisabled {
+				rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, false, true))
+				return
+			}
+			rsWrite(t, w, rsReply(t, req, dns.RcodeServerFailure, false, false, expired))
+		}
+	}
+	always := func(t *testing.T, rcode int, ad, data bool, edes ...dns.EDNS0_EDE) func(w dns.ResponseWriter, req *dns.Msg) {
+		return func(w dns.ResponseWriter, req *dns.Msg) {
+			rsWrite(t, w, rsReply(t, req, rcode, ad, data, edes...))
+		}
+	}
+
+	cases := []struct {
+		name    string
+		handler func(t *testing.T) func(w dns.ResponseWriter, req *dns.Msg)
+		tcp     bool
+		records []RecordSpec
+		verdict string // the exporter's own verdict; "" leaves Report.DNSSEC nil
+
+		status   string
+		auth     bool
+		ede      []uint16
+		findings []rsFinding
+		// msg must appear in every finding's message; detail in Detail.
+		msg, detail string
+		queries     int    // ResolverResult.Queries
+		transport   string // of the last query in Report.Queries
+	}{
+		{
+			name:    "ok with AD",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) { return always(t, dns.RcodeSuccess, true, true) },
+			verdict: DNSSECSecure,
+			status:  ResolverOK, auth: true, queries: 2,
+		},
+		{
+			name:    "ok with AD, no verdict of our own",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) { return always(t, dns.RcodeSuccess, true, true) },
+			status:  ResolverOK, auth: true, queries: 2,
+		},
+		{
+			name:    "ok with AD while the exporter says bogus",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) { return always(t, dns.RcodeSuccess, true, true) },
+			verdict: DNSSECBogus,
+			status:  ResolverOK, auth: true, queries: 2,
+			findings: []rsFinding{{CheckResolverDisagreement, SeverityWarning}},
+			msg:      "exporter's own validation says bogus",
+		},
+		{
+			name:    "AD=0 for a zone the exporter finds secure",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) { return always(t, dns.RcodeSuccess, false, true) },
+			verdict: DNSSECSecure,
+			status:  ResolverInsecure, queries: 2,
+			findings: []rsFinding{{CheckResolverDisagreement, SeverityWarning}},
+			msg:      "treats the zone as insecure (NOERROR with AD=0) while the exporter's own validation says secure",
+			detail:   "without AD",
+		},
+		{
+			name:    "AD=0 for an insecure zone",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) { return always(t, dns.RcodeSuccess, false, true) },
+			verdict: DNSSECInsecure,
+			status:  ResolverOK, queries: 2,
+		},
+		{
+			name:    "AD=0 without a verdict of our own",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) { return always(t, dns.RcodeSuccess, false, true) },
+			status:  ResolverOK, queries: 2,
+		},
+		{
+			name:    "SERVFAIL unless CD, exporter says bogus",
+			handler: servfailUnlessCD,
+			verdict: DNSSECBogus,
+			status:  ResolverDNSSECFailure, ede: []uint16{7}, queries: 2,
+			findings: []rsFinding{{CheckResolverDNSSECFailure, SeverityError}},
+			msg:      `SERVFAIL with CD=0 and NOERROR with CD=1`,
+		},
+		{
+			name:    "SERVFAIL unless CD, exporter says secure",
+			handler: servfailUnlessCD,
+			verdict: DNSSECSecure,
+			status:  ResolverDNSSECFailure, ede: []uint16{7}, queries: 2,
+			findings: []rsFinding{
+				{CheckResolverDNSSECFailure, SeverityError},
+				{CheckResolverDisagreement, SeverityWarning},
+			},
+			msg: `EDE 7 (Signature Expired) "signature expired"`,
+		},
+		{
+			name: "SERVFAIL always",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return always(t, dns.RcodeServerFailure, false, false, unreachable)
+			},
+			status: ResolverServfail, ede: []uint16{22}, queries: 2,
+			findings: []rsFinding{{CheckResolverServfail, SeverityError}},
+			msg:      `SERVFAIL with CD=0 and SERVFAIL with CD=1`,
+		},
+		{
+			name: "SERVFAIL always, exporter says insecure",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return always(t, dns.RcodeServerFailure, false, false, unreachable)
+			},
+			verdict: DNSSECInsecure,
+			status:  ResolverServfail, ede: []uint16{22}, queries: 2,
+			findings: []rsFinding{
+				{CheckResolverServfail, SeverityError},
+				{CheckResolverDisagreement, SeverityWarning},
+			},
+			msg: `EDE 22 (No Reachable Authority) "no reachable authority"`,
+		},
+		{
+			name: "NXDOMAIN",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return always(t, dns.RcodeNameError, false, false)
+			},
+			verdict: DNSSECSecure,
+			status:  ResolverNXDomain, queries: 2,
+			findings: []rsFinding{{CheckResolverNXDomain, SeverityError}},
+			msg:      "NXDOMAIN with CD=0 and NXDOMAIN with CD=1",
+		},
+		{
+			name: "REFUSED",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return always(t, dns.RcodeRefused, false, false, prohibited)
+			},
+			verdict: DNSSECSecure,
+			status:  ResolverRefused, ede: []uint16{18}, queries: 2,
+			findings: []rsFinding{{CheckResolverUnreachable, SeverityWarning}},
+			msg:      "EDE 18 (Prohibited)",
+		},
+		{
+			name: "never answers",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return func(dns.ResponseWriter, *dns.Msg) {}
+			},
+			verdict: DNSSECSecure,
+			status:  ResolverTimeout, queries: 1,
+			findings: []rsFinding{{CheckResolverUnreachable, SeverityWarning}},
+			msg:      "(timeout: ",
+		},
+		{
+			name: "mismatched question",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return func(w dns.ResponseWriter, req *dns.Msg) {
+					m := rsReply(t, req, dns.RcodeSuccess, true, true)
+					m.Question[0].Name = "example.net."
+					rsWrite(t, w, m)
+				}
+			},
+			status: ResolverMalformedReply, queries: 1,
+			findings: []rsFinding{{CheckResolverUnreachable, SeverityWarning}},
+			msg:      "reply is for example.net.",
+		},
+		{
+			name: "garbage",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return func(w dns.ResponseWriter, req *dns.Msg) {
+					if _, err := w.Write([]byte{0xde, 0xad, 0xbe}); err != nil {
+						t.Errorf("stub resolver write: %v", err)
+					}
+				}
+			},
+			status: ResolverMalformedReply, queries: 1,
+			findings: []rsFinding{{CheckResolverUnreachable, SeverityWarning}},
+			msg:      "(malformed: ",
+		},
+		{
+			name: "NOERROR without the SOA",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return always(t, dns.RcodeSuccess, false, false)
+			},
+			status: ResolverMalformedReply, queries: 2,
+			findings: []rsFinding{{CheckResolverUnreachable, SeverityWarning}},
+			msg:      "NOERROR without the zone's SOA",
+		},
+		{
+			name: "TC over UDP, the answer over TCP",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return func(w dns.ResponseWriter, req *dns.Msg) {
+					if w.RemoteAddr().Network() == "udp" {
+						m := rsReply(t, req, dns.RcodeSuccess, true, false)
+						m.Truncated = true
+						rsWrite(t, w, m)
+						return
+					}
+					rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, true, true))
+				}
+			},
+			tcp:     true,
+			verdict: DNSSECSecure,
+			status:  ResolverOK, auth: true, queries: 2, transport: "tcp",
+		},
+		{
+			name: "unregistered EDE code",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return always(t, dns.RcodeSuccess, true, true,
+					dns.EDNS0_EDE{InfoCode: 60000, ExtraText: "private\nuse"},
+					dns.EDNS0_EDE{InfoCode: dns.ExtendedErrorCodeStaleAnswer, ExtraText: "stale"})
+			},
+			verdict: DNSSECSecure,
+			status:  ResolverOK, auth: true, ede: []uint16{3}, queries: 2,
+			detail: `unregistered EDE code 60000 "private use" on example.com SOA cd=0`,
+		},
+		{
+			name: "a record fails validation while the SOA resolves",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return func(w dns.ResponseWriter, req *dns.Msg) {
+					if req.Question[0].Qtype == dns.TypeA && !req.CheckingDisabled {
+						rsWrite(t, w, rsReply(t, req, dns.RcodeServerFailure, false, false, expired))
+						return
+					}
+					rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, !req.CheckingDisabled, true))
+				}
+			},
+			// "@ SOA" is the SOA already asked: not asked twice.
+			records: []RecordSpec{{Name: "www", Type: "A"}, {Name: "@", Type: "SOA"}},
+			verdict: DNSSECSecure,
+			status:  ResolverDNSSECFailure, auth: true, ede: []uint16{7}, queries: 4,
+			findings: []rsFinding{
+				{CheckResolverDNSSECFailure, SeverityError},
+				{CheckResolverDisagreement, SeverityWarning},
+			},
+			msg:    "www.example.com A",
+			detail: "www.example.com A: SERVFAIL with CD=0, NOERROR with CD=1",
+		},
+		{
+			name: "records that resolve add nothing",
+			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
+				return always(t, dns.RcodeSuccess, true, true)
+			},
+			records: []RecordSpec{{Name: "www", Type: "A"}, {Name: "mail.example.com.", Type: "A"}},
+			verdict: DNSSECSecure,
+			status:  ResolverOK, auth: true, queries: 6,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stub := startResolverStub(t, tc.tcp, tc.handler(t))
+			r := rsRun(t, []string{stub.addr}, tc.records, tc.verdict)
+			r.checkResolvers(context.Background(), rsZone)
+
+			if len(r.report.Resolvers) != 1 {
+				t.Fatalf("got %d resolver results, want 1", len(r.report.Resolvers))
+			}
+			res := r.report.Resolvers[0]
+			if res.Resolver != stub.addr {
+				t.Errorf("Resolver = %q, want %q", res.Resolver, stub.addr)
+			}
+			if res.Status != tc.status {
+				t.Errorf("Status = %q, want %q (detail %q)", res.Status, tc.status, res.Detail)
+			}
+			if res.Authenticated != tc.auth {
+				t.Errorf("Authenticated = %v, want %v", res.Authenticated, tc.auth)
+			}
+			var codes []uint16
+			for _, e := range res.EDE {
+				codes = append(codes, e.Code)
+			}
+			if !slices.Equal(codes, tc.ede) {
+				t.Errorf("EDE codes = %v, want %v", codes, tc.ede)
+			}
+			if len(res.Queries) != tc.queries {
+				t.Errorf("%d resolver queries, want %d: %+v", len(res.Queries), tc.queries, res.Queries)
+			}
+			if len(res.Queries) > 0 && (res.Queries[0].CD || res.Queries[0].Qtype != "SOA" || res.Queries[0].RTT != res.RTT) {
+				t.Errorf("first query %+v is not the CD=0 SOA query behind RTT %v", res.Queries[0], res.RTT)
+			}
+			if tc.detail != "" && !strings.Contains(res.Detail, tc.detail) {
+				t.Errorf("Detail = %q, want it to contain %q", res.Detail, tc.detail)
+			}
+
+			var got []rsFinding
+			for _, f := range r.report.Findings {
+				got = append(got, rsFinding{f.Check, f.Severity})
+				if f.Nameserver != "" || f.Address != stub.addr {
+					t.Errorf("finding %s is about %q %q, want \"\" %q", f.Check, f.Nameserver, f.Address, stub.addr)
+				}
+				if strings.ContainsAny(f.Message, "\n\r") {
+					t.Errorf("finding %s message is not one line: %q", f.Check, f.Message)
+				}
+				if tc.msg != "" && !strings.Contains(f.Message, tc.msg) && f.Check != CheckResolverDisagreement {
+					t.Errorf("finding %s message %q does not contain %q", f.Check, f.Message, tc.msg)
+				}
+				if f.Check == CheckResolverDisagreement && !strings.Contains(f.Message, "exporter's own validation says "+tc.verdict) {
+					t.Errorf("disagreement %q does not say what the exporter says (%s)", f.Message, tc.verdict)
+				}
+			}
+			if !slices.Equal(got, tc.findings) {
+				t.Errorf("findings = %v, want %v\n%+v", got, tc.findings, r.report.Findings)
+			}
+
+			// Every query went through the report, with the resolver's flags.
+			if len(r.report.Queries) < len(res.Queries) {
+				t.Errorf("%d queries in the report, fewer than the %d resolver queries", len(r.report.Queries), len(res.Queries))
+			}
+			for i, q := range r.report.Queries {
+				if q.Nameserver != "resolver" || q.Address != stub.addr {
+					t.Errorf("query %d is to %q %q", i, q.Nameserver, q.Address)
+				}
+				if !strings.HasPrefix(q.Flags, "rd=1 edns=1232 do=1 cd=") {
+					t.Errorf("query %d flags %q", i, q.Flags)
+				}
+			}
+			if tc.transport != "" {
+				if last := r.report.Queries[len(r.report.Queries)-1]; last.Transport != tc.transport {
+					t.Errorf("last query went over %s, want %s", last.Transport, tc.transport)
+				}
+			}
+			if r.sent != len(r.report.Queries) {
+				t.Errorf("budget counted %d queries, report has %d", r.sent, len(r.report.Queries))
+			}
+
+			// What the resolver saw: RD=1, DO=1, EDNS 1232, CD=0 then CD=1.
+			reqs := stub.requests()
+			for i, rq := range reqs {
+				opt := rq.msg.IsEdns0()
+				if !rq.msg.RecursionDesired || opt == nil || !opt.Do() || opt.UDPSize() != 1232 {
+					t.Errorf("request %d: rd=%v edns=%v", i, rq.msg.RecursionDesired, opt)
+				}
+			}
+			if tc.queries >= 2 {
+				cds := []bool{}
+				for _, q := range res.Queries[:2] {
+					cds = append(cds, q.CD)
+				}
+				if !slices.Equal(cds, []bool{false, true}) {
+					t.Errorf("SOA queries CD = %v, want [false true]", cds)
+				}
+			}
+		})
+	}
+}
+
+// TestResolverOrder checks that results follow the configuration, not the
+// order in which the parallel queries finish.
+func TestResolverOrder(t *testing.T) {
+	slow := startResolverStub(t, false, func(dns.ResponseWriter, *dns.Msg) {}) // times out
+	fail := startResolverStub(t, false, func(w dns.ResponseWriter, req *dns.Msg) {
+		rsWrite(t, w, rsReply(t, req, dns.RcodeServerFailure, false, false))
+	})
+	ok := startResolverStub(t, false, func(w dns.ResponseWriter, req *dns.Msg) {
+		rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, true, true))
+	})
+	r := rsRun(t, []string{slow.addr, fail.addr, ok.addr}, nil, DNSSECSecure)
+	r.checkResolvers(context.Background(), rsZone)
+	var got []string
+	for _, res := range r.report.Resolvers {
+		got = append(got, res.Resolver+"="+res.Status)
+	}
+	want := []string{slow.addr + "=timeout", fail.addr + "=servfail", ok.addr + "=ok"}
+	if !slices.Equal(got, want) {
+		t.Errorf("results %v, want %v", got, want)
+	}
+	var checks []string
+	for _, f := range r.report.Findings {
+		checks = append(checks, f.Check+"@"+f.Address)
+	}
+	wantChecks := []string{
+		CheckResolverUnreachable + "@" + slow.addr,
+		CheckResolverServfail + "@" + fail.addr,
+		CheckResolverDisagreement + "@" + fail.addr,
+	}
+	if !slices.Equal(checks, wantChecks) {
+		t.Errorf("findings %v, want %v", checks, wantChecks)
+	}
+}
+
+// TestResolverCutShort checks that the probe's own limits stop the
+// resolver view without findings.
+func TestResolverCutShort(t *testing.T) {
+	handler := func(t *testing.T) func(w dns.ResponseWriter, req *dns.Msg) {
+		return func(w dns.ResponseWriter, req *dns.Msg) {
+			if req.CheckingDisabled {
+				rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, false, true))
+				return
+			}
+			rsWrite(t, w, rsReply(t, req, dns.RcodeServerFailure, false, false))
+		}
+	}
+	t.Run("budget spent", func(t *testing.T) {
+		stub := startResolverStub(t, false, handler(t))
+		r := rsRun(t, []string{stub.addr}, nil, DNSSECSecure)
+		r.sent = r.m.MaxQueries
+		r.checkResolvers(context.Background(), rsZone)
+		if len(r.report.Resolvers) != 0 || len(r.report.Findings) != 0 || !r.budgetHit {
+			t.Errorf("resolvers %+v, findings %+v, budget hit %v", r.report.Resolvers, r.report.Findings, r.budgetHit)
+		}
+	})
+	t.Run("budget spent before the CD=1 query", func(t *testing.T) {
+		stub := startResolverStub(t, false, handler(t))
+		r := rsRun(t, []string{stub.addr}, nil, DNSSECSecure)
+		r.sent = r.m.MaxQueries - 1
+		r.checkResolvers(context.Background(), rsZone)
+		// SERVFAIL with CD=0 alone does not tell a DNSSEC failure from a
+		// broken resolver: nothing is concluded.
+		if len(r.report.Resolvers) != 0 || len(r.report.Findings) != 0 || len(r.report.Queries) != 1 {
+			t.Errorf("resolvers %+v, findings %+v, %d queries", r.report.Resolvers, r.report.Findings, len(r.report.Queries))
+		}
+	})
+	t.Run("deadline passed", func(t *testing.T) {
+		stub := startResolverStub(t, false, handler(t))
+		r := rsRun(t, []string{stub.addr}, nil, DNSSECSecure)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		r.checkResolvers(ctx, rsZone)
+		if len(r.report.Resolvers) != 0 || len(r.report.Findings) != 0 || !r.aborted() || len(stub.requests()) != 0 {
+			t.Errorf("resolvers %+v, findings %+v, aborted %v", r.report.Resolvers, r.report.Findings, r.aborted())
+		}
+	})
+	t.Run("no resolvers", func(t *testing.T) {
+		r := rsRun(t, nil, nil, DNSSECSecure)
+		r.checkResolvers(context.Background(), rsZone)
+		if r.report.Resolvers != nil || r.sent != 0 {
+			t.Errorf("resolvers %+v, %d queries", r.report.Resolvers, r.sent)
+		}
+	})
+}
+
+func TestResolverEDERegistry(t *testing.T) {
+	for code := range uint16(31) {
+		if !knownEDE(code) {
+			t.Errorf("EDE %d is in the IANA registry", code)
+		}
+		if _, ok := dns.ExtendedErrorCodeToString[code]; !ok {
+			t.Errorf("miekg/dns has no name for EDE %d", code)
+		}
+	}
+	for _, code := range []uint16{31, 49151, 49152, 60000, 65535} {
+		if knownEDE(code) {
+			t.Errorf("EDE %d is not an assigned code", code)
+		}
+	}
+}
+
+func TestResolverHasRRset(t *testing.T) {
+	cname := mustRR(t, "www.example.com. 300 IN CNAME web.example.net.")
+	a := mustRR(t, "web.example.net. 300 IN A 192.0.2.1")
+	cases := []struct {
+		name   string
+		answer []dns.RR
+		qtype  uint16
+		want   bool
+	}{
+		{"direct", []dns.RR{mustRR(t, "WWW.example.com. 300 IN A 192.0.2.1")}, dns.TypeA, true},
+		{"through a CNAME", []dns.RR{cname, a}, dns.TypeA, true},
+		{"CNAME without its target", []dns.RR{cname}, dns.TypeA, false},
+		{"the CNAME itself", []dns.RR{cname}, dns.TypeCNAME, true},
+		{"another type", []dns.RR{a}, dns.TypeAAAA, false},
+		{"CNAME loop", []dns.RR{cname, mustRR(t, "web.example.net. 300 IN CNAME www.example.com.")}, dns.TypeA, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := hasRRset(tc.answer, "www.example.com.", tc.qtype); got != tc.want {
+				t.Errorf("hasRRset = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestResolverCleanText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"two\nlines\x00", "two lines"},
+		{"bad \xff utf8", "bad ? utf8"},
+		{strings.Repeat("é", 100), strings.Repeat("é", 80) + "..."},
+	} {
+		t.Run(fmt.Sprintf("%.10q", tc.in), func(t *testing.T) {
+			if got := cleanText(tc.in, maxEDEText); got != tc.want {
+				t.Errorf("cleanText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
