@@ -66,6 +66,13 @@ const (
 	CheckCDSMismatchDS        = "cds_ds_mismatch"
 	CheckCDSDelete            = "cds_delete"
 	CheckCDSNotSignedByDSKey  = "cds_not_signed_by_ds_key"
+
+	// The resolver view.
+	CheckResolverDNSSECFailure = "resolver_dnssec_failure"
+	CheckResolverServfail      = "resolver_servfail"
+	CheckResolverNXDomain      = "resolver_nxdomain"
+	CheckResolverUnreachable   = "resolver_unreachable"
+	CheckResolverDisagreement  = "resolver_disagreement"
 )
 
 // CheckInfo describes a check ID: its usual severity and a one-line summary.
@@ -131,11 +138,16 @@ var Checks = []CheckInfo{
 	{CheckCDSMismatchDS, SeverityNotice, "the zone's CDS/CDNSKEY differs from the parent's DS: a key rollover is in flight or stuck"},
 	{CheckCDSDelete, SeverityNotice, "the zone publishes the CDS delete form: it asks the parent to remove its DS"},
 	{CheckCDSNotSignedByDSKey, SeverityWarning, "the CDS/CDNSKEY RRset is not signed by a key the current DS trusts, so the parent must ignore it (RFC 7344)"},
+	{CheckResolverDNSSECFailure, SeverityError, "a resolver answers SERVFAIL with DNSSEC validation and the data with CD=1: users behind it cannot resolve the zone"},
+	{CheckResolverServfail, SeverityError, "a resolver answers SERVFAIL even with CD=1: users behind it cannot resolve the zone"},
+	{CheckResolverNXDomain, SeverityError, "a resolver says the zone does not exist"},
+	{CheckResolverUnreachable, SeverityWarning, "a configured resolver timed out, refused or could not be reached: its view is missing"},
+	{CheckResolverDisagreement, SeverityWarning, "a resolver's verdict differs from the exporter's own validation: look at the resolver (trust anchor, algorithm policy, cached data)"},
 }
 
-// EDE maps a check ID to the RFC 8914 Extended DNS Error a validating
+// CheckEDE maps a check ID to the RFC 8914 Extended DNS Error a validating
 // resolver typically attaches to its SERVFAIL, when there is one.
-var EDE = map[string]int{
+var CheckEDE = map[string]int{
 	CheckRRSIGExpired:         7,  // Signature Expired
 	CheckRRSIGNotYetValid:     8,  // Signature Not Yet Valid
 	CheckRRSIGInvalid:         6,  // DNSSEC Bogus

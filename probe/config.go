@@ -70,12 +70,21 @@ type Module struct {
 	// Records are extra RRsets whose signatures are checked on every
 	// server, besides the apex SOA, NS and DNSKEY.
 	Records []RecordSpec `yaml:"records"`
+	// DNSSEC turns the DNSSEC checks off when false (default true): for
+	// an unsigned private hierarchy with no trust anchor of its own.
+	DNSSEC *bool `yaml:"dnssec"`
+	// Resolvers are recursive resolvers ("address" or "address:port",
+	// port 53 by default) asked for the zone with and without CD, for the
+	// view users get. None by default: which resolvers to ask is a choice.
+	Resolvers []string `yaml:"resolvers"`
 
 	// RootServers holds the parsed root hints. It is filled at load time
 	// (or set directly by the demo) and never read from YAML.
 	RootServers []NameServer `yaml:"-"`
 	// TrustAnchors holds the parsed trust anchors, filled like RootServers.
 	TrustAnchors *TrustAnchors `yaml:"-"`
+	// resolverAddrs are the parsed Resolvers.
+	resolverAddrs []netip.AddrPort
 }
 
 // RecordSpec names one RRset to check: a name relative to the zone ("@"
@@ -169,6 +178,17 @@ func (m *Module) Validate(baseDir string) error {
 			return fmt.Errorf("records[%d]: name %q is not a domain name", i, rec.Name)
 		}
 	}
+	if len(m.Resolvers) > 10 {
+		return fmt.Errorf("resolvers: at most 10, got %d", len(m.Resolvers))
+	}
+	m.resolverAddrs = nil
+	for i, r := range m.Resolvers {
+		ap, err := ParseResolver(r)
+		if err != nil {
+			return fmt.Errorf("resolvers[%d]: %w", i, err)
+		}
+		m.resolverAddrs = append(m.resolverAddrs, ap)
+	}
 	if m.TrustAnchors == nil {
 		anchors, err := loadAnchors(m.TrustAnchorsFile, baseDir)
 		if err != nil {
@@ -195,6 +215,19 @@ func (m *Module) Validate(baseDir string) error {
 	}
 	m.RootServers = servers
 	return nil
+}
+
+// ParseResolver reads a resolver address: "192.0.2.53", "2001:db8::53",
+// "192.0.2.53:5353" or "[2001:db8::53]:5353". The port defaults to 53.
+func ParseResolver(s string) (netip.AddrPort, error) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.AddrPortFrom(a, 53), nil
+	}
+	ap, err := netip.ParseAddrPort(s)
+	if err != nil || ap.Port() == 0 {
+		return netip.AddrPort{}, fmt.Errorf("%q is not an IP address or address:port", s)
+	}
+	return ap, nil
 }
 
 func resolvePath(path, baseDir string) string {
@@ -307,4 +340,9 @@ func validModuleName(s string) bool {
 		}
 	}
 	return true
+}
+
+// dnssecEnabled reports whether the module validates DNSSEC.
+func (m *Module) dnssecEnabled() bool {
+	return m.DNSSEC == nil || *m.DNSSEC
 }

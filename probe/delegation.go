@@ -34,6 +34,12 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 	}
 	r.report.Time = r.now
 	r.probe(ctx, zone)
+	// The resolver view is wanted most when the probe above failed, so it
+	// runs whatever happened there (after DNSSEC, whose verdict it is
+	// compared with).
+	if len(m.resolverAddrs) > 0 && !r.aborted() && !r.budgetExhausted() {
+		r.checkResolvers(ctx, zone)
+	}
 	rep := r.report
 	rep.QueryCount = r.sent
 	if r.budgetHit {
@@ -52,6 +58,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 		}
 		return a.Address < b.Address
 	})
+	rep.Diagnosis = diagnose(rep)
 	rep.Duration = time.Since(began)
 	p.logger().Debug("probe finished", "zone", zone, "module", moduleName, "queries", r.sent,
 		"duration_seconds", rep.Duration.Seconds(), "findings", len(rep.Findings))
@@ -111,7 +118,7 @@ func (r *run) probe(ctx context.Context, zone string) {
 	r.compareSerials()
 	r.compareNS()
 	r.compareGlue(ctx, zone, glue)
-	if !r.aborted() && !r.budgetExhausted() {
+	if r.m.dnssecEnabled() && !r.aborted() && !r.budgetExhausted() {
 		r.checkDNSSEC(ctx, zone, parent)
 	}
 	if !r.aborted() && !r.budgetExhausted() && r.okCount() == 0 {
@@ -218,8 +225,10 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 		ps := ParentServer{Nameserver: strings.TrimSuffix(t.name, "."), Address: t.addr.String()}
 		// The DS RRset (or the proof there is none) lives at the parent;
 		// each parent server is asked, as each is asked for the NS set.
-		dsRep := r.askDO(ctx, t.name, t.addr, zone, dns.TypeDS, true)
-		dsReplies[i] = dsReply{nameserver: ps.Nameserver, address: ps.Address, msg: dsRep.msg, err: dsRep.err}
+		if r.m.dnssecEnabled() {
+			dsRep := r.askDO(ctx, t.name, t.addr, zone, dns.TypeDS, true)
+			dsReplies[i] = dsReply{nameserver: ps.Nameserver, address: ps.Address, msg: dsRep.msg, err: dsRep.err}
+		}
 		var rep reply
 		if t.addr == walked.from && walked.msg != nil {
 			rep = reply{msg: walked.msg}

@@ -46,3 +46,18 @@ func TestDaysToExpiry(t *testing.T) {
 		t.Fatalf("15 days later: want bogus with dnssec_chain_broken\n%s", debugText(r))
 	}
 }
+
+func TestDNSSECOff(t *testing.T) {
+	_, m := startLab(t)
+	off := false
+	m.DNSSEC = &off
+	r := newProber().Probe(t.Context(), "sec-expired.test.", "lab", m)
+	if r.DNSSEC != nil || len(r.Findings) != 0 {
+		t.Errorf("dnssec: false still checked DNSSEC: %+v, findings %v", r.DNSSEC, checkIDs(r))
+	}
+	for _, q := range r.Queries {
+		if q.Qtype == "DS" || q.Qtype == "DNSKEY" {
+			t.Errorf("dnssec: false still sent %s %s", q.Qname, q.Qtype)
+		}
+	}
+}

@@ -134,8 +134,14 @@ func (r *run) askMsg(ctx context.Context, nsName string, addr netip.Addr, q *dns
 	return last
 }
 
-// exchange sends one message and records it in the report.
+// exchange sends one message to addr on the module's port and records it
+// in the report.
 func (r *run) exchange(ctx context.Context, nsName string, addr netip.Addr, q *dns.Msg, network string) reply {
+	return r.exchangeTo(ctx, nsName, netip.AddrPortFrom(addr, uint16(r.m.Port)), q, network)
+}
+
+// exchangeTo is exchange to any address and port (a resolver's, say).
+func (r *run) exchangeTo(ctx context.Context, nsName string, dst netip.AddrPort, q *dns.Msg, network string) reply {
 	if ctx.Err() != nil {
 		r.markAborted()
 		return reply{err: errAborted, transport: network}
@@ -152,7 +158,6 @@ func (r *run) exchange(ctx context.Context, nsName string, addr netip.Addr, q *d
 	cutByProbe := hasPD && pd.Before(start.Add(r.m.QueryTimeout))
 	m := q.Copy()
 	m.Id = dns.Id()
-	dst := netip.AddrPortFrom(addr, uint16(r.m.Port))
 	resp, rtt, err := r.p.exchanger().Exchange(qctx, m, dst, network)
 	if err == nil {
 		err = checkReply(m, resp)
@@ -163,12 +168,15 @@ func (r *run) exchange(ctx context.Context, nsName string, addr netip.Addr, q *d
 	}
 	rec := Query{
 		Nameserver: strings.TrimSuffix(nsName, "."),
-		Address:    addr.String(),
+		Address:    dst.Addr().String(),
 		Qname:      m.Question[0].Name,
 		Qtype:      dns.TypeToString[m.Question[0].Qtype],
 		Flags:      requestFlags(m),
 		Transport:  network,
 		RTT:        rtt,
+	}
+	if int(dst.Port()) != r.m.Port {
+		rec.Address = dst.String()
 	}
 	if err != nil {
 		rec.Err = err.Error()
@@ -212,7 +220,12 @@ func requestFlags(m *dns.Msg) string {
 			edns += " do=1"
 		}
 	}
-	return fmt.Sprintf("rd=%d %s", b2i(m.RecursionDesired), edns)
+	flags := fmt.Sprintf("rd=%d %s", b2i(m.RecursionDesired), edns)
+	if m.RecursionDesired {
+		// Only recursive queries (to resolvers) say CD either way.
+		flags += fmt.Sprintf(" cd=%d", b2i(m.CheckingDisabled))
+	}
+	return flags
 }
 
 func respFlags(m *dns.Msg) string {

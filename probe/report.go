@@ -139,6 +139,10 @@ type Report struct {
 
 	// DNSSEC is nil when the probe did not get as far as checking it.
 	DNSSEC *DNSSECReport `json:"dnssec,omitempty"`
+	// Resolvers is the view from the module's recursive resolvers.
+	Resolvers []ResolverResult `json:"resolvers,omitempty"`
+	// Diagnosis is the probe's one conclusion; always set by Probe.
+	Diagnosis *Diagnosis `json:"diagnosis,omitempty"`
 
 	SerialConsistent *bool `json:"serial_consistent,omitempty"`
 	NSConsistent     *bool `json:"ns_parent_child_consistent,omitempty"`

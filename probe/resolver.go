@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -331,53 +330,8 @@ func hasRRset(answer []dns.RR, qname string, qtype uint16) bool {
 	return false
 }
 
-// exchangeResolver is exchange for a resolver: the destination carries its
-// own port, and the reply need not be authoritative.
 func (r *run) exchangeResolver(ctx context.Context, ap netip.AddrPort, q *dns.Msg, network string) reply {
-	if ctx.Err() != nil {
-		r.markAborted()
-		return reply{err: errAborted, transport: network}
-	}
-	if !r.takeBudget() {
-		return reply{err: errBudget, transport: network}
-	}
-	start := time.Now()
-	qctx, cancel := context.WithTimeout(ctx, r.m.QueryTimeout)
-	defer cancel()
-	pd, hasPD := ctx.Deadline()
-	cutByProbe := hasPD && pd.Before(start.Add(r.m.QueryTimeout))
-	m := q.Copy()
-	m.Id = dns.Id()
-	resp, rtt, err := r.p.exchanger().Exchange(qctx, m, ap, network)
-	if err == nil {
-		err = checkReply(m, resp)
-	}
-	if err != nil && (ctx.Err() != nil || cutByProbe && isTimeout(err)) {
-		r.markAborted()
-		err = fmt.Errorf("%w: %v", errAborted, err)
-	}
-	rec := Query{
-		Nameserver: resolverNameserver,
-		Address:    ap.String(),
-		Qname:      m.Question[0].Name,
-		Qtype:      dns.TypeToString[m.Question[0].Qtype],
-		Flags:      resolverFlags(m),
-		Transport:  network,
-		RTT:        rtt,
-	}
-	if err != nil {
-		rec.Err = err.Error()
-	} else {
-		rec.Rcode = dns.RcodeToString[resp.Rcode]
-		rec.RespFlags = respFlags(resp)
-	}
-	r.addQuery(rec)
-	return reply{msg: resp, rtt: rtt, transport: network, err: err}
-}
-
-// resolverFlags is requestFlags with the CD bit: "rd=1 edns=1232 do=1 cd=1".
-func resolverFlags(m *dns.Msg) string {
-	return fmt.Sprintf("%s cd=%d", requestFlags(m), b2i(m.CheckingDisabled))
+	return r.exchangeTo(ctx, resolverNameserver, ap, q, network)
 }
 
 // cleanText makes remote free text safe for one-line messages and logs.
