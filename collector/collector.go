@@ -82,6 +82,8 @@ func (c *ProbeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 
 	collectDNSSEC(r, gauge)
+	collectResolvers(r, gauge)
+	collectDiagnosis(r, gauge)
 
 	// Findings repeat per nameserver; the metric says only which checks fired.
 	raised := map[[2]string]bool{}

@@ -116,6 +116,39 @@ var (
 		"dnshealth_denial_valid",
 		"1 when every proof of non-existence (NSEC or NSEC3) this nameserver address served proves its answer, else 0.",
 		[]string{"nameserver", "address"}, nil)
+
+	// The resolver view, from Report.Resolvers: one series set per
+	// configured resolver, none when the module has no resolvers.
+	resolverStatusDesc = prometheus.NewDesc(
+		"dnshealth_resolver_status",
+		"What this recursive resolver did when asked for the zone's SOA with RD=1, DO=1, CD=0 and then CD=1 (and for the module's records): 1 for the observed status, 0 for the others. dnssec_failure is SERVFAIL with CD=0 and an answer with CD=1. The resolver label is the address as configured.",
+		[]string{"resolver", "status"}, nil)
+	resolverAuthenticatedDesc = prometheus.NewDesc(
+		"dnshealth_resolver_authenticated",
+		"1 when this resolver set the AD bit on its answer to the zone's SOA with CD=0, i.e. it validated the zone as secure, else 0 (also when it gave no answer).",
+		[]string{"resolver"}, nil)
+	resolverEDEDesc = prometheus.NewDesc(
+		"dnshealth_resolver_extended_error",
+		"One series per distinct RFC 8914 Extended DNS Error code (IANA registry, decimal) this resolver attached to any of its replies for the zone. Always 1. A hint only: resolvers disagree on codes.",
+		[]string{"resolver", "code"}, nil)
+	resolverRTTDesc = prometheus.NewDesc(
+		"dnshealth_resolver_rtt_seconds",
+		"Round-trip time of the SOA query with CD=0 to this resolver, in seconds. Only for resolvers that answered.",
+		[]string{"resolver"}, nil)
+
+	// The diagnosis, from Report.Diagnosis; none of these exist when it is nil.
+	servfailExpectedDesc = prometheus.NewDesc(
+		"dnshealth_servfail_expected",
+		"1 when the diagnosis predicts that validating resolvers SERVFAIL the zone on every path, else 0.",
+		nil, nil)
+	servfailIntermittentDesc = prometheus.NewDesc(
+		"dnshealth_servfail_intermittent",
+		"1 when only some nameservers, some paths or some resolvers lead to SERVFAIL (or a configured resolver fails though the zone's servers look healthy), else 0.",
+		nil, nil)
+	diagnosisInfoDesc = prometheus.NewDesc(
+		"dnshealth_diagnosis_info",
+		"The probe's one conclusion: its cause and the severity of the findings behind it (none when healthy). Always 1. docs/checks.md explains each cause and which check sections to read.",
+		[]string{"cause", "severity"}, nil)
 )
 
 // allDescs lists every per-probe Desc, for Describe.
@@ -127,4 +160,6 @@ var allDescs = []*prometheus.Desc{
 	dsMatchesDNSKEYDesc, dnssecStatusDesc, dnssecIntermittentDesc,
 	dnskeyInfoDesc, dsInfoDesc, dnskeyConsistentDesc, cdsMatchesDSDesc,
 	nsec3IterationsDesc, nsec3SaltDesc, nsec3OptOutDesc, denialValidDesc,
+	resolverStatusDesc, resolverAuthenticatedDesc, resolverEDEDesc, resolverRTTDesc,
+	servfailExpectedDesc, servfailIntermittentDesc, diagnosisInfoDesc,
 }
