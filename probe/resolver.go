@@ -419,15 +419,23 @@ func (r *run) resolverFindings(zone string, v *resolverView) {
 		return
 	}
 	own := r.report.DNSSEC.Status
+	intermittent := r.report.DNSSEC.Intermittent
+	// A SERVFAIL even with CD=1 is not about DNSSEC: it disagrees with the
+	// exporter only when the exporter found the zone's servers answering.
+	delegationOK := r.okCount() > 0
 	var says string
 	switch {
+	case res.Status == ResolverServfail && !delegationOK:
+		return
 	case (res.Status == ResolverDNSSECFailure || res.Status == ResolverServfail) && (own == DNSSECSecure || own == DNSSECInsecure):
 		says = fmt.Sprintf("fails the zone (%s: SERVFAIL with CD=0, %s with CD=1; %s)", res.Status, v.soa1.outcome(), edeList(v.soa0, v.soa1, v.rec0, v.rec1))
 		if v.rec0 != nil {
 			says = fmt.Sprintf("fails the zone (%s: SERVFAIL for %s %s with CD=0, %s with CD=1; %s)", res.Status,
 				strings.TrimSuffix(v.rec0.Qname, "."), v.rec0.Qtype, v.rec1.outcome(), edeList(v.rec0, v.rec1))
 		}
-	case res.Status == ResolverOK && res.Authenticated && own == DNSSECBogus:
+	case res.Status == ResolverOK && res.Authenticated && own == DNSSECBogus && !intermittent:
+		// With only some servers bogus, a resolver that retried a good one
+		// validates: that is the intermittent failure, not a disagreement.
 		says = "validates the zone as secure (NOERROR with AD=1)"
 	case res.Status == ResolverInsecure && own == DNSSECSecure:
 		says = "treats the zone as insecure (NOERROR with AD=0)"

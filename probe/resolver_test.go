@@ -144,7 +144,9 @@ func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict strin
 		findingSet: map[string]bool{},
 	}
 	if verdict != "" {
+		// A verdict of its own means the exporter reached the zone's servers.
 		r.report.DNSSEC = &DNSSECReport{Status: verdict}
+		r.report.Servers = []ServerResult{{Nameserver: "ns1." + strings.TrimSuffix(rsZone, "."), Address: "192.0.2.1", Status: StatusOK}}
 	}
 	return r
 }
@@ -631,5 +633,24 @@ func TestResolverCleanText(t *testing.T) {
 				t.Errorf("cleanText(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestResolverServfailWithLameZone: when no server of the zone answers, a
+// resolver's SERVFAIL agrees with the exporter; it is not a disagreement.
+func TestResolverServfailWithLameZone(t *testing.T) {
+	stub := startResolverStub(t, false, func(w dns.ResponseWriter, q *dns.Msg) {
+		rsWrite(t, w, rsReply(t, q, dns.RcodeServerFailure, false, false))
+	})
+	r := rsRun(t, []string{stub.addr}, nil, DNSSECInsecure)
+	r.report.Servers[0].Status = StatusRefused
+	r.checkResolvers(t.Context(), rsZone)
+	for _, f := range r.report.Findings {
+		if f.Check == CheckResolverDisagreement {
+			t.Errorf("disagreement raised for a zone whose servers all fail: %s", f.Message)
+		}
+	}
+	if !r.report.HasFinding(CheckResolverServfail) {
+		t.Error("no resolver_servfail finding")
 	}
 }

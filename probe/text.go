@@ -94,6 +94,32 @@ func (r *Report) WriteDebug(w io.Writer) {
 		}
 	}
 
+	if len(r.Resolvers) > 0 {
+		fmt.Fprintf(w, "\nresolvers:\n")
+		for _, res := range r.Resolvers {
+			fmt.Fprintf(w, "  %s: %s ad=%t rtt=%s", res.Resolver, res.Status, res.Authenticated, res.RTT.Round(1000))
+			for _, e := range res.EDE {
+				fmt.Fprintf(w, " ede=%d(%q)", e.Code, e.Text)
+			}
+			if res.Detail != "" {
+				fmt.Fprintf(w, " (%s)", res.Detail)
+			}
+			fmt.Fprintln(w)
+			for _, q := range res.Queries {
+				fmt.Fprintf(w, "    %s %s cd=%t rcode=%s ad=%t answer=%t rtt=%s", q.Qname, q.Qtype, q.CD, orDash(q.Rcode), q.AD, q.Answer, q.RTT.Round(1000))
+				if q.Err != "" {
+					fmt.Fprintf(w, " error=%q", q.Err)
+				}
+				fmt.Fprintln(w)
+			}
+		}
+	}
+
+	if d := r.Diagnosis; d != nil {
+		fmt.Fprintf(w, "\ndiagnosis: %s (severity %s, servfail expected %t, intermittent %t)\n  %s\n",
+			d.Cause, orDash(string(d.Severity)), d.ServfailExpected, d.ServfailIntermittent, d.Summary)
+	}
+
 	fmt.Fprintf(w, "\nqueries:\n")
 	for _, q := range r.Queries {
 		fmt.Fprintf(w, "  %s %s %s %s %s %s", q.Transport, orDash(q.Nameserver), q.Address, q.Qname, q.Qtype, q.Flags)
