@@ -2,11 +2,14 @@
 // delegation of a DNS zone on every scrape of /probe?target=<zone>.
 //
 // This file is wiring only: flags, configuration loading and reloading, HTTP
-// routes and the server. Probing lives in probe/, metrics in collector/.
+// routes and the server, and the check command (flags, configuration, one
+// probe, its triage). Probing lives in probe/, metrics in collector/, the
+// check command's output in triage/.
 package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"html"
@@ -39,12 +42,22 @@ import (
 	"github.com/dnshealth/dnshealth_exporter/collector"
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
+	"github.com/dnshealth/dnshealth_exporter/triage"
 )
+
+// checksRunbook is the runbook the check command quotes its "What to do"
+// steps from.
+//
+//go:embed docs/checks.md
+var checksRunbook []byte
 
 const (
 	exporterName   = "dnshealth_exporter"
 	defaultAddress = ":9553"
 	demoModule     = "demo"
+	// Commands. serveCommand is the default: no command runs the server.
+	serveCommand = "serve"
+	checkCommand = "check"
 	// shutdownTimeout bounds how long running probes may finish after
 	// SIGINT or SIGTERM.
 	shutdownTimeout = 10 * time.Second
@@ -57,8 +70,10 @@ func main() {
 	os.Exit(code)
 }
 
-// options are the parsed command-line flags.
+// options are the parsed command line.
 type options struct {
+	command       string // serveCommand or checkCommand
+	check         checkOptions
 	configFile    string
 	configCheck   bool
 	timeoutOffset time.Duration
@@ -71,36 +86,21 @@ type options struct {
 	log           *promslog.Config
 }
 
+// checkOptions are the check command's arguments.
+type checkOptions struct {
+	zone   string
+	module string // "" means "default", or "demo" with --demo
+	output string // "text" or "json"
+}
+
 func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
-	app := kingpin.New(exporterName, "A Prometheus exporter that checks the delegation of DNS zones: lame nameservers, SOA serial drift, parent/child NS and glue mismatches.")
-	app.Version(version.Print(exporterName))
-	app.HelpFlag.Short('h')
-	app.UsageWriter(stdout)
-	app.ErrorWriter(stderr)
-
 	o := &options{log: &promslog.Config{Writer: stderr}}
-	app.Flag("config.file", "Configuration file of probe modules. Empty means the built-in \"default\" module only.").
-		Default("").StringVar(&o.configFile)
-	app.Flag("config.check", "Validate the configuration file, print the result and exit: 0 when valid, 1 when not.").
-		BoolVar(&o.configCheck)
-	app.Flag("timeout-offset", "Time taken off the scrape timeout Prometheus sends (X-Prometheus-Scrape-Timeout-Seconds) to leave room for the answer. A probe never runs longer than its module's timeout.").
-		Default("0.5s").DurationVar(&o.timeoutOffset)
-	app.Flag("probe.max-concurrent", "Most probes that run at once; further requests queue. 0 means no limit.").
-		Default("32").IntVar(&o.maxConcurrent)
-	app.Flag("probe.queue-timeout", "How long a probe request waits for a free slot before it is answered 503.").
-		Default("1s").DurationVar(&o.queueTimeout)
-	app.Flag("cache.max-entries", "Most entries in the cache of zone cuts and nameserver addresses shared by all probes. 0 disables the cache.").
-		Default("10000").IntVar(&o.cacheEntries)
-	app.Flag("demo", "Start a built-in DNS hierarchy of demo zones, each with one kind of fault, and add module \"demo\" that probes it.").
-		BoolVar(&o.demo)
-	app.Flag("demo.port", "UDP and TCP port of the demo hierarchy's nameservers on 127.53.0.0/16. 0 picks a free port.").
-		Default("10053").IntVar(&o.demoPort)
-	o.web = kingpinflag.AddFlags(app, defaultAddress)
-	promslogflag.AddFlags(app, o.log)
-
-	if _, err := app.Parse(args); err != nil {
+	app := newApp(o, stdout, stderr)
+	cmd, err := app.Parse(args)
+	if err != nil {
 		return nil, err
 	}
+	o.command = cmd
 	switch {
 	case o.timeoutOffset < 0:
 		return nil, fmt.Errorf("--timeout-offset must not be negative, got %s", o.timeoutOffset)
@@ -116,16 +116,74 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
+// commandOf returns the command args select, even when they do not parse,
+// so that a usage error of the check command gets the check command's exit
+// status.
+func commandOf(args []string) string {
+	app := newApp(&options{log: &promslog.Config{Writer: io.Discard}}, io.Discard, io.Discard)
+	ctx, _ := app.ParseContext(args)
+	if ctx == nil || ctx.SelectedCommand == nil {
+		return ""
+	}
+	return ctx.SelectedCommand.FullCommand()
+}
+
+// newApp builds the command line, a fresh kingpin application per call,
+// filling o when it parses. The server's flags are the application's, so
+// that a command line without a command runs the server as it always has.
+func newApp(o *options, stdout, stderr io.Writer) *kingpin.Application {
+	app := kingpin.New(exporterName, "A Prometheus exporter that checks the delegation of DNS zones: lame nameservers, SOA serial drift, parent/child NS and glue mismatches, DNSSEC and the resolvers' view.")
+	app.Version(version.Print(exporterName))
+	app.HelpFlag.Short('h')
+	app.UsageWriter(stdout)
+	app.ErrorWriter(stderr)
+
+	app.Command(serveCommand, "Run the exporter: probe zones on every scrape of /probe?target=<zone>. The default command.").Default()
+	check := app.Command(checkCommand, "Probe one zone once and print its triage: the delegation as walked, every nameserver address, the DNSSEC chain, the resolvers' view, the diagnosis and what to do. "+
+		"Exit status: 0 healthy (or notices only), 1 warnings, 2 errors, 3 the probe could not run.")
+	check.Arg("zone", "The zone to probe, e.g. example.com.").Required().StringVar(&o.check.zone)
+	check.Flag("module", "Probe module from --config.file. Default: \"default\", or \"demo\" with --demo.").
+		PlaceHolder("MODULE").StringVar(&o.check.module)
+	check.Flag("output", "Output format: text (for people; coloured on a terminal unless NO_COLOR is set) or json (for scripts; see docs/check-json.md).").
+		Short('o').Default("text").EnumVar(&o.check.output, "text", "json")
+
+	app.Flag("config.file", "Configuration file of probe modules. Empty means the built-in \"default\" module only.").
+		Default("").StringVar(&o.configFile)
+	app.Flag("config.check", "Validate the configuration file, print the result and exit: 0 when valid, 1 when not.").
+		BoolVar(&o.configCheck)
+	app.Flag("timeout-offset", "Time taken off the scrape timeout Prometheus sends (X-Prometheus-Scrape-Timeout-Seconds) to leave room for the answer. A probe never runs longer than its module's timeout.").
+		Default("0.5s").DurationVar(&o.timeoutOffset)
+	app.Flag("probe.max-concurrent", "Most probes that run at once; further requests queue. 0 means no limit.").
+		Default("32").IntVar(&o.maxConcurrent)
+	app.Flag("probe.queue-timeout", "How long a probe request waits for a free slot before it is answered 503.").
+		Default("1s").DurationVar(&o.queueTimeout)
+	app.Flag("cache.max-entries", "Most entries in the cache of zone cuts and nameserver addresses shared by all probes. 0 disables the cache.").
+		Default("10000").IntVar(&o.cacheEntries)
+	app.Flag("demo", "Start a built-in DNS hierarchy of demo zones, each with one kind of fault, and add module \"demo\" that probes it. With check, the hierarchy gets a free port and module \"demo\" is the default.").
+		BoolVar(&o.demo)
+	app.Flag("demo.port", "UDP and TCP port of the demo hierarchy's nameservers on 127.53.0.0/16. 0 picks a free port. The check command always takes a free one.").
+		Default("10053").IntVar(&o.demoPort)
+	o.web = kingpinflag.AddFlags(app, defaultAddress)
+	promslogflag.AddFlags(app, o.log)
+	return app
+}
+
 // run is main without the exit, so that deferred clean-up runs and tests can
 // drive it. It returns when ctx ends or the server fails.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o, err := parseFlags(args, stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		if commandOf(args) == checkCommand {
+			return triage.ExitNotRun
+		}
 		return 2
 	}
 	if o.configCheck {
 		return checkConfig(o.configFile, stdout, stderr)
+	}
+	if o.command == checkCommand {
+		return runCheck(ctx, o, stdout, stderr)
 	}
 	logger := promslog.New(o.log)
 	logger.Info("Starting "+exporterName, "version", version.Info())
@@ -189,6 +247,86 @@ func checkConfig(path string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s is valid; modules: %s\n", path, strings.Join(slices.Sorted(maps.Keys(cfg.Modules)), ", "))
 	return 0
+}
+
+// runCheck implements the check command: flags to configuration, one
+// probe, its triage on stdout. It returns the triage's exit status, or
+// triage.ExitNotRun with one line on stderr when the probe cannot run.
+func runCheck(ctx context.Context, o *options, stdout, stderr io.Writer) int {
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return triage.ExitNotRun
+	}
+	zone, err := probe.ParseTarget(o.check.zone)
+	if err != nil {
+		return fail(err)
+	}
+	// Only warnings and errors reach stderr unless --log.level=debug: the
+	// triage is the output.
+	if o.log.Level == nil || o.log.Level.String() != "debug" {
+		o.log.Level = promslog.NewLevel()
+		_ = o.log.Level.Set("warn")
+	}
+	logger := promslog.New(o.log)
+
+	extra := map[string]*probe.Module{}
+	if o.demo {
+		l, m, err := startLab(0, logger)
+		if err != nil {
+			return fail(err)
+		}
+		defer func() {
+			if err := l.Close(); err != nil {
+				logger.Warn("Stopping the demo hierarchy", "err", err)
+			}
+		}()
+		extra[demoModule] = m
+	}
+	cfg, err := loadConfig(o.configFile, extra, logger)
+	if err != nil {
+		return fail(err)
+	}
+	name := o.check.module
+	if name == "" {
+		name = collector.DefaultModule
+		if o.demo {
+			name = demoModule
+		}
+	}
+	module, ok := cfg.Modules[name]
+	if !ok {
+		return fail(fmt.Errorf("unknown module %q; the configuration has: %s", name, strings.Join(slices.Sorted(maps.Keys(cfg.Modules)), ", ")))
+	}
+
+	report := probe.NewProber(logger.With("component", "probe"), o.cacheEntries).Probe(ctx, zone, name, module)
+	if ctx.Err() != nil {
+		return fail(errors.New("interrupted before the probe finished"))
+	}
+	runbook := triage.ParseRunbook(checksRunbook)
+	if o.check.output == "json" {
+		err = triage.JSON(stdout, report, runbook)
+	} else {
+		err = triage.Text(stdout, report, triage.TextOptions{Colour: colourOutput(stdout, os.Getenv), Runbook: runbook})
+	}
+	if err != nil {
+		return fail(fmt.Errorf("writing the triage: %w", err))
+	}
+	return triage.Exit(report)
+}
+
+// colourOutput reports whether the check command colours its text: only
+// on a terminal (a character device), and not when NO_COLOR is set and
+// not empty (https://no-color.org) or TERM is "dumb".
+func colourOutput(w io.Writer, getenv func(string) string) bool {
+	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // exporter holds the running state main wires together.
@@ -277,26 +415,47 @@ func (e *exporter) close() {
 	}
 }
 
-// startDemo starts the lab and builds module "demo" to probe it.
-func (e *exporter) startDemo(port int, listen string) error {
-	l, err := lab.Start(lab.Options{Port: port, Logger: e.logger.With("component", "lab")})
+// startLab starts the demo hierarchy on port (0 picks a free one) and
+// builds module "demo" to probe it. The caller closes the lab.
+func startLab(port int, logger *slog.Logger) (*lab.Lab, *probe.Module, error) {
+	l, err := lab.Start(lab.Options{Port: port, Logger: logger.With("component", "lab")})
 	if err != nil {
-		return fmt.Errorf("starting the demo hierarchy on port %d: %w", port, err)
+		return nil, nil, fmt.Errorf("starting the demo hierarchy on port %d: %w", port, err)
 	}
-	e.lab = l
+	m, err := labModule(l)
+	if err != nil {
+		_ = l.Close()
+		return nil, nil, err
+	}
+	return l, m, nil
+}
+
+// labModule is module "demo": the lab's root hints, port and trust anchor.
+func labModule(l *lab.Lab) (*probe.Module, error) {
+	var err error
 	m := &probe.Module{Port: l.Port(), Timeout: 5 * time.Second, QueryTimeout: time.Second}
 	m.RootServers, err = probe.ParseRootHints(strings.NewReader(l.RootHints()), "demo")
 	if err != nil {
-		return fmt.Errorf("demo root hints: %w", err)
+		return nil, fmt.Errorf("demo root hints: %w", err)
 	}
 	// The demo root has its own keys: validate from its anchor, not IANA's.
 	m.TrustAnchors, err = probe.ParseTrustAnchors(strings.NewReader(l.TrustAnchors()), "demo")
 	if err != nil {
-		return fmt.Errorf("demo trust anchors: %w", err)
+		return nil, fmt.Errorf("demo trust anchors: %w", err)
 	}
 	if err := m.Validate(""); err != nil {
-		return fmt.Errorf("demo module: %w", err)
+		return nil, fmt.Errorf("demo module: %w", err)
 	}
+	return m, nil
+}
+
+// startDemo starts the lab and adds module "demo" to every configuration.
+func (e *exporter) startDemo(port int, listen string) error {
+	l, m, err := startLab(port, e.logger)
+	if err != nil {
+		return err
+	}
+	e.lab = l
 	e.extra[demoModule] = m
 
 	for _, z := range l.Zones() {
@@ -315,16 +474,22 @@ func (e *exporter) startDemo(port int, listen string) error {
 // loadConfig reads the configuration file, or takes the built-in default
 // when there is none, and adds the extra modules.
 func (e *exporter) loadConfig() (*probe.Config, error) {
+	return loadConfig(e.configFile, e.extra, e.logger)
+}
+
+// loadConfig reads the configuration file at path, or takes the built-in
+// default when path is empty, and adds the extra modules (the demo's).
+func loadConfig(path string, extra map[string]*probe.Module, logger *slog.Logger) (*probe.Config, error) {
 	cfg := probe.DefaultConfig()
-	if e.configFile != "" {
+	if path != "" {
 		var err error
-		if cfg, err = probe.LoadConfig(e.configFile); err != nil {
+		if cfg, err = probe.LoadConfig(path); err != nil {
 			return nil, err
 		}
 	}
-	for name, m := range e.extra {
+	for name, m := range extra {
 		if _, ok := cfg.Modules[name]; ok {
-			e.logger.Warn("The demo replaces the configuration's module of the same name", "module", name)
+			logger.Warn("The demo replaces the configuration's module of the same name", "module", name)
 		}
 		cfg.Modules[name] = m
 	}

@@ -3,12 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +28,10 @@ import (
 
 	"github.com/dnshealth/dnshealth_exporter/collector"
 	"github.com/dnshealth/dnshealth_exporter/probe"
+	"github.com/dnshealth/dnshealth_exporter/triage"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 const goodConfig = `
 modules:
@@ -368,6 +377,318 @@ func TestProbeDeadlineReachesQueries(t *testing.T) {
 	for i, dl := range ex.deadlines {
 		if dl.IsZero() || dl.After(after.Add(200*time.Millisecond)) {
 			t.Errorf("query %d: deadline %v, want one within the 200ms probe deadline (before %v)", i, dl, after.Add(200*time.Millisecond))
+		}
+	}
+}
+
+func TestCommands(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		command string
+		check   func(*testing.T, *options)
+	}{
+		{"no_command_is_serve", nil, serveCommand, nil},
+		{"server_flags_without_command", []string{"--web.listen-address=127.0.0.1:0", "--demo.port=0"}, serveCommand, func(t *testing.T, o *options) {
+			if got := (*o.web.WebListenAddresses)[0]; got != "127.0.0.1:0" || o.demoPort != 0 {
+				t.Errorf("listen %q, demo port %d", got, o.demoPort)
+			}
+		}},
+		{"serve_by_name", []string{"serve", "--timeout-offset=1s"}, serveCommand, func(t *testing.T, o *options) {
+			if o.timeoutOffset != time.Second {
+				t.Errorf("timeout offset %s, want 1s", o.timeoutOffset)
+			}
+		}},
+		{"check_defaults", []string{"check", "example.com"}, checkCommand, func(t *testing.T, o *options) {
+			if o.check != (checkOptions{zone: "example.com", output: "text"}) {
+				t.Errorf("check options %+v", o.check)
+			}
+		}},
+		{"check_flags_anywhere", []string{"--demo", "check", "example.com", "--config.file", "x.yml", "--module=fast", "-o", "json"}, checkCommand, func(t *testing.T, o *options) {
+			if !o.demo || o.configFile != "x.yml" || o.check != (checkOptions{zone: "example.com", module: "fast", output: "json"}) {
+				t.Errorf("demo %t, config %q, check options %+v", o.demo, o.configFile, o.check)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := parseFlags(tc.args, io.Discard, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.command != tc.command {
+				t.Errorf("command %q, want %q", o.command, tc.command)
+			}
+			if tc.check != nil {
+				tc.check(t, o)
+			}
+		})
+	}
+}
+
+// TestCheckCannotRun: whenever the probe cannot run, check exits 3 with one
+// line on stderr and nothing on stdout. None of these sends a query.
+func TestCheckCannotRun(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.yml")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad_target_url", []string{"check", "https://example.com/"}, "is not a zone name"},
+		{"bad_target_ip", []string{"check", "192.0.2.1"}, "is an IP address"},
+		{"bad_target_label", []string{"check", "a..example"}, "empty label"},
+		{"unknown_module", []string{"check", "--module", "nope", "example.com"}, `unknown module "nope"; the configuration has: default`},
+		{"demo_without_demo", []string{"check", "--module", "demo", "healthy.test"}, `unknown module "demo"`},
+		{"bad_config", []string{"check", "--config.file", missing, "example.com"}, "missing.yml"},
+		{"bad_output", []string{"check", "--output", "yaml", "example.com"}, "yaml"},
+		{"missing_zone", []string{"check"}, "zone"},
+		{"unknown_flag", []string{"check", "--no-such-flag", "example.com"}, "no-such-flag"},
+		{"too_many_args", []string{"check", "example.com", "example.org"}, "example.org"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), tc.args, &stdout, &stderr)
+			if code != triage.ExitNotRun {
+				t.Errorf("exit code %d, want %d; stderr %q", code, triage.ExitNotRun, stderr.String())
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q, want nothing", stdout.String())
+			}
+			if !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tc.want)
+			}
+			if n := strings.Count(stderr.String(), "\n"); n != 1 {
+				t.Errorf("stderr has %d lines, want 1: %q", n, stderr.String())
+			}
+		})
+	}
+	t.Run("unknown_module_with_demo", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		code := run(t.Context(), []string{"check", "--demo", "--module", "nope", "healthy.test"}, &stdout, &stderr)
+		if code != triage.ExitNotRun || !strings.Contains(stderr.String(), `unknown module "nope"; the configuration has: default, demo`) {
+			t.Errorf("exit code %d, stderr %q", code, stderr.String())
+		}
+	})
+}
+
+func TestColourOutput(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	regular, err := os.Create(filepath.Join(t.TempDir(), "out.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer regular.Close()
+	// /dev/null is a character device, as a terminal is.
+	device, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer device.Close()
+	tests := []struct {
+		name string
+		w    io.Writer
+		env  func(string) string
+		want bool
+	}{
+		{"buffer", &bytes.Buffer{}, env(), false},
+		{"regular_file", regular, env(), false},
+		{"character_device", device, env(), true},
+		{"no_color", device, env("NO_COLOR", "1"), false},
+		{"no_color_empty_is_unset", device, env("NO_COLOR", ""), true},
+		{"dumb_terminal", device, env("TERM", "dumb"), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := colourOutput(tc.w, tc.env); got != tc.want {
+				t.Errorf("colourOutput = %t, want %t", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestEmbeddedRunbook(t *testing.T) {
+	rb := triage.ParseRunbook(checksRunbook)
+	for _, check := range []string{probe.CheckLameRefused, probe.CheckRRSIGExpired, probe.CheckNoReachableAuthority} {
+		if e, ok := rb.Entry(check); !ok || len(e.Steps) == 0 {
+			t.Errorf("the embedded runbook has no steps for %s", check)
+		}
+	}
+}
+
+// volatile are the parts of check's output that differ between runs: the
+// lab's keys and signing time, the probe's clock, RTTs, the random label
+// of the NXDOMAIN proof, and the order the probe lists parallel findings
+// in its summary.
+var volatile = []struct {
+	re   *regexp.Regexp
+	repl func(string) string
+}{
+	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`), fixed("<time>")},
+	{regexp.MustCompile(`dnshealth-[0-9a-f]{8}\.`), fixed("dnshealth-<random>.")},
+	{regexp.MustCompile(`\b(127\.53\.\d+\.\d+):\d+\b`), func(s string) string { return s[:strings.LastIndex(s, ":")] + ":<port>" }},
+	{regexp.MustCompile(`\b\d+ queries\b`), fixed("<n> queries")},
+	// An RTT's width varies, and the column after it is padded to it.
+	{regexp.MustCompile(`\b\d+(\.\d+)?(ms|µs|ns)( {2,})?`), func(s string) string {
+		if strings.HasSuffix(s, "  ") {
+			return "<rtt>  "
+		}
+		return "<rtt>"
+	}},
+	{regexp.MustCompile(`\b(\d+h)?(\d+m)?\d+(\.\d+)?s\b`), fixed("<duration>")},
+	{regexp.MustCompile(`\b(keys?|DS|DNSKEY)((?: \d{1,5}\b)+)`), func(s string) string {
+		return regexp.MustCompile(`\d+`).ReplaceAllString(s, "#")
+	}},
+	{regexp.MustCompile(`"(duration_seconds|rtt_seconds)": [-0-9.e]+`), func(s string) string { return s[:strings.Index(s, ":")] + `: "<seconds>"` }},
+	{regexp.MustCompile(`"query_count": \d+`), fixed(`"query_count": "<n>"`)},
+	{regexp.MustCompile(`"key_tag": \d+`), fixed(`"key_tag": "#"`)},
+	{regexp.MustCompile(`"key_tags": \[[^\]]*\]`), func(s string) string { return regexp.MustCompile(`\d+`).ReplaceAllString(s, `"#"`) }},
+	{regexp.MustCompile(`"days_to_expiry": -?[0-9.e+-]+`), func(s string) string {
+		f, err := strconv.ParseFloat(s[strings.Index(s, ":")+2:], 64)
+		if err != nil {
+			return s
+		}
+		return fmt.Sprintf(`"days_to_expiry": %.1f`, f)
+	}},
+	{regexp.MustCompile(`\(([^()\n"]*\d+\.\d+\.\d+\.\d+[^()\n"]*)\)`), func(s string) string {
+		items := strings.Split(s[1:len(s)-1], ", ")
+		slices.Sort(items)
+		return "(" + strings.Join(items, ", ") + ")"
+	}},
+}
+
+func fixed(s string) func(string) string { return func(string) string { return s } }
+
+func normalise(s string) string {
+	for _, v := range volatile {
+		s = v.re.ReplaceAllStringFunc(s, v.repl)
+	}
+	return withoutSteps(s)
+}
+
+var (
+	stepRE      = regexp.MustCompile(`^ +\d+\. `)
+	jsonStepsRE = regexp.MustCompile(`"steps": \[[^\]]+\]`)
+)
+
+// withoutSteps replaces the runbook's steps by a placeholder, so that
+// editing docs/checks.md does not change the goldens; TestCheckGolden
+// compares the steps with the runbook itself.
+func withoutSteps(s string) string {
+	s = jsonStepsRE.ReplaceAllString(s, `"steps": ["<from docs/checks.md>"]`)
+	var out []string
+	inSection, inStep := false, false
+	for _, l := range strings.Split(s, "\n") {
+		switch {
+		case l == "What to do":
+			inSection = true
+		case inSection && stepRE.MatchString(l):
+			if !inStep {
+				out = append(out, "      <steps from docs/checks.md>")
+			}
+			inStep = true
+			continue
+		case inStep && strings.HasPrefix(l, "      ") && !strings.HasPrefix(l, "      runbook:") && !strings.HasPrefix(l, "      ("):
+			continue // a step's wrapped line
+		default:
+			inStep = false
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestCheckGolden runs `check --demo` on demo zones through run(), in both
+// formats, and compares the output, normalised, with testdata/check/.
+// go test . -run TestCheckGolden -update rewrites the files.
+func TestCheckGolden(t *testing.T) {
+	tests := []struct {
+		zone string
+		code int
+	}{
+		{"healthy.test", triage.ExitOK},
+		{"lame-refused.test", triage.ExitError},
+		{"sec-expired.test", triage.ExitError},
+		{"all-lame.test", triage.ExitError},
+		{"serial-drift.test", triage.ExitWarning},
+	}
+	for _, tc := range tests {
+		for _, format := range []string{"text", "json"} {
+			t.Run(tc.zone+"/"+format, func(t *testing.T) {
+				var stdout, stderr bytes.Buffer
+				code := run(t.Context(), []string{"check", "--demo", tc.zone, "--output", format}, &stdout, &stderr)
+				if code != tc.code {
+					t.Errorf("exit code %d, want %d; stderr %q", code, tc.code, stderr.String())
+				}
+				if stderr.Len() != 0 {
+					t.Errorf("stderr %q, want nothing", stderr.String())
+				}
+				if strings.Contains(stdout.String(), "\x1b[") {
+					t.Error("colour codes in output that is not a terminal")
+				}
+				ext := "txt"
+				if format == "json" {
+					ext = "json"
+					var doc struct {
+						Version     int    `json:"version"`
+						Zone        string `json:"zone"`
+						Module      string `json:"module"`
+						ExitCode    int    `json:"exit_code"`
+						Remediation []struct {
+							Check string   `json:"check"`
+							Steps []string `json:"steps"`
+						} `json:"remediation"`
+					}
+					if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+						t.Fatalf("not JSON: %v", err)
+					}
+					if doc.Version != triage.JSONVersion || doc.Zone != tc.zone+"." || doc.Module != demoModule || doc.ExitCode != code {
+						t.Errorf("version %d zone %q module %q exit_code %d; want %d %q %q %d", doc.Version, doc.Zone, doc.Module, doc.ExitCode, triage.JSONVersion, tc.zone+".", demoModule, code)
+					}
+					// The steps are the embedded runbook's, <zone> filled in.
+					rb := triage.ParseRunbook(checksRunbook)
+					for _, rm := range doc.Remediation {
+						e, _ := rb.Entry(rm.Check)
+						var want []string
+						for _, s := range e.Steps {
+							want = append(want, strings.ReplaceAll(s, "<zone>", tc.zone))
+						}
+						if len(want) == 0 || !slices.Equal(rm.Steps, want) {
+							t.Errorf("remediation of %s: steps %q, want the runbook's %q", rm.Check, rm.Steps, want)
+						}
+					}
+				} else if code != triage.ExitOK && !strings.Contains(stdout.String(), "\n   1. ") {
+					t.Error("the text has no numbered step")
+				}
+				got := normalise(stdout.String())
+				path := filepath.Join("testdata", "check", tc.zone+"."+ext)
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (go test . -run TestCheckGolden -update creates it)", err)
+				}
+				if got != string(want) {
+					t.Errorf("output differs from %s (go test . -run TestCheckGolden -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
+				}
+			})
 		}
 	}
 }
