@@ -58,6 +58,21 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 		}
 		return a.Address < b.Address
 	})
+	// Findings arrive from parallel queries: give them a stable order,
+	// most urgent first, so reports and summaries are reproducible.
+	sort.SliceStable(rep.Findings, func(i, j int) bool {
+		a, b := rep.Findings[i], rep.Findings[j]
+		if x, y := sevRank(a.Severity), sevRank(b.Severity); x != y {
+			return x < y
+		}
+		if a.Check != b.Check {
+			return a.Check < b.Check
+		}
+		if a.Nameserver != b.Nameserver {
+			return a.Nameserver < b.Nameserver
+		}
+		return a.Address < b.Address
+	})
 	rep.Diagnosis = diagnose(rep)
 	rep.Duration = time.Since(began)
 	p.logger().Debug("probe finished", "zone", zone, "module", moduleName, "queries", r.sent,
