@@ -55,6 +55,7 @@ const (
 	CheckRRSIGMissing         = "rrsig_missing"
 	CheckRRSIGMalformed       = "rrsig_malformed"
 	CheckRRSIGExpiresInTTL    = "rrsig_expires_before_ttl"
+	CheckRRSIGOrigTTL         = "rrsig_original_ttl_exceeded"
 	CheckDNSKEYInconsistent   = "dnskey_inconsistent"
 	CheckSigningKeyMissing    = "signing_key_missing"
 	CheckAlgorithmNotSigning  = "algorithm_not_signing"
@@ -127,6 +128,7 @@ var Checks = []CheckInfo{
 	{CheckRRSIGMissing, SeverityError, "an RRset of a signed zone is served without any signature"},
 	{CheckRRSIGMalformed, SeverityError, "a signature's signer name or labels field is wrong"},
 	{CheckRRSIGExpiresInTTL, SeverityWarning, "a signature expires before the RRset's TTL would let caches drop it"},
+	{CheckRRSIGOrigTTL, SeverityNotice, "an RRset is served with a TTL above its signature's original TTL; validators cap the TTL"},
 	{CheckDNSKEYInconsistent, SeverityWarning, "nameserver addresses serve different DNSKEY RRsets"},
 	{CheckSigningKeyMissing, SeverityError, "a key that signs the zone's data is missing from a server's DNSKEY RRset"},
 	{CheckAlgorithmNotSigning, SeverityWarning, "an algorithm in the DS or DNSKEY set does not sign every RRset (RFC 4035 section 2.2)"},

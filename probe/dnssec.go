@@ -39,7 +39,8 @@ type serverDNSSEC struct {
 	// RRset verify, trusted or not.
 	keySigners map[uint16]bool
 	cds        []*dns.CDS
-	cdsSigners []uint16
+	cdnskey    []*dns.CDNSKEY
+	cdsSigners []uint16        // tags of keys whose signatures over CDS and CDNSKEY verify
 	signers    map[uint16]bool // key tags that made valid signatures
 	nsec3      *NSEC3Param
 }
@@ -443,6 +444,10 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 			r.addFinding(CheckRRSIGExpiresInTTL, s.Nameserver, s.Address, "the signature over %s %s expires in %s, sooner than its TTL of %ds: caches will hold it after it expires",
 				zoneLabel(owner), dns.TypeToString[qtype], left.Round(time.Second), v.ttl)
 		}
+		if v.origTTL != 0 {
+			r.addFinding(CheckRRSIGOrigTTL, s.Nameserver, s.Address, "%s %s is served with TTL %d, above its signature's original TTL %d: validators cap the TTL to %d",
+				zoneLabel(owner), dns.TypeToString[qtype], v.ttl, v.origTTL, v.origTTL)
+		}
 		r.checkAlgorithms(s, owner, qtype, keys, v)
 	}
 	judge(zone, dns.TypeDNSKEY, keyset, keySigs)
@@ -477,12 +482,15 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 			continue
 		}
 		judge(zone, t, set, sigs)
-		if t == dns.TypeCDS {
-			for _, rr := range set {
-				out.cds = append(out.cds, rr.(*dns.CDS))
+		for _, rr := range set {
+			switch v := rr.(type) {
+			case *dns.CDS:
+				out.cds = append(out.cds, v)
+			case *dns.CDNSKEY:
+				out.cdnskey = append(out.cdnskey, v)
 			}
-			out.cdsSigners = verifyRRset(set, sigs, keys, zone, r.now).keyTags
 		}
+		out.cdsSigners = append(out.cdsSigners, verifyRRset(set, sigs, keys, zone, r.now).keyTags...)
 	}
 
 	var denials []DenialObs
@@ -639,49 +647,69 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 	}
 }
 
-// compareCDS checks CDS consistency across servers and against the DS
-// set (RFC 7344, RFC 8078).
+// compareCDS checks CDS and CDNSKEY consistency across servers and against
+// the DS set (RFC 7344, RFC 8078).
 func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *DNSSECReport) {
 	sets := map[string]bool{}
-	var cds []*dns.CDS
-	withCDS := 0
+	var published *serverDNSSEC
 	for _, s := range checked {
 		var ids []string
 		for _, c := range s.cds {
-			ids = append(ids, strings.ToLower(fmt.Sprintf("%d %d %d %s", c.KeyTag, c.Algorithm, c.DigestType, c.Digest)))
+			ids = append(ids, strings.ToLower(fmt.Sprintf("CDS %d %d %d %s", c.KeyTag, c.Algorithm, c.DigestType, c.Digest)))
+		}
+		for _, k := range s.cdnskey {
+			ids = append(ids, fmt.Sprintf("CDNSKEY %d %d %d %s", k.Flags, k.Protocol, k.Algorithm, k.PublicKey))
 		}
 		sort.Strings(ids)
 		sets[strings.Join(ids, ",")] = true
-		if len(s.cds) > 0 {
-			withCDS++
-			cds = s.cds
+		if len(ids) > 0 && published == nil {
+			published = s
 		}
 	}
-	if withCDS == 0 {
+	if published == nil {
 		return
 	}
 	if len(sets) > 1 {
-		r.addFinding(CheckCDSInconsistent, "", "", "the nameserver addresses of %s serve %d different CDS RRsets: the parent may act on any of them", zoneLabel(zone), len(sets))
+		r.addFinding(CheckCDSInconsistent, "", "", "the nameserver addresses of %s serve %d different CDS/CDNSKEY RRsets: the parent may act on any of them", zoneLabel(zone), len(sets))
 	}
-	for _, c := range cds {
+	// The delete form (RFC 8078 section 4): CDS 0 0 0 00, CDNSKEY 0 3 0 AA==.
+	for _, c := range published.cds {
 		if c.Algorithm == 0 {
-			r.addFinding(CheckCDSDelete, "", "", "%s publishes the CDS delete form: it asks the parent to remove the DS and make the zone insecure", zoneLabel(zone))
-			f := false
-			d.CDSMatchesDS = &f
+			r.cdsDelete(zone, d)
 			return
 		}
 	}
-	match := len(cds) == len(ds)
-	for _, c := range cds {
-		match = match && slices.ContainsFunc(ds, func(x *dns.DS) bool { return sameDS(x, &c.DS) })
+	for _, k := range published.cdnskey {
+		if k.Algorithm == 0 {
+			r.cdsDelete(zone, d)
+			return
+		}
+	}
+	// Compare what each server asks for with the DS the parent has; the
+	// parent may act on any server's CDS (RFC 7344 section 4.1).
+	match := true
+	var tags []uint16
+	for _, s := range checked {
+		if len(s.cds) == 0 && len(s.cdnskey) == 0 {
+			continue
+		}
+		if !cdsMatches(s, ds) {
+			match = false
+			for _, c := range s.cds {
+				tags = appendUniqueTag(tags, c.KeyTag)
+			}
+			for _, k := range s.cdnskey {
+				tags = appendUniqueTag(tags, cdnskeyAsKey(k).KeyTag())
+			}
+		}
 	}
 	d.CDSMatchesDS = &match
 	if !match {
-		r.addFinding(CheckCDSMismatchDS, "", "", "the CDS RRset of %s (key tags %v) differs from the DS at the parent (key tags %v): a rollover is waiting for the parent to update the DS", zoneLabel(zone), cdsTags(cds), dsTags(ds))
+		r.addFinding(CheckCDSMismatchDS, "", "", "the CDS/CDNSKEY RRset of %s (key tags %v) differs from the DS at the parent (key tags %v): a rollover is waiting for the parent to update the DS", zoneLabel(zone), tags, dsTags(ds))
 	}
-	// The CDS RRset must be signed by a key the current DS trusts.
+	// The CDS/CDNSKEY RRsets must be signed by a key the current DS trusts.
 	for _, s := range checked {
-		if len(s.cds) == 0 {
+		if len(s.cds) == 0 && len(s.cdnskey) == 0 {
 			continue
 		}
 		trusted := false
@@ -693,9 +721,75 @@ func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *
 			}
 		}
 		if !trusted {
-			r.addFinding(CheckCDSNotSignedByDSKey, s.name, s.addr, "the CDS RRset is not signed by a key that the DS at the parent matches: the parent must ignore it (RFC 7344 section 4.1)")
+			r.addFinding(CheckCDSNotSignedByDSKey, s.name, s.addr, "the CDS/CDNSKEY RRset is not signed by a key that the DS at the parent matches: the parent must ignore it (RFC 7344 section 4.1)")
 		}
 	}
+}
+
+// cdsMatches reports whether a server's CDS/CDNSKEY RRsets ask for exactly
+// the DS set the parent has. CDNSKEY keys are hashed with the digest types
+// the DS set uses.
+func cdsMatches(s *serverDNSSEC, ds []*dns.DS) bool {
+	wanted := map[string]bool{}
+	for _, c := range s.cds {
+		wanted[dsID(&c.DS)] = true
+	}
+	for _, k := range s.cdnskey {
+		for _, t := range dsDigestTypes(ds) {
+			if x := cdnskeyAsKey(k).ToDS(t); x != nil {
+				wanted[dsID(x)] = true
+			}
+		}
+	}
+	have := map[string]bool{}
+	for _, x := range ds {
+		have[dsID(x)] = true
+	}
+	for id := range wanted {
+		if !have[id] {
+			return false
+		}
+	}
+	// A CDS set names the DS set exactly.
+	return len(s.cds) == 0 || len(wanted) == len(have)
+}
+
+func appendUniqueTag(tags []uint16, t uint16) []uint16 {
+	if slices.Contains(tags, t) {
+		return tags
+	}
+	return append(tags, t)
+}
+
+func (r *run) cdsDelete(zone string, d *DNSSECReport) {
+	r.addFinding(CheckCDSDelete, "", "", "%s publishes the CDS/CDNSKEY delete form: it asks the parent to remove the DS and make the zone insecure", zoneLabel(zone))
+	f := false
+	d.CDSMatchesDS = &f
+}
+
+// cdnskeyAsKey reads a CDNSKEY as the DNSKEY it names, owned by the zone,
+// so its key tag and DS digests can be computed.
+func cdnskeyAsKey(c *dns.CDNSKEY) *dns.DNSKEY {
+	k := c.DNSKEY
+	k.Hdr.Rrtype = dns.TypeDNSKEY
+	return &k
+}
+
+func dsID(x *dns.DS) string {
+	return strings.ToLower(fmt.Sprintf("%d %d %d %s", x.KeyTag, x.Algorithm, x.DigestType, x.Digest))
+}
+
+func dsDigestTypes(ds []*dns.DS) []uint8 {
+	var out []uint8
+	for _, x := range ds {
+		if digestSupported(x.DigestType) && !slices.Contains(out, x.DigestType) {
+			out = append(out, x.DigestType)
+		}
+	}
+	if len(out) == 0 {
+		out = []uint8{dns.SHA256}
+	}
+	return out
 }
 
 func supportedDS(set []*dns.DS) []*dns.DS {
@@ -747,14 +841,6 @@ func dsTags(ds []*dns.DS) []uint16 {
 	var out []uint16
 	for _, d := range ds {
 		out = append(out, d.KeyTag)
-	}
-	return out
-}
-
-func cdsTags(cds []*dns.CDS) []uint16 {
-	var out []uint16
-	for _, c := range cds {
-		out = append(out, c.KeyTag)
 	}
 	return out
 }

@@ -51,9 +51,11 @@ type sigVerdict struct {
 	keyTags []uint16
 	// algorithms of the RRSIGs that verified and are in their window.
 	algorithms map[uint8]bool
-	// minRemaining is the smallest time left before a verified signature
-	// expires; ttl is the RRset's TTL, for the "expires inside TTL" check.
+	// ttl is the RRset's TTL, for the "expires inside TTL" check.
 	ttl uint32
+	// origTTL is set when a verified signature's original TTL is below the
+	// RRset's TTL (validators then cap the TTL, RFC 4035 5.3.3).
+	origTTL uint32
 }
 
 // verifyRRset checks the RRSIGs over rrset against keys (the zone's DNSKEY
@@ -123,6 +125,9 @@ func verifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.DNSKEY, zone str
 			continue
 		}
 		v.keyTags = append(v.keyTags, sig.KeyTag)
+		if h.Ttl > sig.OrigTtl {
+			v.origTTL = sig.OrigTtl
+		}
 		switch {
 		case now.After(exp):
 			timeFail, expired = true, true

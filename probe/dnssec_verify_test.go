@@ -106,6 +106,16 @@ func TestRFCVectors(t *testing.T) {
 			if v := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, "other.example.", v.during); v.valid || v.check != CheckRRSIGMalformed {
 				t.Errorf("signer is not the zone: check %q, want rrsig_malformed", v.check)
 			}
+			// A TTL above the original TTL still verifies (validators cap
+			// it) but is noted.
+			longer := dns.Copy(rr)
+			longer.Header().Ttl = sig.OrigTtl * 2
+			if v := verifyRRset([]dns.RR{longer}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during); !v.valid || v.origTTL != sig.OrigTtl {
+				t.Errorf("TTL above the original: valid %t origTTL %d, want valid and %d", v.valid, v.origTTL, sig.OrigTtl)
+			}
+			if ok.origTTL != 0 {
+				t.Errorf("origTTL %d for an RRset at its original TTL", ok.origTTL)
+			}
 			if exp := sigTime(sig.Expiration, v.during); !ok.expiration.Equal(exp) {
 				t.Errorf("expiration %s, want %s", ok.expiration, exp)
 			}
