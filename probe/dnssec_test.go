@@ -1,10 +1,15 @@
 package probe_test
 
 import (
+	"context"
 	"math"
+	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/miekg/dns"
 
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
@@ -59,5 +64,31 @@ func TestDNSSECOff(t *testing.T) {
 		if q.Qtype == "DS" || q.Qtype == "DNSKEY" {
 			t.Errorf("dnssec: false still sent %s %s", q.Qname, q.Qtype)
 		}
+	}
+}
+
+// ttlRaiser serves the lab's answers with the SOA's TTL doubled, as a
+// server that rewrites TTLs would.
+type ttlRaiser struct{ probe.NetExchanger }
+
+func (x ttlRaiser) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPort, network string) (*dns.Msg, time.Duration, error) {
+	resp, rtt, err := x.NetExchanger.Exchange(ctx, m, addr, network)
+	if err == nil {
+		for _, rr := range resp.Answer {
+			if rr.Header().Rrtype == dns.TypeSOA {
+				rr.Header().Ttl *= 2
+			}
+		}
+	}
+	return resp, rtt, err
+}
+
+func TestOriginalTTLExceeded(t *testing.T) {
+	_, m := startLab(t)
+	p := newProber()
+	p.Exchanger = ttlRaiser{}
+	r := p.Probe(t.Context(), "sec-healthy.test.", "lab", m)
+	if got := checkIDs(r); !slices.Equal(got, []string{probe.CheckRRSIGOrigTTL}) || r.DNSSEC.Status != probe.DNSSECSecure {
+		t.Errorf("checks %v status %s, want only rrsig_original_ttl_exceeded and secure\n%s", got, r.DNSSEC.Status, debugText(r))
 	}
 }
