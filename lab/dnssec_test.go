@@ -360,8 +360,9 @@ func checkNODATA(r *dns.Msg, qname string, qtype uint16, zone string, keys []*dn
 }
 
 // serverVerdict validates what one server of zone serves, given the DS
-// set at the parent: the DNSKEY RRset, the SOA, NS and www A RRsets, an
-// NXDOMAIN and a NODATA proof.
+// set at the parent: the DNSKEY RRset, the SOA, NS and www A RRsets, the
+// CDS and CDNSKEY RRsets or the proof that there are none, an NXDOMAIN and
+// a NODATA proof.
 func serverVerdict(t *testing.T, l *Lab, addr, zone string, ds []*dns.DS, now time.Time) (string, error) {
 	t.Helper()
 	keys, err := trustedKeys(t, l, addr, zone, ds, now)
@@ -375,6 +376,19 @@ func serverVerdict(t *testing.T, l *Lab, addr, zone string, ds []*dns.DS, now ti
 		r := dnssecQuery(t, l, addr, q.name, q.qtype)
 		rrset, sigs := rrsetIn(r.Answer, q.name, q.qtype)
 		if err := verifySigs(rrset, sigs, keys, zone, now); err != nil {
+			return verdictBogus, err
+		}
+	}
+	// CDS and CDNSKEY, where the zone has them, are signed like the rest;
+	// where it has none, it proves so.
+	for _, qtype := range []uint16{dns.TypeCDS, dns.TypeCDNSKEY} {
+		r := dnssecQuery(t, l, addr, zone, qtype)
+		rrset, sigs := rrsetIn(r.Answer, zone, qtype)
+		err := checkNODATA(r, zone, qtype, zone, keys, now)
+		if len(rrset) > 0 {
+			err = verifySigs(rrset, sigs, keys, zone, now)
+		}
+		if err != nil {
 			return verdictBogus, err
 		}
 	}
@@ -1134,6 +1148,78 @@ func TestDNSSECFaults(t *testing.T) {
 		_, cs, _, _ = cds(t, "sec-cds-mismatch.test.")
 		if len(cs) != 3 {
 			t.Errorf("sec-cds-mismatch.test. CDS has %d signatures, want 3 (two KSKs, the ZSK)", len(cs))
+		}
+	})
+
+	t.Run("CDS and CDNSKEY differ between the servers", func(t *testing.T) {
+		const zone = "sec-cds-drift.test."
+		ds := parentDS(t, l, zone)
+		if len(ds) != 1 {
+			t.Fatalf("DS %v, want one", ds)
+		}
+		// Both servers publish the same DNSKEY RRset: the KSK the DS
+		// matches, a new KSK and the ZSK. Both KSKs sign it on each.
+		k1, k2 := zoneKeys(t, l, addr(zone, 1), zone), zoneKeys(t, l, addr(zone, 2), zone)
+		if !slices.Equal(keyTags(k1), keyTags(k2)) || len(k1) != 3 {
+			t.Fatalf("DNSKEY tags ns1 %v, ns2 %v: want the same three", keyTags(k1), keyTags(k2))
+		}
+		var current, next *dns.DNSKEY
+		for _, k := range k1 {
+			switch {
+			case k.Flags != 257:
+			case dsMatches(ds[0], k):
+				current = k
+			default:
+				next = k
+			}
+		}
+		if current == nil || next == nil {
+			t.Fatalf("DS %v, keys %v: want a KSK the DS matches and one it does not", ds, k1)
+		}
+		// What each server asks the parent for: ns1 the current KSK, ns2
+		// the new one.
+		for n, want := range map[int]*dns.DNSKEY{1: current, 2: next} {
+			r := dnssecQuery(t, l, addr(zone, n), zone, dns.TypeDNSKEY)
+			rrset, sigs := rrsetIn(r.Answer, zone, dns.TypeDNSKEY)
+			for _, k := range []*dns.DNSKEY{current, next} {
+				if err := verifySigs(rrset, sigs, []*dns.DNSKEY{k}, zone, now); err != nil {
+					t.Errorf("ns%d: DNSKEY RRset not signed by KSK %d: %v", n, k.KeyTag(), err)
+				}
+			}
+			r = dnssecQuery(t, l, addr(zone, n), zone, dns.TypeCDS)
+			c, cs := rrsetIn(r.Answer, zone, dns.TypeCDS)
+			r = dnssecQuery(t, l, addr(zone, n), zone, dns.TypeCDNSKEY)
+			k, ks := rrsetIn(r.Answer, zone, dns.TypeCDNSKEY)
+			if len(c) != 1 || len(k) != 1 {
+				t.Fatalf("ns%d: CDS %v CDNSKEY %v, want one each", n, c, k)
+			}
+			cdsRR := &c[0].(*dns.CDS).DS
+			key := k[0].(*dns.CDNSKEY).DNSKEY
+			key.Hdr.Rrtype = dns.TypeDNSKEY
+			if !dsMatches(cdsRR, want) || key.KeyTag() != want.KeyTag() || key.PublicKey != want.PublicKey {
+				t.Errorf("ns%d: CDS %v, CDNSKEY key %d; want both for KSK %d", n, cdsRR, key.KeyTag(), want.KeyTag())
+			}
+			if sameDS(cdsRR, ds[0]) != (n == 1) {
+				t.Errorf("ns%d: CDS %v against DS %v: want equal on ns1 only", n, cdsRR, ds[0])
+			}
+			// Signed by both KSKs and the ZSK, so by the key the DS trusts.
+			for _, set := range []struct {
+				rrset []dns.RR
+				sigs  []*dns.RRSIG
+			}{{c, cs}, {k, ks}} {
+				if len(set.sigs) != 3 {
+					t.Errorf("ns%d: %d signatures over %s, want 3 (two KSKs, the ZSK)", n, len(set.sigs), dns.TypeToString[set.rrset[0].Header().Rrtype])
+				}
+				if err := verifySigs(set.rrset, set.sigs, []*dns.DNSKEY{current}, zone, now); err != nil {
+					t.Errorf("ns%d: not signed by the DS key: %v", n, err)
+				}
+				if err := verifySigs(set.rrset, set.sigs, k1, zone, now); err != nil {
+					t.Errorf("ns%d: %v", n, err)
+				}
+			}
+			if v, err := verdict(t, zone, n); v != verdictSecure {
+				t.Errorf("ns%d: %s: %v", n, v, err)
+			}
 		}
 	})
 

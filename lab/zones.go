@@ -57,6 +57,7 @@ const (
 	checkCDSMismatchDS       = "cds_ds_mismatch"
 	checkCDSDelete           = "cds_delete"
 	checkCDSNotSignedByDSKey = "cds_not_signed_by_ds_key"
+	checkCDSInconsistent     = "cds_inconsistent"
 	checkDSInconsistent      = "ds_inconsistent"
 	checkRRSIGMalformed      = "rrsig_malformed"
 	checkRRSIGExpiresInTTL   = "rrsig_expires_before_ttl"
@@ -398,10 +399,25 @@ func dnssecDemos() []*demo {
 	revoked.sign.ksk = append(revoked.sign.ksk, revokedKSK)
 	revoked.ds = append(revoked.ds, dsSpec{key: revokedKSK, digest: dns.SHA256})
 
+	// A KSK rollover half pushed out: both servers publish the current KSK
+	// and a new one, and both keys sign the DNSKEY RRset, so the DNSKEY
+	// RRsets agree. Only CDS/CDNSKEY differ: ns1 asks for the current KSK,
+	// which the DS at test. already has, ns2 for the new one, which it
+	// does not. Each set is signed by both KSKs and the ZSK.
+	cdsDrift := signedDemo("sec-cds-drift", 56, "The servers disagree on CDS/CDNSKEY: ns1's ask for the KSK the DS at test. has, ns2's for a new KSK both publish.").
+		expect(checkCDSInconsistent, checkCDSMismatchDS)
+	nextKSK := cdsDrift.key("ksk-new", dns.ECDSAP256SHA256, true)
+	cdsDrift.sign.dnskey = append(cdsDrift.sign.dnskey, nextKSK)
+	cdsDrift.sign.ksk = append(cdsDrift.sign.ksk, nextKSK)
+	cdsDrift.sign.cds = []string{cdsDrift.sign.ksk[0]}
+	rolling := *cdsDrift.sign
+	rolling.cds = []string{nextKSK}
+	cdsDrift.servers[1].sign = &rolling
+
 	return []*demo{
 		healthy, nsec3, ed25519, rsa, expired, future, badSig, wrongDigest, unpublished, unsignedChild,
 		staleDS, brokenRoll, staleKey, iter, cdsMismatch, algDS, badDenial, missingSig, sha1, cdsDelete, cdsZSK,
-		dsDrift, badSigner, longTTL, unsupported, revoked,
+		dsDrift, badSigner, longTTL, unsupported, revoked, cdsDrift,
 	}
 }
 
