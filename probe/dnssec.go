@@ -670,7 +670,7 @@ func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *
 		return
 	}
 	if len(sets) > 1 {
-		r.addFinding(CheckCDSInconsistent, "", "", "the nameserver addresses of %s serve %d different CDS/CDNSKEY RRsets: the parent may act on any of them", zoneLabel(zone), len(sets))
+		r.addFinding(CheckCDSInconsistent, "", "", "the nameserver addresses of %s serve %d different CDS/CDNSKEY RRsets: a parent that requires consistency (draft-ietf-dnsop-cds-consistency) acts on none of them, an older one on whichever it asks", zoneLabel(zone), len(sets))
 	}
 	// The delete form (RFC 8078 section 4): CDS 0 0 0 00, CDNSKEY 0 3 0 AA==.
 	for _, c := range published.cds {
@@ -705,7 +705,11 @@ func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *
 	}
 	d.CDSMatchesDS = &match
 	if !match {
-		r.addFinding(CheckCDSMismatchDS, "", "", "the CDS/CDNSKEY RRset of %s (key tags %v) differs from the DS at the parent (key tags %v): a rollover is waiting for the parent to update the DS", zoneLabel(zone), tags, dsTags(ds))
+		waiting := "a rollover is waiting for the parent to update the DS"
+		if len(sets) > 1 {
+			waiting = "the servers disagree, so the parent should not act until they agree"
+		}
+		r.addFinding(CheckCDSMismatchDS, "", "", "the CDS/CDNSKEY RRset of %s (key tags %v) differs from the DS at the parent (key tags %v): %s", zoneLabel(zone), tags, dsTags(ds), waiting)
 	}
 	// The CDS/CDNSKEY RRsets must be signed by a key the current DS trusts.
 	for _, s := range checked {
