@@ -26,6 +26,12 @@
 #                    validate, its denials are insecure              NSD
 #   stale-secondary  ns1 serves the current copy, ns2 an older one
 #                    whose signatures expired: intermittently bogus  BIND+NSD
+#   lame-one         unsigned, no DS; ns1 serves it, ns2's address
+#                    is NSD's, which does not have the zone: REFUSED
+#                    (partial_lame)                                  BIND+NSD
+#   lame-all         unsigned, no DS; both addresses belong to
+#                    servers without the zone (BIND and NSD): both
+#                    REFUSED (no_reachable_authority)                none
 #
 # Expired and future windows are 2 days off, not 1: Unbound tolerates clock
 # skew of 10% of a signature's validity period, at most val-sig-skew-max
@@ -34,20 +40,47 @@
 #
 # Ground truth is Unbound, a validating resolver on 127.55.255.1 (root hints
 # and trust anchor of the lab, ede: yes). Every zone is asked for its SOA and
-# for a name that does not exist, with +dnssec: SERVFAIL is bogus, an answer
-# with AD secure, one without insecure; the zone's verdict is the worst of
-# the two. Two more Unbound instances (127.55.255.2 and .3) are pinned with
-# stub zones to every zone's ns1 and ns2 address respectively: when the two
-# disagree and one is bogus, the verdict is bogus-intermittent. Unbound's
+# for a name that does not exist, with +dnssec: SERVFAIL with an answer to
+# +cd is bogus, SERVFAIL even with +cd is servfail (no DNSSEC verdict:
+# nothing answers), an answer with AD secure, one without insecure; the
+# zone's verdict is the worst of the two. Two more Unbound instances
+# (127.55.255.2 and .3) are pinned with stub zones to every zone's ns1 and
+# ns2 address respectively: when the two disagree and one is bogus, the
+# verdict is bogus-intermittent; when one is servfail and the other agrees
+# with the full resolver, it is <that verdict>-partly-lame. Unbound's
 # verdict must be the one the zone was built for, or the lab itself is wrong.
 #
 # Then every zone is probed through the exporter's /probe (module: the lab's
-# root hints and root DS as trust anchor) and the dnssec_status state set
-# must equal Unbound's verdict (bogus-intermittent counts as bogus), with the
-# finding each fault must raise, dnshealth_ds_matches_dnskey and more.
+# root hints and root DS as trust anchor, and Unbound on 127.55.255.1 as its
+# one resolver) and the dnssec_status state set must equal Unbound's
+# verdict (bogus-intermittent counts as bogus, -partly-lame is dropped; a
+# servfail zone has no verdict to compare), with the finding each fault
+# must raise, dnshealth_ds_matches_dnskey and more. The resolver view and
+# the diagnosis are checked too: dnshealth_resolver_status must match what
+# Unbound answered the lab's own dig (dnssec_failure for bogus, servfail,
+# ok), dnshealth_resolver_authenticated its AD bit on the SOA, the EDE it
+# sent on the SOA must be a dnshealth_resolver_extended_error code, and
+# dnshealth_diagnosis_info must name the cause the zone was built for (the
+# causes table of docs/checks.md), with dnshealth_servfail_expected and
+# dnshealth_servfail_intermittent. stale-secondary's resolver status is only
+# shown, not asserted: it depends on which server Unbound asked (so far it
+# has been ok with AD: Unbound retries ns1 when ns2's data is bogus).
+# Before each probe (and each check run) the full resolver forgets the zone
+# (unbound-control flush_zone): Unbound 1.17 sends the specific EDE (7, 8,
+# 9, ...) only on the reply that did the validation, and EDE 6 (DNSSEC
+# Bogus) on a bogus answer from its cache. It answers lame-all SERVFAIL with
+# and without CD, with no EDE.
 #
-# Output: one "ok|FAIL zone: exporter=<x> unbound=<y> ede=<n>" line per zone
-# (after the lab's own dig checks), and "N passed, N failed" as the last
+# Last, when the binary has the check command, `dnshealth_exporter check`
+# runs on expired.sec., secure-bind.sec. and lame-one.sec. with the same
+# configuration: exit status 2/0/2, the diagnosis, the resolver's view and
+# the runbook's remediation in the text output, and the JSON output parsed.
+# Without the command those checks are reported as skipped (not counted).
+#
+# Output: one "ok|FAIL zone: exporter=<x> unbound=<y> ede=<n>
+# resolver=<status>/ad<0|1>/ede<codes> diagnosis=<cause>/<severity>" line
+# per zone (after the lab's own dig checks), one "ok|FAIL check ..." line
+# per check command run, and "N passed, N failed" as the last
 # line; the exit status is non-zero on any failure. A failed zone is followed
 # by Unbound's dig output and the exporter's &debug=true output.
 #
@@ -105,19 +138,34 @@ PINNED1=127.55.255.2   # Unbound, every child zone pinned to its ns1 address
 PINNED2=127.55.255.3   # Unbound, every child zone pinned to its ns2 address
 
 # Children of sec. and the server that serves each ("split": ns1 BIND, ns2
-# NSD). Child i has ns1 on 127.55.(i+2).1 and ns2 on 127.55.(i+2).2.
+# NSD; "lame-ns2": ns1 BIND, ns2's address on NSD, which does not serve the
+# zone; "lame": ns1's address on BIND and ns2's on NSD, neither serving it).
+# Child i has ns1 on 127.55.(i+2).1 and ns2 on 127.55.(i+2).2.
 CHILDREN=(secure-bind secure-nsd insecure expired future badsig ds-mismatch
-	unsigned-child stale-ds nsec3-iter stale-secondary)
+	unsigned-child stale-ds nsec3-iter stale-secondary lame-one lame-all)
 declare -A SERVER=(
 	[secure-bind]=bind [secure-nsd]=nsd [insecure]=bind [expired]=bind
 	[future]=nsd [badsig]=bind [ds-mismatch]=bind [unsigned-child]=bind
-	[stale-ds]=bind [nsec3-iter]=nsd [stale-secondary]=split)
+	[stale-ds]=bind [nsec3-iter]=nsd [stale-secondary]=split
+	[lame-one]=lame-ns2 [lame-all]=lame)
 # The verdict each zone is built for; Unbound must reach it.
 declare -A EXPECT=(
 	[sec]=secure [secure-bind]=secure [secure-nsd]=secure [insecure]=insecure
 	[expired]=bogus [future]=bogus [badsig]=bogus [ds-mismatch]=bogus
 	[unsigned-child]=bogus [stale-ds]=secure [nsec3-iter]=insecure
-	[stale-secondary]=bogus-intermittent)
+	[stale-secondary]=bogus-intermittent [lame-one]=insecure-partly-lame
+	[lame-all]=servfail)
+# The diagnosis each zone is built for (docs/checks.md, "Diagnosis causes"):
+# cause, severity, servfail_expected, servfail_intermittent.
+declare -A CAUSE=(
+	[sec]="healthy none 0 0" [secure-bind]="healthy none 0 0"
+	[secure-nsd]="healthy none 0 0" [insecure]="healthy none 0 0"
+	[expired]="signature_expired error 1 0" [future]="signature_not_yet_valid error 1 0"
+	[badsig]="bogus_signature error 1 0" [ds-mismatch]="ds_mismatch error 1 0"
+	[unsigned-child]="dnskey_missing error 1 0" [stale-ds]="rollover_stuck warning 0 0"
+	[nsec3-iter]="insecure_downgrade warning 0 0"
+	[stale-secondary]="signature_expired error 0 1"
+	[lame-one]="partial_lame error 0 0" [lame-all]="no_reachable_authority error 1 0")
 declare -A NS1 NS2
 BIND_AUTH_ADDRS=()
 NSD_AUTH_ADDRS=()
@@ -128,7 +176,7 @@ for c in "${CHILDREN[@]}"; do
 	case ${SERVER[$c]} in
 	bind) BIND_AUTH_ADDRS+=("${NS1[$c]}" "${NS2[$c]}") ;;
 	nsd) NSD_AUTH_ADDRS+=("${NS1[$c]}" "${NS2[$c]}") ;;
-	split) BIND_AUTH_ADDRS+=("${NS1[$c]}") NSD_AUTH_ADDRS+=("${NS2[$c]}") ;;
+	split | lame-ns2 | lame) BIND_AUTH_ADDRS+=("${NS1[$c]}") NSD_AUTH_ADDRS+=("${NS2[$c]}") ;;
 	esac
 	i=$((i + 1))
 done
@@ -189,9 +237,10 @@ declare -A DS_AT_PARENT # child -> its DS lines in sec.
 for c in "${CHILDREN[@]}"; do
 	zone=$c.sec.
 	case $c in
-	insecure)
+	insecure | lame-one)
 		child_zone $zone 1 >"$Z/$c.zone"
 		;;
+	lame-all) ;; # served nowhere
 	unsigned-child)
 		# A KSK the zone never uses: the parent has its DS, the zone is unsigned.
 		k=$(keygen $zone KSK)
@@ -314,6 +363,7 @@ for c in "${CHILDREN[@]}"; do
 	bind) bind_zones+=" $c.sec. $c.zone" ;;
 	nsd) nsd_zones+=" $c.sec. $c.zone" ;;
 	split) bind_zones+=" $c.sec. $c.v2.zone" nsd_zones+=" $c.sec. $c.v1.zone" ;;
+	lame-ns2) bind_zones+=" $c.sec. $c.zone" ;;
 	esac
 done
 bind_instance root-bind "$ROOT_BIND" ". root.zone"
@@ -358,7 +408,9 @@ server:
 	prefetch: no
 	prefetch-key: no
 remote-control:
-	control-enable: no
+	control-enable: yes
+	control-interface: "$d/control.sock"
+	control-use-cert: no
 EOF
 		if [[ -n $pin ]]; then
 			for c in "${CHILDREN[@]}"; do
@@ -381,13 +433,17 @@ unbound_instance unbound-ns2 "$PINNED2" ns2
 # Wait until every server answers its own zone, and each resolver the root.
 waits=("$ROOT_BIND ." "$ROOT_NSD ." "$TLD_BIND sec." "$TLD_NSD sec.")
 for c in "${CHILDREN[@]}"; do
-	waits+=("${NS1[$c]} $c.sec." "${NS2[$c]} $c.sec.")
+	case ${SERVER[$c]} in
+	lame-ns2) waits+=("${NS1[$c]} $c.sec." "${NS2[$c]} $c.sec. REFUSED") ;;
+	lame) waits+=("${NS1[$c]} $c.sec. REFUSED" "${NS2[$c]} $c.sec. REFUSED") ;;
+	*) waits+=("${NS1[$c]} $c.sec." "${NS2[$c]} $c.sec.") ;;
+	esac
 done
 for spec in "${waits[@]}"; do
 	set -- $spec
-	wait_answers "$1" "$2" || {
+	wait_answers "$1" "$2" "${3:-NOERROR}" || {
 		tail -n 20 "$WORK"/srv/*/*.log >&2 || true
-		die "no server answers $2 SOA at $1 (see logs above)"
+		die "no server answers $2 SOA at $1 with ${3:-NOERROR} (see logs above)"
 	}
 done
 for r in $RESOLVER $PINNED1 $PINNED2; do
@@ -452,18 +508,24 @@ for a in $TLD_BIND $TLD_NSD; do
 	hcheck "tld $a serves a signed sec. SOA" $a sec. SOA "$OKST" "$AA" "$(rrsig sec. SOA)"
 	hcheck "tld $a refers secure-bind.sec. with DS" $a secure-bind.sec. SOA \
 		'^secure-bind\.sec\.\s+[0-9]+\s+IN\s+DS\s' '^secure-bind\.sec\.\s+[0-9]+\s+IN\s+NS\s'
-	hcheck "tld $a refers insecure.sec. without DS, proven by NSEC" $a insecure.sec. SOA \
-		'!IN\s+DS\s' '^insecure\.sec\.\s+[0-9]+\s+IN\s+NSEC\s' '^insecure\.sec\.\s+[0-9]+\s+IN\s+NS\s'
+	for c in insecure lame-one lame-all; do
+		hcheck "tld $a refers $c.sec. without DS, proven by NSEC" $a $c.sec. SOA \
+			'!IN\s+DS\s' "^$(re $c.sec.)\\s+[0-9]+\\s+IN\\s+NSEC\\s" "^$(re $c.sec.)\\s+[0-9]+\\s+IN\\s+NS\\s"
+	done
 	mapfile -t pats < <(awk '{printf "IN\\s+DS\\s+%s\\s+13\\s+2\\s\n", $4}' <<<"${DS_AT_PARENT[stale-ds]}")
 	hcheck "tld $a has DS for the old and the current KSK of stale-ds.sec." $a stale-ds.sec. DS "$AA" "${pats[@]}"
 done
 for c in "${CHILDREN[@]}"; do
 	zone=$c.sec.
 	case $c in
-	insecure | unsigned-child) sig="!IN\\s+RRSIG\\s" ;;
+	insecure | unsigned-child | lame-one) sig="!IN\\s+RRSIG\\s" ;;
 	*) sig=$(rrsig $zone SOA) ;;
 	esac
 	for a in ${NS1[$c]} ${NS2[$c]}; do
+		if [[ ${SERVER[$c]} == lame || (${SERVER[$c]} == lame-ns2 && $a == "${NS2[$c]}") ]]; then
+			hcheck "$c $a refuses $zone SOA (a server without the zone)" $a $zone SOA 'status: REFUSED' '!IN\s+SOA\s'
+			continue
+		fi
 		hcheck "$c $a serves $zone SOA ($([[ $sig == !* ]] && echo unsigned || echo signed))" \
 			$a $zone SOA "$OKST" "$AA" "$sig"
 	done
@@ -493,15 +555,24 @@ fi
 # ---------------------------------------------------------------- Unbound
 
 # answer RESOLVER QNAME QTYPE FILE: ask with +dnssec, keep the output in FILE,
-# print "verdict ede" (ede "-" when none).
+# print "verdict ede" (ede "-" when none). A SERVFAIL is asked again with
+# +cd (output in FILE with .cd.txt for .txt): an answer then makes it bogus,
+# another SERVFAIL servfail (nothing answers; no DNSSEC verdict).
 answer() {
-	local out st ede
+	local out st ede cd=${4%.txt}.cd.txt
 	dig +dnssec +time=10 +tries=1 "@$1" "$2" "$3" >"$4" 2>&1 || true
 	out=$(<"$4")
 	st=$(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out" | head -1)
 	ede=$(sed -n 's/^; EDE: \([0-9]*\).*/\1/p' <<<"$out" | head -1)
 	case $st in
-	SERVFAIL) printf 'bogus %s\n' "${ede:--}" ;;
+	SERVFAIL)
+		dig +dnssec +cd +time=10 +tries=1 "@$1" "$2" "$3" >"$cd" 2>&1 || true
+		if grep -Eq 'status: (NOERROR|NXDOMAIN),' "$cd"; then
+			printf 'bogus %s\n' "${ede:--}"
+		else
+			printf 'servfail %s\n' "${ede:--}"
+		fi
+		;;
 	NOERROR | NXDOMAIN)
 		if grep -Eq '^;; flags:[a-z ]* ad[ ;]' <<<"$out"; then
 			printf 'secure %s\n' "${ede:--}"
@@ -512,24 +583,26 @@ answer() {
 	*) printf 'error:%s %s\n' "${st:-none}" "${ede:--}" ;;
 	esac
 }
-rank() { case $1 in secure) echo 0 ;; insecure) echo 1 ;; bogus) echo 2 ;; *) echo 3 ;; esac; }
+rank() { case $1 in secure) echo 0 ;; insecure) echo 1 ;; bogus) echo 2 ;; servfail) echo 3 ;; *) echo 4 ;; esac; }
 
 # resolver_verdict RESOLVER ZONE TAG: the worst of the SOA and the
-# nonexistent-name answers; sets RV (verdict), RE (EDE of the worst answer)
-# and RD (detail).
+# nonexistent-name answers; sets RV (verdict), RE (EDE of the worst answer),
+# RD (detail) and RS ("verdict ede" of the SOA answer alone).
 resolver_verdict() {
 	local v1 e1 v2 e2
 	read -r v1 e1 < <(answer "$1" "$2" SOA "$WORK/answers/${2%.}$3.soa.txt")
 	read -r v2 e2 < <(answer "$1" "nx-dnssec-e2e.$2" A "$WORK/answers/${2%.}$3.nx.txt")
+	RS="$v1 $e1"
 	if [[ $(rank "$v2") -gt $(rank "$v1") ]]; then RV=$v2 RE=$e2; else RV=$v1 RE=$e1; fi
 	RD="SOA=$v1$([[ $e1 == - ]] || echo "/ede$e1") NX=$v2$([[ $e2 == - ]] || echo "/ede$e2")"
 }
 
 ZONES=(sec. "${CHILDREN[@]/%/.sec.}")
-declare -A UV UE UD
+declare -A UV UE UD UR # UR: "verdict ede" of the full resolver's SOA answer
 for zone in "${ZONES[@]}"; do
 	resolver_verdict $RESOLVER "$zone" ""
 	mv=$RV me=$RE md=$RD
+	UR[$zone]=$RS
 	if [[ $zone == sec. ]]; then
 		UV[$zone]=$mv UE[$zone]=$me UD[$zone]="resolver: $md"
 		continue
@@ -544,6 +617,9 @@ for zone in "${ZONES[@]}"; do
 		if [[ $p1v == bogus ]]; then UE[$zone]=$p1e; else UE[$zone]=$p2e; fi
 	elif [[ $p1v == "$p2v" && $mv == "$p1v" ]]; then
 		UV[$zone]=$mv UE[$zone]=$me
+	elif [[ $mv != servfail && (($p1v == servfail && $p2v == "$mv") || ($p2v == servfail && $p1v == "$mv")) ]]; then
+		# One server answers nothing, the other answers: Unbound retries it.
+		UV[$zone]=$mv-partly-lame UE[$zone]=$me
 	else
 		UV[$zone]="mixed($mv,$p1v,$p2v)" UE[$zone]=$me
 	fi
@@ -565,10 +641,23 @@ modules:
     trust_anchors_file: $WORK/root.ds
     port: 53
     timeout: 15s
+    resolvers: [$RESOLVER]
 EOF
 	start_exporter "$WORK/exporter.yml"
 	EXPORTER_READY=1
 fi
+
+# flush_resolver ZONE: make the full resolver forget what it knows at and
+# under ZONE (answers, bogus answers, keys), so that the next question
+# validates afresh. Unbound 1.17 sends the specific EDE (7 Signature
+# Expired, 9 DNSKEY Missing, ...) only on the reply that did the
+# validation; a bogus answer from its cache (60 s, val-bogus-ttl) carries
+# EDE 6 (DNSSEC Bogus). The lab's dig asked first, so without this the
+# exporter and the check command would only ever see EDE 6.
+flush_resolver() {
+	unbound-control -c "$WORK/srv/unbound/unbound.conf" flush_zone "$1" >>"$WORK/unbound-control.log" 2>&1 ||
+		{ tail -n 5 "$WORK/unbound-control.log" >&2; die "unbound-control flush_zone $1 failed"; }
+}
 
 OUT= # the zone's normalized metrics
 ZPROBS=() # what is wrong with the zone under test
@@ -622,7 +711,42 @@ want_between() { # sample lo hi (exclusive)
 	fi
 }
 
-echo "exporter vs unbound:"
+resolver_sample() { # metric status-or-code: the series of $RESOLVER, labels sorted
+	case $1 in
+	status) printf 'dnshealth_resolver_status{resolver="%s",status="%s"}' "$RESOLVER" "$2" ;;
+	ede) printf 'dnshealth_resolver_extended_error{code="%s",resolver="%s"}' "$2" "$RESOLVER" ;;
+	authenticated) printf 'dnshealth_resolver_authenticated{resolver="%s"}' "$RESOLVER" ;;
+	esac
+}
+resolver_view() { # "status/ad<0|1>/ede<codes>" of $RESOLVER, for the report line
+	local st ad ede
+	st=$(sed -n "s/^dnshealth_resolver_status{resolver=\"$RESOLVER\",status=\"\([a-z_]*\)\"} 1\$/\1/p" "$OUT" | paste -sd, -)
+	ad=$(sample "$(resolver_sample authenticated)")
+	ede=$(sed -n "s/^dnshealth_resolver_extended_error{code=\"\([0-9]*\)\",resolver=\"$RESOLVER\"} 1\$/\1/p" "$OUT" | paste -sd, -)
+	printf '%s/ad%s/ede%s' "${st:-none}" "${ad:--}" "${ede:--}"
+}
+diagnosis() { # "cause/severity" of dnshealth_diagnosis_info, for the report line
+	local d
+	d=$(sed -n 's/^dnshealth_diagnosis_info{cause="\([a-z_]*\)",severity="\([a-z]*\)"} 1$/\1\/\2/p' "$OUT" | paste -sd, -)
+	printf '%s' "${d:-none}"
+}
+# want_resolver STATUS AD [EDE]: $RESOLVER's status, authenticated, and an
+# extended_error code present ("-" or nothing: none asserted).
+want_resolver() {
+	local st
+	st=$(resolver_view)
+	st=${st%%/*}
+	[[ $st == "$1" ]] || ZPROBS+=("resolver $RESOLVER status is $st, want $1 (Unbound answered the lab's dig so)")
+	want_value "$(resolver_sample authenticated)" "$2"
+	[[ -z ${3:-} || $3 == - ]] || want_value "$(resolver_sample ede "$3")" 1
+}
+
+# The EDE Unbound 1.17 sends on the SOA of each bogus zone; the lab's dig
+# must see it (or the lab is wrong), and the exporter must expose it. The
+# nonexistent name of ds-mismatch gets EDE 6 (DNSSEC Bogus), its SOA EDE 9.
+declare -A SOA_EDE=([expired]=7 [future]=8 [badsig]=6 [ds-mismatch]=9 [unsigned-child]=9)
+
+echo "exporter vs unbound (resolver view: status/ad/ede of $RESOLVER as the exporter saw it):"
 for zone in "${ZONES[@]}"; do
 	c=${zone%.sec.}
 	[[ $zone != sec. ]] || c=sec
@@ -630,11 +754,35 @@ for zone in "${ZONES[@]}"; do
 	uv=${UV[$zone]}
 	[[ $uv == "${EXPECT[$c]}" ]] ||
 		ZPROBS+=("Unbound says $uv, the zone was built to be ${EXPECT[$c]}: the lab is wrong")
-	xv=skipped
+	read -r rsv rse <<<"${UR[$zone]}" # what Unbound said to the SOA, and its EDE
+	[[ -z ${SOA_EDE[$c]:-} || $rse == "${SOA_EDE[$c]}" ]] ||
+		ZPROBS+=("Unbound sent EDE $rse on the SOA, the lab expects ${SOA_EDE[$c]}")
+	xv=skipped rv=skipped dv=skipped
 	if [[ -n $EXPORTER_READY ]]; then
+		flush_resolver "$zone"
 		probe "$zone"
 		xv=$(exporter_status)
-		[[ $xv == "${uv%-intermittent}" ]] || ZPROBS+=("dnssec_status is $xv, Unbound says $uv")
+		rv=$(resolver_view)
+		dv=$(diagnosis)
+		base=${uv%-intermittent}
+		base=${base%-partly-lame}
+		# servfail: nothing answers, so there is no DNSSEC verdict to compare.
+		[[ $base == servfail || $xv == "$base" ]] || ZPROBS+=("dnssec_status is $xv, Unbound says $uv")
+		# The resolver view must be what Unbound answered the lab's dig for
+		# the SOA (stale-secondary: depends on the server Unbound asked).
+		if [[ $c != stale-secondary ]]; then
+			case $rsv in
+			secure) want_resolver ok 1 ;;
+			insecure) want_resolver ok 0 ;;
+			bogus) want_resolver dnssec_failure 0 "$rse" ;;
+			servfail) want_resolver servfail 0 "$rse" ;;
+			*) ZPROBS+=("Unbound's SOA answer is $rsv: no resolver status to expect") ;;
+			esac
+		fi
+		read -r wc ws we wi <<<"${CAUSE[$c]}"
+		want_value "dnshealth_diagnosis_info{cause=\"$wc\",severity=\"$ws\"}" 1
+		want_value dnshealth_servfail_expected "$we"
+		want_value dnshealth_servfail_intermittent "$wi"
 		if [[ $uv == *-intermittent ]]; then
 			want_value dnshealth_dnssec_intermittent 1
 			want_findings dnssec_intermittent
@@ -652,7 +800,7 @@ for zone in "${ZONES[@]}"; do
 			want_absent dnshealth_ds_matches_dnskey
 			;;
 		expired)
-			want_findings rrsig_expired
+			want_findings rrsig_expired resolver_dnssec_failure
 			want_between dnshealth_rrsig_days_to_expiry -2.1 -1.9
 			;;
 		future) want_findings rrsig_not_yet_valid ;;
@@ -679,9 +827,21 @@ for zone in "${ZONES[@]}"; do
 			want_findings rrsig_expired
 			want_between dnshealth_rrsig_days_to_expiry -2.1 -1.9
 			;;
+		lame-one)
+			want_findings lame_refused
+			want_value "dnshealth_nameserver_status{address=\"${NS1[$c]}\",nameserver=\"ns1.$c.sec\",status=\"ok\"}" 1
+			want_value "dnshealth_nameserver_status{address=\"${NS2[$c]}\",nameserver=\"ns2.$c.sec\",status=\"refused\"}" 1
+			;;
+		lame-all)
+			# Nothing answers for the zone, but the parent proves it has no DS.
+			want_findings no_reachable_authority lame_refused resolver_servfail
+			want_value 'dnshealth_dnssec_status{status="insecure"}' 1
+			want_value "dnshealth_nameserver_status{address=\"${NS1[$c]}\",nameserver=\"ns1.$c.sec\",status=\"refused\"}" 1
+			want_value "dnshealth_nameserver_status{address=\"${NS2[$c]}\",nameserver=\"ns2.$c.sec\",status=\"refused\"}" 1
+			;;
 		esac
 	fi
-	line="$zone: exporter=$xv unbound=$uv ede=${UE[$zone]}"
+	line="$zone: exporter=$xv unbound=$uv ede=${UE[$zone]} resolver=$rv diagnosis=$dv"
 	if [[ ${#ZPROBS[@]} -eq 0 ]]; then
 		PASSED=$((PASSED + 1))
 		printf 'ok   %s\n' "$line"
@@ -692,7 +852,7 @@ for zone in "${ZONES[@]}"; do
 	printf 'FAIL %s\n' "$line"
 	printf '       - %s\n' "${ZPROBS[@]}"
 	printf '       unbound: %s\n' "${UD[$zone]}"
-	for f in "$WORK/answers/${zone%.}".{soa,nx,ns1.soa,ns1.nx,ns2.soa,ns2.nx}.txt; do
+	for f in "$WORK/answers/${zone%.}".{soa,nx,ns1.soa,ns1.nx,ns2.soa,ns2.nx}{,.cd}.txt; do
 		[[ -f $f ]] || continue
 		echo "       --- ${f#"$WORK/"} ---"
 		grep -v '^$' "$f" | sed 's/^/       | /'
@@ -705,6 +865,95 @@ for zone in "${ZONES[@]}"; do
 		echo "       ---"
 	fi
 done
+
+# ---------------------------------------------------------------- check
+
+# run_check ZONE OUTPUT: `dnshealth_exporter check` with the exporter's
+# configuration and module; sets CRC (exit status) and COUT (stdout file;
+# stderr beside it).
+run_check() {
+	COUT=$WORK/check-$1$2.out
+	CRC=0
+	flush_resolver "$1"
+	NO_COLOR=1 timeout 60 "$WORK/dnshealth_exporter" check "$1" --config.file="$WORK/exporter.yml" --module=lab \
+		--output="$2" >"$COUT" 2>"${COUT%.out}.err" </dev/null || CRC=$?
+}
+# check_result DESC: one counted line for the check run, from ZPROBS.
+check_result() {
+	if [[ ${#ZPROBS[@]} -eq 0 ]]; then
+		PASSED=$((PASSED + 1))
+		printf 'ok   %s\n' "$1"
+		return
+	fi
+	FAILED=$((FAILED + 1))
+	FAILURES+=("$1")
+	printf 'FAIL %s\n' "$1"
+	printf '       - %s\n' "${ZPROBS[@]}"
+	echo "       --- stdout (${COUT#"$WORK/"}) ---"
+	sed 's/^/       | /' "$COUT"
+	echo "       --- stderr ---"
+	sed 's/^/       | /' "${COUT%.out}.err"
+}
+want_exit() { [[ $CRC == "$1" ]] || ZPROBS+=("exit status $CRC, want $1"); }
+# want_text PHRASE...: each fixed string is in stdout, whitespace (line
+# wrapping, hanging indents) collapsed to one space.
+want_text() {
+	local flat p
+	flat=$(tr -s ' \t\n' '   ' <"$COUT")
+	for p in "$@"; do
+		grep -qiF -- "$p" <<<"$flat" || ZPROBS+=("stdout does not say \"$p\"")
+	done
+}
+
+# A step of docs/checks.md's "## rrsig_expired" "What to do" list, which
+# the check command prints from the runbook it embeds.
+REMEDIATION='Re-sign now: the signer stopped'
+if [[ -n $EXPORTER_READY ]]; then
+	if ! "$WORK/dnshealth_exporter" check --help >/dev/null 2>&1; then
+		log "this build has no check command: its checks are skipped"
+		echo "check command: skipped (not in this build of main.go)"
+	else
+		grep -qF "$REMEDIATION" "$REPO/docs/checks.md" ||
+			die "docs/checks.md no longer has the rrsig_expired step \"$REMEDIATION\": update this script"
+		echo "check command (dnshealth_exporter check ZONE --config.file $WORK/exporter.yml --module lab):"
+
+		ZPROBS=()
+		run_check expired.sec. text
+		want_exit 2
+		want_text signature_expired dnssec_failure "EDE 7" "$REMEDIATION"
+		check_result "check expired.sec.: exit=$CRC (want 2), names signature_expired, dnssec_failure, EDE 7 and the remediation"
+
+		ZPROBS=()
+		run_check expired.sec. json
+		want_exit 2
+		jv=$(python3 - "$COUT" <<'EOF' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["diagnosis"]["cause"], d["diagnosis"]["servfail_expected"], d["exit_code"],
+      ",".join(r["status"] for r in d["resolvers"]))
+EOF
+		) || ZPROBS+=("the JSON output does not parse or lacks diagnosis/resolvers: $jv")
+		python3 -m json.tool "$COUT" >/dev/null 2>&1 || ZPROBS+=("python3 -m json.tool rejects the JSON output")
+		read -r jcause jexp jexit jres <<<"$jv"
+		[[ $jcause == signature_expired ]] || ZPROBS+=("diagnosis.cause is ${jcause:-absent}, want signature_expired")
+		[[ $jexp == True ]] || ZPROBS+=("diagnosis.servfail_expected is ${jexp:-absent}, want true")
+		[[ $jexit == 2 ]] || ZPROBS+=("exit_code is ${jexit:-absent}, want 2")
+		[[ $jres == dnssec_failure ]] || ZPROBS+=("resolvers[].status is ${jres:-absent}, want dnssec_failure")
+		check_result "check expired.sec. --output json: exit=$CRC (want 2), diagnosis.cause=${jcause:-?} servfail_expected=${jexp:-?} resolvers=${jres:-?}"
+
+		ZPROBS=()
+		run_check secure-bind.sec. text
+		want_exit 0
+		want_text healthy
+		check_result "check secure-bind.sec.: exit=$CRC (want 0), names healthy"
+
+		ZPROBS=()
+		run_check lame-one.sec. text
+		want_exit 2
+		want_text partial_lame lame_refused "${NS2[lame-one]}"
+		check_result "check lame-one.sec.: exit=$CRC (want 2: lame findings are errors), names partial_lame, lame_refused and ${NS2[lame-one]}"
+	fi
+fi
 
 if [[ -n $EXPORTER_READY ]] && ! kill -0 "$EXPORTER_PID" 2>/dev/null; then
 	FAILED=$((FAILED + 1))

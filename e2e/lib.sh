@@ -229,11 +229,12 @@ EOF
 	log "NSD $name (pid $!) on $addrs"
 }
 
-# wait_answers ADDR ZONE: wait until ADDR answers ZONE's SOA.
+# wait_answers ADDR ZONE [RCODE]: wait until ADDR answers ZONE's SOA with
+# RCODE (default NOERROR; REFUSED for an address that must refuse the zone).
 wait_answers() {
 	local i
 	for i in $(seq 100); do
-		if dig +norec +time=1 +tries=1 "@$1" "$2" SOA 2>/dev/null | grep 'status: NOERROR' >/dev/null; then
+		if dig +norec +time=1 +tries=1 "@$1" "$2" SOA 2>/dev/null | grep "status: ${3:-NOERROR}," >/dev/null; then
 			return 0
 		fi
 		sleep 0.1
