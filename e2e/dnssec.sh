@@ -71,11 +71,10 @@
 # Bogus) on a bogus answer from its cache. It answers lame-all SERVFAIL with
 # and without CD, with no EDE.
 #
-# Last, when the binary has the check command, `dnshealth_exporter check`
-# runs on expired.sec., secure-bind.sec. and lame-one.sec. with the same
-# configuration: exit status 2/0/2, the diagnosis, the resolver's view and
-# the runbook's remediation in the text output, and the JSON output parsed.
-# Without the command those checks are reported as skipped (not counted).
+# Last, `dnshealth_exporter check` runs on expired.sec., secure-bind.sec.
+# and lame-one.sec. with the same configuration: exit status 2/0/2, the
+# diagnosis, the resolver's view and the runbook's remediation in the text
+# output, and the JSON output parsed.
 #
 # Output: one "ok|FAIL zone: exporter=<x> unbound=<y> ede=<n>
 # resolver=<status>/ad<0|1>/ede<codes> diagnosis=<cause>/<severity>" line
@@ -910,8 +909,7 @@ want_text() {
 REMEDIATION='Re-sign now: the signer stopped'
 if [[ -n $EXPORTER_READY ]]; then
 	if ! "$WORK/dnshealth_exporter" check --help >/dev/null 2>&1; then
-		log "this build has no check command: its checks are skipped"
-		echo "check command: skipped (not in this build of main.go)"
+		die "the exporter has no check command"
 	else
 		grep -qF "$REMEDIATION" "$REPO/docs/checks.md" ||
 			die "docs/checks.md no longer has the rrsig_expired step \"$REMEDIATION\": update this script"
