@@ -296,3 +296,94 @@ normalize() {
 		print name "{" s "}" rest
 	}'
 }
+
+# ---------------------------------------------------------------- signing
+#
+# For signed labs (e2e/monitoring.sh). e2e/dnssec.sh still defines its own
+# stamp, keygen, ds, pubkeys and sign after sourcing this file; they are the
+# same, except that this sign also passes extra options to dnssec-signzone.
+# The sourcing script sets NOW ($(date -u +%s)) and KEYS (the key
+# directory), besides WORK and Z.
+
+stamp() { date -u -d "@$((NOW + $1))" +%Y%m%d%H%M%S; } # offset in seconds
+
+keygen() { # zone [KSK]: print the new key's base name (in $KEYS)
+	local flags=()
+	[[ ${2:-} != KSK ]] || flags=(-f KSK)
+	dnssec-keygen -q -a ECDSAP256SHA256 -L 3600 "${flags[@]}" -K "$KEYS" "$1" 2>>"$WORK/keygen.log" ||
+		die "dnssec-keygen $* failed (see $WORK/keygen.log)"
+}
+ds() { # key base name: its DS record (SHA-256), one line
+	dnssec-dsfromkey -2 "$KEYS/$1.key" || die "dnssec-dsfromkey $1 failed"
+}
+pubkeys() { # key base names: their DNSKEY records
+	local k
+	for k in "$@"; do
+		grep -v '^;' "$KEYS/$k.key"
+	done
+}
+
+# sign ZONE IN OUT START END KSK ZSK [dnssec-signzone option...]: NSEC (or
+# what the options say), one record per line (so an RRSIG can be edited).
+# Post-sign verification is skipped when the window does not contain now (it
+# checks signatures against the clock).
+sign() {
+	local zone=$1 in=$2 out=$3 s=$4 e=$5 ksk=$6 zsk=$7 opts=()
+	shift 7
+	[[ $s < $(stamp 0) && $e > $(stamp 0) ]] || opts=(-P)
+	dnssec-signzone -q "${opts[@]}" "$@" -x -O full -K "$KEYS" -d "$KEYS" -o "$zone" -s "$s" -e "$e" -f "$Z/$out" \
+		-k "$KEYS/$ksk" "$Z/$in" "$KEYS/$zsk" >>"$WORK/sign.log" 2>&1 ||
+		{ tail -n 20 "$WORK/sign.log" >&2; die "dnssec-signzone $zone ($in) failed"; }
+}
+
+# unbound_resolver NAME ADDR [ZONE STUB_ADDR]...: a validating Unbound on
+# ADDR port 53, from $WORK/root.hints and the trust anchor $WORK/root.ds, with
+# ede: yes; each ZONE STUB_ADDR pair becomes a stub zone sent to that one
+# address. (dnssec.sh's unbound_instance is the same with pinned stubs.)
+unbound_resolver() {
+	local name=$1 addr=$2 d=$WORK/srv/$1
+	shift 2
+	mkdir -p "$d"
+	{
+		cat <<EOC
+server:
+	interface: $addr
+	port: 53
+	do-ip4: yes
+	do-ip6: no
+	do-udp: yes
+	do-tcp: yes
+	access-control: 127.0.0.0/8 allow
+	username: ""
+	chroot: ""
+	directory: "$d"
+	pidfile: "$d/unbound.pid"
+	logfile: "$d/unbound.log"
+	use-syslog: no
+	log-time-ascii: yes
+	verbosity: 1
+	num-threads: 1
+	so-reuseport: no
+	module-config: "validator iterator"
+	root-hints: "$WORK/root.hints"
+	trust-anchor-file: "$WORK/root.ds"
+	do-not-query-localhost: no
+	ede: yes
+	val-log-level: 2
+	prefetch: no
+	prefetch-key: no
+remote-control:
+	control-enable: no
+EOC
+		while [[ $# -ge 2 ]]; do
+			printf 'stub-zone:\n\tname: "%s"\n\tstub-addr: %s\n\tstub-prime: no\n' "$1" "$2"
+			shift 2
+		done
+	} >"$d/unbound.conf"
+	unbound-checkconf "$d/unbound.conf" >"$d/checkconf.log" 2>&1 ||
+		{ cat "$d/checkconf.log" >&2; die "unbound-checkconf failed for $name"; }
+	unbound -d -c "$d/unbound.conf" >"$d/stderr.log" 2>&1 &
+	PIDS+=($!)
+	echo $! >"$d/launcher.pid"
+	log "Unbound $name (pid $!) on $addr"
+}
