@@ -268,8 +268,8 @@ func TestDashboardQueries(t *testing.T) {
 	paths := slices.Sorted(maps.Keys(exprs))
 
 	t.Run("Queries lists every expression", func(t *testing.T) {
-		// dashboard_e2e.sh evaluates what Queries returns (through gen
-		// -exprs): it must be exactly what the JSON holds.
+		// gen -exprs prints what Queries returns, for checking queries by
+		// hand: it must be exactly what the JSON holds.
 		qs, err := dashboards.Queries()
 		if err != nil {
 			t.Fatal(err)

@@ -71,10 +71,9 @@
 #   - alerts of the file_sd zones carry its team label;
 #   - every rule evaluates without error, and every recording rule returns
 #     data except the two that need a re-sign in the zone's history;
-#   - every expression of dashboards/dnshealth-dashboard.json, when that
-#     file exists, returns data from /api/v1/query, with $job = dnshealth,
-#     $__rate_interval = 1m and $instance tried zone by zone (skipped, and
-#     said so, when the file does not exist).
+#   - every expression of dashboards/dnshealth-dashboard.json returns data
+#     from /api/v1/query, with $job = dnshealth, $__rate_interval = 1m and
+#     $instance tried zone by zone.
 # The last line is "N passed, N failed"; the exit status is non-zero on any
 # failure.
 #
@@ -713,8 +712,7 @@ fi
 
 DASH=$REPO/dashboards/dnshealth-dashboard.json
 if [[ ! -f $DASH ]]; then
-	log "dashboards/dnshealth-dashboard.json does not exist: dashboard queries skipped"
-	echo "skip  dashboard queries: dashboards/dnshealth-dashboard.json does not exist"
+	fail "dashboards/dnshealth-dashboard.json does not exist"
 else
 	mapfile -t exprs < <(jq -r '[.. | objects | select(has("expr")) | .expr | strings | select(length > 0)] | unique[]' "$DASH")
 	n_dash=0

@@ -8,7 +8,7 @@
 // committed file differs from what the builder produces.
 //
 // With -exprs it prints the dashboard's PromQL expressions instead, one
-// per line as "<panel>\t<refId>\t<expr>", for dashboards/dashboard_e2e.sh.
+// per line as "<panel>\t<refId>\t<expr>", for checking queries by hand.
 package main
 
 import (
