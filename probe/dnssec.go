@@ -472,6 +472,15 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 			}
 		}
 	}
+	// NSEC3PARAM names the chain's parameters even where no proof was
+	// asked for; its signature is checked like any other RRset's.
+	if m := ask(zone, dns.TypeNSEC3PARAM); m != nil {
+		if set, sigs := splitSigs(m.Answer, zone, dns.TypeNSEC3PARAM); len(set) > 0 {
+			judge(zone, dns.TypeNSEC3PARAM, set, sigs)
+			p := set[0].(*dns.NSEC3PARAM)
+			out.nsec3 = &NSEC3Param{Iterations: p.Iterations, SaltLength: int(p.SaltLength)}
+		}
+	}
 	for _, t := range []uint16{dns.TypeCDS, dns.TypeCDNSKEY} {
 		m := ask(zone, t)
 		if m == nil {
@@ -505,7 +514,7 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 		dv := verifyDenial(m, zone, q.name, q.qtype, keys, r.now)
 		denials = append(denials, DenialObs{Nameserver: s.Nameserver, Address: s.Address, Kind: dv.kind, Qname: q.name, Qtype: dns.TypeToString[q.qtype], Valid: dv.valid, Detail: dv.detail})
 		if dv.nsec3 != nil {
-			out.nsec3 = dv.nsec3
+			out.nsec3 = dv.nsec3 // as served in proofs, opt-out included
 		}
 		if !dv.valid {
 			secure = false
