@@ -577,7 +577,7 @@ func (e *exporter) landingConfig() web.LandingConfig {
 	}
 	return web.LandingConfig{
 		Name:        "DNS Health Exporter",
-		Description: html.EscapeString("Probes the delegation of a DNS zone on every scrape of /probe?target=<zone>&module=<module>"),
+		Description: html.EscapeString("Checks a DNS zone on every scrape of /probe?target=<zone>&module=<module>: its delegation, its DNSSEC chain of trust and the resolvers' view, with one diagnosis"),
 		Version:     version.Info(),
 		Form: web.LandingForm{
 			Action: "probe",
