@@ -94,28 +94,13 @@
 
 set -euo pipefail
 
-if [[ -z "${E2E_DNSSEC_UNDER_TIMEOUT:-}" ]]; then
-	export E2E_DNSSEC_UNDER_TIMEOUT=1
-	# Without --foreground, timeout signals the whole process group, so the
-	# servers die too; the EXIT trap still removes the lo addresses.
-	exec timeout -k 15 "${E2E_TIMEOUT:-300}" bash "$0" "$@"
-fi
-
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$E2E_DIR/.." && pwd)
-WORK=$E2E_DIR/work-dnssec
-START=$(date +%s)
-
-E2E_TAG=e2e-dnssec
-Z=$WORK/zones
-KEYS=$WORK/keys
-E2E_LOGS_HINT="servers: $WORK/srv/*/*.log, Unbound answers: $WORK/answers/, exporter: $WORK/exporter.log"
 # shellcheck source=e2e/lib.sh
 . "$E2E_DIR/lib.sh"
+e2e_begin E2E_DNSSEC_UNDER_TIMEOUT work-dnssec e2e-dnssec "$@"
+KEYS=$WORK/keys
+E2E_LOGS_HINT="servers: $WORK/srv/*/*.log, Unbound answers: $WORK/answers/, exporter: $WORK/exporter.log"
 
-[[ $(id -u) -eq 0 ]] || die "must run as root (adds loopback addresses, binds port 53)"
-
-e2e_traps
 install_packages named:bind9 nsd:nsd dig:bind9-dnsutils delv:bind9-dnsutils \
 	dnssec-keygen:bind9-utils dnssec-signzone:bind9-utils ldns-signzone:ldnsutils \
 	unbound:unbound curl:curl ip:iproute2
@@ -185,41 +170,14 @@ add_lo_addrs $ROOT_BIND $ROOT_NSD $TLD_BIND $TLD_NSD "${BIND_AUTH_ADDRS[@]}" "${
 
 # ---------------------------------------------------------------- keys
 
+# stamp, keygen, ds, pubkeys and sign (e2e/lib.sh) work from NOW and KEYS.
 NOW=$(date -u +%s)
 DAY=86400
-stamp() { date -u -d "@$((NOW + $1))" +%Y%m%d%H%M%S; } # offset in seconds
 VALID=("$(stamp -3600)" "$(stamp $((30 * DAY)))")
 EXPIRED=("$(stamp $((-30 * DAY)))" "$(stamp $((-2 * DAY)))")
 FUTURE=("$(stamp $((2 * DAY)))" "$(stamp $((30 * DAY)))")
 NSEC3_ITERATIONS=200
 NSEC3_SALT=cafe0123abcd
-
-keygen() { # zone [KSK]: print the new key's base name (in $KEYS)
-	local flags=()
-	[[ ${2:-} != KSK ]] || flags=(-f KSK)
-	dnssec-keygen -q -a ECDSAP256SHA256 -L 3600 "${flags[@]}" -K "$KEYS" "$1" 2>>"$WORK/keygen.log" ||
-		die "dnssec-keygen $* failed (see $WORK/keygen.log)"
-}
-ds() { # key base name: its DS record (SHA-256), one line
-	dnssec-dsfromkey -2 "$KEYS/$1.key" || die "dnssec-dsfromkey $1 failed"
-}
-pubkeys() { # key base names: their DNSKEY records
-	local k
-	for k in "$@"; do
-		grep -v '^;' "$KEYS/$k.key"
-	done
-}
-
-# sign ZONE IN OUT START END KSK ZSK: dnssec-signzone, NSEC, one record per
-# line (so an RRSIG can be edited). Post-sign verification is skipped when
-# the window does not contain now (it checks signatures against the clock).
-sign() {
-	local zone=$1 in=$2 out=$3 s=$4 e=$5 ksk=$6 zsk=$7 opts=()
-	[[ $s < $(stamp 0) && $e > $(stamp 0) ]] || opts=(-P)
-	dnssec-signzone -q "${opts[@]}" -x -O full -K "$KEYS" -d "$KEYS" -o "$zone" -s "$s" -e "$e" -f "$Z/$out" \
-		-k "$KEYS/$ksk" "$Z/$in" "$KEYS/$zsk" >>"$WORK/sign.log" 2>&1 ||
-		{ tail -n 20 "$WORK/sign.log" >&2; die "dnssec-signzone $zone ($in) failed"; }
-}
 
 # ---------------------------------------------------------------- zones
 
@@ -345,13 +303,7 @@ EOF
 } >"$Z/root.unsigned"
 sign . root.unsigned root.zone "${VALID[@]}" "$rk" "$rz"
 ds "$rk" >"$WORK/root.ds"
-{
-	echo "; root hints for the signed lab"
-	echo ".                 3600000 IN NS a.root.sec."
-	echo ".                 3600000 IN NS b.root.sec."
-	echo "a.root.sec.       3600000 IN A  $ROOT_BIND"
-	echo "b.root.sec.       3600000 IN A  $ROOT_NSD"
-} >"$WORK/root.hints"
+root_hints "root hints for the signed lab" a.root.sec. $ROOT_BIND b.root.sec. $ROOT_NSD
 log "zones signed in $(($(date +%s) - START))s (trust anchor: $(cat "$WORK/root.ds"))"
 
 # ---------------------------------------------------------------- servers
@@ -373,57 +325,16 @@ bind_instance auth-bind "${BIND_AUTH_ADDRS[*]}" "$bind_zones"
 nsd_instance auth-nsd "${NSD_AUTH_ADDRS[*]}" "$nsd_zones"
 
 # unbound_instance NAME ADDR [ns1|ns2]: a validating resolver from the lab's
-# root hints and anchor; with ns1 or ns2, every child zone is a stub zone
-# sent to that one address only.
+# root hints and anchor, which unbound-control reaches (flush_resolver); with
+# ns1 or ns2, every child zone is a stub zone sent to that one address only.
 unbound_instance() {
-	local name=$1 addr=$2 pin=${3:-} d=$WORK/srv/$1 c a
-	mkdir -p "$d"
-	{
-		cat <<EOF
-server:
-	interface: $addr
-	port: 53
-	do-ip4: yes
-	do-ip6: no
-	do-udp: yes
-	do-tcp: yes
-	access-control: 127.0.0.0/8 allow
-	username: ""
-	chroot: ""
-	directory: "$d"
-	pidfile: "$d/unbound.pid"
-	logfile: "$d/unbound.log"
-	use-syslog: no
-	log-time-ascii: yes
-	verbosity: 1
-	num-threads: 1
-	so-reuseport: no
-	module-config: "validator iterator"
-	root-hints: "$WORK/root.hints"
-	trust-anchor-file: "$WORK/root.ds"
-	do-not-query-localhost: no
-	ede: yes
-	val-log-level: 2
-	prefetch: no
-	prefetch-key: no
-remote-control:
-	control-enable: yes
-	control-interface: "$d/control.sock"
-	control-use-cert: no
-EOF
-		if [[ -n $pin ]]; then
-			for c in "${CHILDREN[@]}"; do
-				if [[ $pin == ns1 ]]; then a=${NS1[$c]}; else a=${NS2[$c]}; fi
-				printf 'stub-zone:\n\tname: "%s.sec."\n\tstub-addr: %s\n\tstub-prime: no\n' "$c" "$a"
-			done
-		fi
-	} >"$d/unbound.conf"
-	unbound-checkconf "$d/unbound.conf" >"$d/checkconf.log" 2>&1 ||
-		{ cat "$d/checkconf.log" >&2; die "unbound-checkconf failed for $name"; }
-	unbound -d -c "$d/unbound.conf" >"$d/stderr.log" 2>&1 &
-	PIDS+=($!)
-	echo $! >"$d/launcher.pid"
-	log "Unbound $name (pid $!) on $addr${pin:+, child zones pinned to $pin}"
+	local stubs=() c
+	if [[ -n ${3:-} ]]; then
+		for c in "${CHILDREN[@]}"; do
+			if [[ $3 == ns1 ]]; then stubs+=("$c.sec." "${NS1[$c]}"); else stubs+=("$c.sec." "${NS2[$c]}"); fi
+		done
+	fi
+	unbound_resolver --control "$1" "$2" "${stubs[@]}"
 }
 unbound_instance unbound "$RESOLVER"
 unbound_instance unbound-ns1 "$PINNED1" ns1
@@ -438,60 +349,16 @@ for c in "${CHILDREN[@]}"; do
 	*) waits+=("${NS1[$c]} $c.sec." "${NS2[$c]} $c.sec.") ;;
 	esac
 done
-for spec in "${waits[@]}"; do
-	set -- $spec
-	wait_answers "$1" "$2" "${3:-NOERROR}" || {
-		tail -n 20 "$WORK"/srv/*/*.log >&2 || true
-		die "no server answers $2 SOA at $1 with ${3:-NOERROR} (see logs above)"
-	}
-done
-for r in $RESOLVER $PINNED1 $PINNED2; do
-	for i in $(seq 100); do
-		dig +time=1 +tries=1 "@$r" . SOA 2>/dev/null | grep -q 'status: NOERROR' && break
-		[[ $i -lt 100 ]] || { tail -n 20 "$WORK"/srv/unbound*/*.log >&2; die "Unbound on $r does not resolve . SOA"; }
-		sleep 0.1
-	done
-done
+wait_servers "${waits[@]}"
+wait_resolvers $RESOLVER $PINNED1 $PINNED2
 log "servers and resolvers up in $(($(date +%s) - START))s"
-
-# ---------------------------------------------------------------- results
-
-PASSED=0
-FAILED=0
-FAILURES=()
-pass() { PASSED=$((PASSED + 1)); printf '  ok    %s\n' "$1"; }
-fail() {
-	FAILED=$((FAILED + 1))
-	FAILURES+=("$1")
-	printf '  FAIL  %s\n' "$1"
-	[[ -z "${2:-}" ]] || printf '%s\n' "$2" | sed 's/^/          /'
-}
 
 # ---------------------------------------------------------------- lab
 
+# hcheck (e2e/lib.sh) asks with DIG.
 DIG=(dig +norec +dnssec +time=2 +tries=1 +nocookie +noall +comments +answer +authority +additional)
-
-# hcheck DESC ADDR QNAME QTYPE PATTERN...: every extended regexp matches the
-# dig output (patterns starting with "!" must NOT match).
-hcheck() {
-	local desc=$1 addr=$2 qname=$3 qtype=$4
-	shift 4
-	local out p bad=
-	out=$("${DIG[@]}" "@$addr" "$qname" "$qtype" 2>&1 || true)
-	for p in "$@"; do
-		if [[ $p == !* ]]; then
-			grep -Eq -- "${p#!}" <<<"$out" && bad+="unexpected /${p#!}/; "
-		else
-			grep -Eq -- "$p" <<<"$out" || bad+="missing /$p/; "
-		fi
-	done
-	if [[ -z $bad ]]; then
-		pass "lab: $desc"
-	else
-		fail "lab: $desc" "dig +norec +dnssec @$addr $qname $qtype: $bad
-$out"
-	fi
-}
+HCHECK_DIG="dig +norec +dnssec"
+HCHECK_AREA=lab
 AA='flags: qr aa'
 OKST='status: NOERROR'
 re() { printf '%s' "${1//./\\.}"; } # a name as a regexp
@@ -542,14 +409,8 @@ if [[ $FAILED -gt 0 ]]; then
 	exit 1
 fi
 
-if [[ -n "${E2E_SERVE_ONLY:-}" ]]; then
-	log "E2E_SERVE_ONLY: lab up (roots $ROOT_BIND $ROOT_NSD, anchor $WORK/root.ds, hints $WORK/root.hints);" \
-		"Unbound on $RESOLVER (pinned: $PINNED1 ns1, $PINNED2 ns2); serving until interrupted or E2E_TIMEOUT"
-	sleep infinity &
-	PIDS+=($!)
-	wait $! || true
-	exit 0
-fi
+serve_only_if_asked "E2E_SERVE_ONLY: lab up (roots $ROOT_BIND $ROOT_NSD, anchor $WORK/root.ds, hints $WORK/root.hints);" \
+	"Unbound on $RESOLVER (pinned: $PINNED1 ns1, $PINNED2 ns2); serving until interrupted or E2E_TIMEOUT"
 
 # ---------------------------------------------------------------- Unbound
 
@@ -660,6 +521,22 @@ flush_resolver() {
 
 OUT= # the zone's normalized metrics
 ZPROBS=() # what is wrong with the zone under test
+
+# zprobs_result LINE: count LINE passed when ZPROBS is empty and return 0;
+# else count it failed, print ZPROBS under it and return 1 (the caller adds
+# what explains the failure).
+zprobs_result() {
+	if [[ ${#ZPROBS[@]} -eq 0 ]]; then
+		PASSED=$((PASSED + 1))
+		printf 'ok   %s\n' "$1"
+		return 0
+	fi
+	FAILED=$((FAILED + 1))
+	FAILURES+=("$1")
+	printf 'FAIL %s\n' "$1"
+	printf '       - %s\n' "${ZPROBS[@]}"
+	return 1
+}
 
 probe() { # zone: fetch /probe into $OUT
 	local raw=$WORK/probe-$1txt code
@@ -841,15 +718,7 @@ for zone in "${ZONES[@]}"; do
 		esac
 	fi
 	line="$zone: exporter=$xv unbound=$uv ede=${UE[$zone]} resolver=$rv diagnosis=$dv"
-	if [[ ${#ZPROBS[@]} -eq 0 ]]; then
-		PASSED=$((PASSED + 1))
-		printf 'ok   %s\n' "$line"
-		continue
-	fi
-	FAILED=$((FAILED + 1))
-	FAILURES+=("$line")
-	printf 'FAIL %s\n' "$line"
-	printf '       - %s\n' "${ZPROBS[@]}"
+	zprobs_result "$line" && continue
 	printf '       unbound: %s\n' "${UD[$zone]}"
 	for f in "$WORK/answers/${zone%.}".{soa,nx,ns1.soa,ns1.nx,ns2.soa,ns2.nx}{,.cd}.txt; do
 		[[ -f $f ]] || continue
@@ -879,15 +748,7 @@ run_check() {
 }
 # check_result DESC: one counted line for the check run, from ZPROBS.
 check_result() {
-	if [[ ${#ZPROBS[@]} -eq 0 ]]; then
-		PASSED=$((PASSED + 1))
-		printf 'ok   %s\n' "$1"
-		return
-	fi
-	FAILED=$((FAILED + 1))
-	FAILURES+=("$1")
-	printf 'FAIL %s\n' "$1"
-	printf '       - %s\n' "${ZPROBS[@]}"
+	zprobs_result "$1" && return
 	echo "       --- stdout (${COUT#"$WORK/"}) ---"
 	sed 's/^/       | /' "$COUT"
 	echo "       --- stderr ---"
@@ -960,10 +821,4 @@ if [[ -n $EXPORTER_READY ]] && ! kill -0 "$EXPORTER_PID" 2>/dev/null; then
 	tail -n 20 "$WORK/exporter.log" | sed 's/^/       | /'
 fi
 
-log "finished in $(($(date +%s) - START))s"
-if [[ $FAILED -gt 0 ]]; then
-	echo "failures:"
-	for f in "${FAILURES[@]}"; do echo "  $f"; done
-fi
-echo "$PASSED passed, $FAILED failed"
-[[ $FAILED -eq 0 ]]
+finish

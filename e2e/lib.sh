@@ -1,15 +1,19 @@
 # shellcheck shell=bash
-# Shared by the end-to-end scripts (run.sh, dnssec.sh); sourced, not run.
+# Shared by the end-to-end scripts (run.sh, dnssec.sh, monitoring.sh);
+# sourced, not run.
 #
-# The sourcing script sets, before calling anything here:
-#   E2E_TAG    the word after the time in every log line ("e2e")
-#   WORK       its work directory (servers under $WORK/srv, zones in $Z)
-#   Z          the zone file directory
+# The sourcing script sets E2E_DIR (the e2e/ directory), sources this file
+# and calls e2e_begin first of all: it re-runs the script under timeout(1),
+# then sets
+#   REPO       the repository
+#   WORK       the script's work directory (servers under $WORK/srv)
+#   Z          the zone file directory, $WORK/zones
 #   START      $(date +%s) at its start
-# and may set E2E_LOGS_HINT, the "where are the logs" part of the message
-# printed when it fails. It calls e2e_traps once, before starting anything:
-# every pid added to PIDS is stopped and every address added to ADDRS is
-# removed from lo on exit, even on failure or a signal.
+#   E2E_TAG    the word after the time in every log line ("e2e")
+# checks for root and sets the traps: every pid added to PIDS is stopped and
+# every address added to ADDRS is removed from lo on exit, even on failure or
+# a signal. The script may set E2E_LOGS_HINT, the "where are the logs" part
+# of the message printed when it fails.
 
 log() { printf '%s %s: %s\n' "$(date +%H:%M:%S)" "$E2E_TAG" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
@@ -47,6 +51,28 @@ e2e_traps() {
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'log "terminated (the ${E2E_TIMEOUT:-300}s bound of E2E_TIMEOUT, or a signal)"; exit 143' TERM
+}
+
+# e2e_begin UNDER_VAR WORK_NAME TAG "$@": the start of every script. Unless
+# the environment variable UNDER_VAR is set, run the script again (with its
+# arguments) under timeout, bounded by E2E_TIMEOUT (seconds, default 300).
+# Without --foreground, timeout signals the whole process group, so the
+# servers die too; the EXIT trap still removes the lo addresses. Then set
+# REPO, WORK ($E2E_DIR/WORK_NAME), START, E2E_TAG (TAG) and Z, check for root
+# and set the traps.
+e2e_begin() {
+	local under=$1
+	if [[ -z "${!under:-}" ]]; then
+		export "$under=1"
+		exec timeout -k 15 "${E2E_TIMEOUT:-300}" bash "$0" "${@:4}"
+	fi
+	REPO=$(cd "$E2E_DIR/.." && pwd)
+	WORK=$E2E_DIR/$2
+	START=$(date +%s)
+	E2E_TAG=$3
+	Z=$WORK/zones
+	[[ $(id -u) -eq 0 ]] || die "must run as root (adds loopback addresses, binds port 53)"
+	e2e_traps
 }
 
 # ---------------------------------------------------------------- packages
@@ -142,6 +168,23 @@ soa() { # zone primary serial
 	local rname=hostmaster.$1
 	[[ $1 != . ]] || rname=hostmaster.
 	printf "\$TTL 3600\n%s 3600 IN SOA %s %s %s 3600 600 86400 300\n" "$1" "$2" "$rname" "$3"
+}
+
+# root_hints COMMENT NAME ADDR [NAME ADDR]...: write $WORK/root.hints, the
+# root servers NAME (with their addresses), after the comment line.
+root_hints() {
+	local comment=$1 i
+	shift
+	local na=("$@")
+	{
+		echo "; $comment"
+		for ((i = 0; i < ${#na[@]}; i += 2)); do
+			printf '%-17s 3600000 IN NS %s\n' . "${na[i]}"
+		done
+		for ((i = 0; i < ${#na[@]}; i += 2)); do
+			printf '%-17s 3600000 IN A  %s\n' "${na[i]}" "${na[i + 1]}"
+		done
+	} >"$WORK/root.hints"
 }
 
 # ---------------------------------------------------------------- servers
@@ -242,6 +285,98 @@ wait_answers() {
 	return 1
 }
 
+# wait_servers "ADDR ZONE [RCODE]"...: wait_answers for each; if one never
+# comes, show the servers' last log lines and die.
+wait_servers() {
+	local spec
+	for spec in "$@"; do
+		set -- $spec
+		wait_answers "$1" "$2" "${3:-NOERROR}" || {
+			tail -n 20 "$WORK"/srv/*/*.log >&2 || true
+			die "no server answers $2 SOA at $1 with ${3:-NOERROR} (see logs above)"
+		}
+	done
+}
+
+# wait_resolvers ADDR...: wait until the Unbound on each address resolves
+# . SOA; if one does not after 100 tries, show Unbound's last log lines and die.
+wait_resolvers() {
+	local r i
+	for r in "$@"; do
+		for i in $(seq 100); do
+			dig +time=1 +tries=1 "@$r" . SOA 2>/dev/null | grep -q 'status: NOERROR' && break
+			[[ $i -lt 100 ]] || { tail -n 20 "$WORK"/srv/unbound*/*.log >&2; die "Unbound on $r does not resolve . SOA"; }
+			sleep 0.1
+		done
+	done
+}
+
+# serve_only_if_asked MESSAGE...: with E2E_SERVE_ONLY set, log MESSAGE and
+# keep everything up until interrupted or E2E_TIMEOUT, then exit 0 (for
+# debugging by hand); without it, return.
+serve_only_if_asked() {
+	[[ -n "${E2E_SERVE_ONLY:-}" ]] || return 0
+	log "$@"
+	sleep infinity &
+	PIDS+=($!)
+	wait $! || true
+	exit 0
+}
+
+# ---------------------------------------------------------------- results
+#
+# pass DESC and fail DESC [DETAIL] print one counted line each (DETAIL
+# indented below it); finish prints the failures and "N passed, N failed"
+# and exits, non-zero on any failure. RESULT_INDENT starts every line.
+
+PASSED=0
+FAILED=0
+FAILURES=()
+RESULT_INDENT='  '
+
+pass() { PASSED=$((PASSED + 1)); printf '%sok    %s\n' "$RESULT_INDENT" "$1"; }
+fail() {
+	FAILED=$((FAILED + 1))
+	FAILURES+=("$1")
+	printf '%sFAIL  %s\n' "$RESULT_INDENT" "$1"
+	[[ -z "${2:-}" ]] || printf '%s\n' "$2" | sed "s/^/$RESULT_INDENT        /"
+}
+finish() {
+	local f
+	log "finished in $(($(date +%s) - START))s"
+	if [[ $FAILED -gt 0 ]]; then
+		echo "failures:"
+		for f in "${FAILURES[@]}"; do echo "  $f"; done
+	fi
+	echo "$PASSED passed, $FAILED failed"
+	[[ $FAILED -eq 0 ]]
+	exit
+}
+
+# hcheck DESC ADDR QNAME QTYPE PATTERN...: ask ADDR with "${DIG[@]}"; every
+# extended regexp must match the answer (one starting with "!" must NOT).
+# The result is "$HCHECK_AREA: DESC"; a failure shows the answer, the query
+# named as "$HCHECK_DIG @ADDR QNAME QTYPE". The script sets the three.
+hcheck() {
+	local desc=$1 addr=$2 qname=$3 qtype=$4
+	shift 4
+	local out p bad=
+	out=$("${DIG[@]}" "@$addr" "$qname" "$qtype" 2>&1 || true)
+	for p in "$@"; do
+		if [[ $p == !* ]]; then
+			grep -Eq -- "${p#!}" <<<"$out" && bad+="unexpected /${p#!}/; "
+		else
+			grep -Eq -- "$p" <<<"$out" || bad+="missing /$p/; "
+		fi
+	done
+	if [[ -z $bad ]]; then
+		pass "$HCHECK_AREA: $desc"
+	else
+		fail "$HCHECK_AREA: $desc" "$HCHECK_DIG @$addr $qname $qtype: $bad
+$out"
+	fi
+}
+
 # ---------------------------------------------------------------- exporter
 
 free_port() {
@@ -299,11 +434,8 @@ normalize() {
 
 # ---------------------------------------------------------------- signing
 #
-# For signed labs (e2e/monitoring.sh). e2e/dnssec.sh still defines its own
-# stamp, keygen, ds, pubkeys and sign after sourcing this file; they are the
-# same, except that this sign also passes extra options to dnssec-signzone.
-# The sourcing script sets NOW ($(date -u +%s)) and KEYS (the key
-# directory), besides WORK and Z.
+# For the signed labs (e2e/dnssec.sh, e2e/monitoring.sh). The sourcing
+# script sets NOW ($(date -u +%s)) and KEYS (the key directory).
 
 stamp() { date -u -d "@$((NOW + $1))" +%Y%m%d%H%M%S; } # offset in seconds
 
@@ -336,12 +468,15 @@ sign() {
 		{ tail -n 20 "$WORK/sign.log" >&2; die "dnssec-signzone $zone ($in) failed"; }
 }
 
-# unbound_resolver NAME ADDR [ZONE STUB_ADDR]...: a validating Unbound on
-# ADDR port 53, from $WORK/root.hints and the trust anchor $WORK/root.ds, with
-# ede: yes; each ZONE STUB_ADDR pair becomes a stub zone sent to that one
-# address. (dnssec.sh's unbound_instance is the same with pinned stubs.)
+# unbound_resolver [--control] NAME ADDR [ZONE STUB_ADDR]...: a validating
+# Unbound on ADDR port 53, from $WORK/root.hints and the trust anchor
+# $WORK/root.ds, with ede: yes; each ZONE STUB_ADDR pair becomes a stub zone
+# sent to that one address. With --control, unbound-control reaches it on
+# the socket $WORK/srv/NAME/control.sock (no certificates).
 unbound_resolver() {
-	local name=$1 addr=$2 d=$WORK/srv/$1
+	local control=no
+	[[ $1 != --control ]] || { control=yes; shift; }
+	local name=$1 addr=$2 d=$WORK/srv/$1 nstubs=$((($# - 2) / 2))
 	shift 2
 	mkdir -p "$d"
 	{
@@ -373,8 +508,9 @@ server:
 	prefetch: no
 	prefetch-key: no
 remote-control:
-	control-enable: no
+	control-enable: $control
 EOC
+		[[ $control == no ]] || printf '\tcontrol-interface: "%s"\n\tcontrol-use-cert: no\n' "$d/control.sock"
 		while [[ $# -ge 2 ]]; do
 			printf 'stub-zone:\n\tname: "%s"\n\tstub-addr: %s\n\tstub-prime: no\n' "$1" "$2"
 			shift 2
@@ -385,5 +521,5 @@ EOC
 	unbound -d -c "$d/unbound.conf" >"$d/stderr.log" 2>&1 &
 	PIDS+=($!)
 	echo $! >"$d/launcher.pid"
-	log "Unbound $name (pid $!) on $addr"
+	log "Unbound $name (pid $!) on $addr$([[ $nstubs -eq 0 ]] || echo ", stub zones: $nstubs")"
 }

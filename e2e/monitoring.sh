@@ -86,29 +86,14 @@
 
 set -euo pipefail
 
-if [[ -z "${E2E_MONITORING_UNDER_TIMEOUT:-}" ]]; then
-	export E2E_MONITORING_UNDER_TIMEOUT=1
-	# Without --foreground, timeout signals the whole process group, so the
-	# servers die too; the EXIT trap still removes the lo addresses.
-	exec timeout -k 15 "${E2E_TIMEOUT:-300}" bash "$0" "$@"
-fi
-
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$E2E_DIR/.." && pwd)
-WORK=$E2E_DIR/work-monitoring
-START=$(date +%s)
-NOW=$START
-
-E2E_TAG=e2e-monitoring
-Z=$WORK/zones
-KEYS=$WORK/keys
-E2E_LOGS_HINT="servers: $WORK/srv/*/*.log, Prometheus: $WORK/srv/prometheus/, Alertmanager: $WORK/srv/alertmanager/, Slack payloads: $WORK/slack.jsonl"
 # shellcheck source=e2e/lib.sh
 . "$E2E_DIR/lib.sh"
+e2e_begin E2E_MONITORING_UNDER_TIMEOUT work-monitoring e2e-monitoring "$@"
+NOW=$START
+KEYS=$WORK/keys
+E2E_LOGS_HINT="servers: $WORK/srv/*/*.log, Prometheus: $WORK/srv/prometheus/, Alertmanager: $WORK/srv/alertmanager/, Slack payloads: $WORK/slack.jsonl"
 
-[[ $(id -u) -eq 0 ]] || die "must run as root (adds loopback addresses, binds port 53)"
-
-e2e_traps
 install_packages named:bind9 nsd:nsd dig:bind9-dnsutils dnssec-keygen:bind9-utils dnssec-signzone:bind9-utils \
 	unbound:unbound prometheus:prometheus promtool:prometheus \
 	prometheus-alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager \
@@ -119,26 +104,7 @@ fresh_workdir 'named|nsd|unbound|dnshealth_exporter|prometheus|alertmanager|slac
 mkdir -p "$Z" "$KEYS" "$WORK/standby-keys"
 cd "$WORK" # anything a tool writes to its current directory lands here
 
-PASSED=0
-FAILED=0
-FAILURES=()
-pass() { PASSED=$((PASSED + 1)); printf 'ok    %s\n' "$1"; }
-fail() {
-	FAILED=$((FAILED + 1))
-	FAILURES+=("$1")
-	printf 'FAIL  %s\n' "$1"
-	[[ -z "${2:-}" ]] || printf '%s\n' "$2" | sed 's/^/        /'
-}
-finish() {
-	log "finished in $(($(date +%s) - START))s"
-	if [[ $FAILED -gt 0 ]]; then
-		echo "failures:"
-		for f in "${FAILURES[@]}"; do echo "  $f"; done
-	fi
-	echo "$PASSED passed, $FAILED failed"
-	[[ $FAILED -eq 0 ]]
-	exit
-}
+RESULT_INDENT= # pass, fail and finish (e2e/lib.sh): results start at the margin
 # check DESC COMMAND...: pass when the command succeeds; its output is shown
 # on failure.
 check() {
@@ -311,7 +277,7 @@ EOF
 } >"$Z/root.unsigned"
 sign . root.unsigned root.zone "${VALID[@]}" "$rk" "$rz"
 ds "$rk" >"$WORK/root.ds"
-printf '; root hints for the monitoring lab\n.  3600000 IN NS a.root.mon.\na.root.mon.  3600000 IN A %s\n' $ROOT >"$WORK/root.hints"
+root_hints "root hints for the monitoring lab" a.root.mon. $ROOT
 log "zones signed in $(($(date +%s) - START))s"
 
 # ---------------------------------------------------------------- servers
@@ -335,15 +301,8 @@ waits=("$ROOT ." "$TLD mon." "${NS2[drift]} drift.mon.")
 for c in "${CHILDREN[@]}"; do
 	[[ $c == dead ]] || waits+=("${NS1[$c]} $c.mon.")
 done
-for spec in "${waits[@]}"; do
-	set -- $spec
-	wait_answers "$1" "$2" || { tail -n 20 "$WORK"/srv/*/*.log >&2 || true; die "no server answers $2 SOA at $1"; }
-done
-for i in $(seq 100); do
-	dig +time=1 +tries=1 "@$RESOLVER" . SOA 2>/dev/null | grep -q 'status: NOERROR' && break
-	[[ $i -lt 100 ]] || { tail -n 20 "$WORK"/srv/unbound/*.log >&2; die "Unbound on $RESOLVER does not resolve . SOA"; }
-	sleep 0.1
-done
+wait_servers "${waits[@]}"
+wait_resolvers $RESOLVER
 log "servers and resolver up in $(($(date +%s) - START))s"
 
 # The lab as built: authoritative answers, refusals, Unbound's view.

@@ -16,30 +16,15 @@
 # E2E_SERVE_ONLY=1 brings the hierarchy up, checks it with dig and serves
 # until interrupted (for debugging by hand with dig or a running exporter).
 # The work dir e2e/work/ (git-ignored) is kept after the run for its logs.
-# Helpers shared with e2e/dnssec.sh live in e2e/lib.sh.
+# Helpers shared with e2e/dnssec.sh and e2e/monitoring.sh live in e2e/lib.sh.
 
 set -euo pipefail
 
-if [[ -z "${E2E_UNDER_TIMEOUT:-}" ]]; then
-	export E2E_UNDER_TIMEOUT=1
-	# Without --foreground, timeout signals the whole process group, so the
-	# servers die too; the EXIT trap below still removes the lo addresses.
-	exec timeout -k 15 "${E2E_TIMEOUT:-300}" bash "$0" "$@"
-fi
-
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$E2E_DIR/.." && pwd)
-WORK=$E2E_DIR/work
-START=$(date +%s)
-
-E2E_TAG=e2e
-Z=$WORK/zones
 # shellcheck source=e2e/lib.sh
 . "$E2E_DIR/lib.sh"
+e2e_begin E2E_UNDER_TIMEOUT work e2e "$@"
 
-[[ $(id -u) -eq 0 ]] || die "must run as root (adds loopback addresses, binds port 53)"
-
-e2e_traps
 install_packages named:bind9 nsd:nsd dig:bind9-dnsutils curl:curl ip:iproute2
 command -v go >/dev/null || die "go is not installed"
 stop_port53_conflicts 127.54 named nsd
@@ -204,55 +189,17 @@ nsd_instance auth-nsd "${NSD_AUTH_ADDRS[*]}" "
 	provider.e2e. provider.zone"
 
 # Wait until every address with a server answers its own zone.
-for spec in "$ROOT_BIND ." "$ROOT_NSD ." "$TLD_BIND e2e." "$TLD_NSD e2e." \
+wait_servers "$ROOT_BIND ." "$ROOT_NSD ." "$TLD_BIND e2e." "$TLD_NSD e2e." \
 	"$GOODBIND1 good-bind.e2e." "$GOODNSD1 good-nsd.e2e." \
-	"${BIND_AUTH_ADDRS[-1]} good-bind.e2e." "${NSD_AUTH_ADDRS[-1]} good-nsd.e2e."; do
-	set -- $spec
-	wait_answers "$1" "$2" || {
-		tail -n 20 "$WORK"/srv/*/*.log >&2 || true
-		die "no server answers $2 SOA at $1 (see logs above)"
-	}
-done
+	"${BIND_AUTH_ADDRS[-1]} good-bind.e2e." "${NSD_AUTH_ADDRS[-1]} good-nsd.e2e."
 log "servers up in $(($(date +%s) - START))s"
-
-# ---------------------------------------------------------------- results
-
-PASSED=0
-FAILED=0
-FAILURES=()
-pass() { PASSED=$((PASSED + 1)); printf '  ok    %s\n' "$1"; }
-fail() {
-	FAILED=$((FAILED + 1))
-	FAILURES+=("$1")
-	printf '  FAIL  %s\n' "$1"
-	[[ -z "${2:-}" ]] || printf '%s\n' "$2" | sed 's/^/          /'
-}
 
 # ---------------------------------------------------------------- hierarchy
 
+# hcheck (e2e/lib.sh) asks with DIG.
 DIG=(dig +norec +time=2 +tries=1 +nocookie +noall +comments +question +answer +authority +additional)
-
-# hcheck DESC ADDR QNAME QTYPE PATTERN...: every extended regexp matches the
-# dig output (lines starting with "!" must NOT match).
-hcheck() {
-	local desc=$1 addr=$2 qname=$3 qtype=$4
-	shift 4
-	local out p bad=
-	out=$("${DIG[@]}" "@$addr" "$qname" "$qtype" 2>&1 || true)
-	for p in "$@"; do
-		if [[ $p == !* ]]; then
-			grep -Eq -- "${p#!}" <<<"$out" && bad+="unexpected /${p#!}/; "
-		else
-			grep -Eq -- "$p" <<<"$out" || bad+="missing /$p/; "
-		fi
-	done
-	if [[ -z $bad ]]; then
-		pass "hierarchy: $desc"
-	else
-		fail "hierarchy: $desc" "dig +norec @$addr $qname $qtype: $bad
-$out"
-	fi
-}
+HCHECK_DIG="dig +norec"
+HCHECK_AREA=hierarchy
 
 AA='flags: qr aa'
 NOAA='!flags: qr aa'
@@ -317,23 +264,11 @@ if [[ $FAILED -gt 0 ]]; then
 	exit 1
 fi
 
-if [[ -n "${E2E_SERVE_ONLY:-}" ]]; then
-	log "E2E_SERVE_ONLY: hierarchy up (roots $ROOT_BIND $ROOT_NSD); serving until interrupted or E2E_TIMEOUT"
-	sleep infinity &
-	PIDS+=($!)
-	wait $! || true
-	exit 0
-fi
+serve_only_if_asked "E2E_SERVE_ONLY: hierarchy up (roots $ROOT_BIND $ROOT_NSD); serving until interrupted or E2E_TIMEOUT"
 
 # ---------------------------------------------------------------- exporter
 
-{
-	echo "; root hints for the e2e hierarchy"
-	echo ".                 3600000 IN NS a.root.e2e."
-	echo ".                 3600000 IN NS b.root.e2e."
-	echo "a.root.e2e.       3600000 IN A  $ROOT_BIND"
-	echo "b.root.e2e.       3600000 IN A  $ROOT_NSD"
-} >"$WORK/root.hints"
+root_hints "root hints for the e2e hierarchy" a.root.e2e. $ROOT_BIND b.root.e2e. $ROOT_NSD
 # The hierarchy is unsigned and its root is not IANA's: with the default
 # trust anchors (IANA's root KSKs) every zone would be bogus, a root with a
 # trust anchor serving no DNSKEY. This test is about delegation, so the
@@ -390,26 +325,28 @@ $(sed 's/^/  /' <<<"${seen:-(none)}")"
 	fi
 }
 
+# expect_lines DESC LINE_FN SEEN "ns addr x"...: set_eq "DESC: <the specs>",
+# expecting the line LINE_FN makes of each spec, against the lines SEEN.
+expect_lines() {
+	local desc=$1 fn=$2 seen=$3 want= h
+	shift 3
+	local descr=("$@")
+	for h in "$@"; do
+		set -- $h
+		want+=$("$fn" "$1" "$2" "$3")$'\n'
+	done
+	set_eq "$desc: $(printf "%s; " "${descr[@]}")" "$want" "$seen"
+}
 # expect_lame "ns addr value" ...: the dnshealth_delegation_lame samples are
 # exactly these.
 expect_lame() {
-	local want= h descr=("$@")
-	for h in "$@"; do
-		set -- $h
-		want+=$(lame_line "$1" "$2" "$3")$'\n'
-	done
-	set_eq "dnshealth_delegation_lame samples are exactly: $(printf "%s; " "${descr[@]}")" \
-		"$want" "$(grep '^dnshealth_delegation_lame{' "$OUT" || true)"
+	expect_lines "dnshealth_delegation_lame samples are exactly" lame_line \
+		"$(grep '^dnshealth_delegation_lame{' "$OUT" || true)" "$@"
 }
 # expect_status "ns addr status" ...: the nameserver_status samples at 1.
 expect_status() {
-	local want= h descr=("$@")
-	for h in "$@"; do
-		set -- $h
-		want+=$(status_line "$1" "$2" "$3")$'\n'
-	done
-	set_eq "dnshealth_nameserver_status at 1 are exactly: $(printf "%s; " "${descr[@]}")" \
-		"$want" "$(grep '^dnshealth_nameserver_status{' "$OUT" | grep -v ' 0$' || true)"
+	expect_lines "dnshealth_nameserver_status at 1 are exactly" status_line \
+		"$(grep '^dnshealth_nameserver_status{' "$OUT" | grep -v ' 0$' || true)" "$@"
 }
 # expect_findings check...: the checks whose dnshealth_finding is non-zero.
 expect_findings() {
@@ -543,10 +480,4 @@ if ! kill -0 $EXPORTER_PID 2>/dev/null; then
 	fail "exporter still running after the probes" "$(tail -n 20 "$WORK/exporter.log")"
 fi
 
-log "finished in $(($(date +%s) - START))s"
-if [[ $FAILED -gt 0 ]]; then
-	echo "failures:"
-	for f in "${FAILURES[@]}"; do echo "  $f"; done
-fi
-echo "$PASSED passed, $FAILED failed"
-[[ $FAILED -eq 0 ]]
+finish
