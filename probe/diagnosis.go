@@ -6,14 +6,6 @@ import (
 	"strings"
 )
 
-// CauseAdvisory is the cause when every finding is advisory: resolvers are
-// not affected, but something should still be fixed.
-const CauseAdvisory = "advisory"
-
-func init() {
-	Causes = append(Causes, CauseAdvisory)
-}
-
 // rule maps findings to a cause. The first rule whose checks were raised
 // (and whose condition holds) names the cause: rules are in the order an
 // on-call should care, outages first.

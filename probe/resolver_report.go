@@ -77,6 +77,9 @@ const (
 	CauseResolutionFailed     = "resolution_failed"
 	CauseResolverFailure      = "resolver_failure"
 	CauseProbeIncomplete      = "probe_incomplete"
+	// CauseAdvisory: every finding is advisory; resolvers are not affected,
+	// but something should still be fixed.
+	CauseAdvisory = "advisory"
 )
 
 // Causes lists every cause in the order docs/checks.md explains them.
@@ -85,7 +88,7 @@ var Causes = []string{
 	CauseDNSKEYMissing, CauseBogusSignature, CauseBogusDenial, CauseChainBroken,
 	CauseNoReachableAuthority, CausePartialLame, CauseStaleSecondary, CauseRolloverStuck,
 	CauseInsecureDowngrade, CauseDelegationMismatch, CauseNotAZone, CauseResolutionFailed,
-	CauseResolverFailure, CauseProbeIncomplete,
+	CauseResolverFailure, CauseProbeIncomplete, CauseAdvisory,
 }
 
 // Diagnosis is the one conclusion a probe draws from all its evidence.
