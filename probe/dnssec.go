@@ -407,10 +407,18 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 	}
 	// Which keys sign the DNSKEY RRset at all, trusted or not: a DS
 	// "matches" a key only if that key signs the set.
-	own := zoneKeysOf(out.keyset)
-	for _, t := range verifyRRset(keyset, keySigs, own, zone, r.now).keyTags {
+	// A revoked key still signs the set (RFC 5011 section 2.1), so it is
+	// counted here, but it never validates anything below.
+	var zoneBit []*dns.DNSKEY
+	for _, k := range out.keyset {
+		if k.Flags&dns.ZONE != 0 {
+			zoneBit = append(zoneBit, k)
+		}
+	}
+	for _, t := range verifyRRset(keyset, keySigs, zoneBit, zone, r.now).keyTags {
 		out.keySigners[t] = true
 	}
+	own := zoneKeysOf(out.keyset)
 	var obs []SignatureObs
 	observe := func(owner string, qtype uint16, v sigVerdict) {
 		obs = append(obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: zoneLabel(owner), Type: dns.TypeToString[qtype],
