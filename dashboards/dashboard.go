@@ -18,7 +18,6 @@ import (
 	"fmt"
 
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
-	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
@@ -258,42 +257,24 @@ func fleetRow(b *dashboard.DashboardBuilder) {
 		if c.bad == blue {
 			base = blue
 		}
-		b.WithPanel(newStat().
-			Title(c.title).
-			Description(c.desc).
-			Span(3).Height(4).
-			WithTarget(instant("A", c.expr)).
+		b.WithPanel(newStat(c.title, c.desc, 3, 4, instant("A", c.expr)).
 			Decimals(0).
 			Thresholds(steps(base, 1, c.bad)))
 	}
 
 	b.WithPanel(fleetTable())
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("Days to the earliest RRSIG expiry").
-		Description(fmt.Sprintf("dnshealth_rrsig_days_to_expiry per zone. The bands are the alert thresholds: orange under %d days, red under %d.", RRSIGWarningDays, RRSIGCriticalDays)).
-		Datasource(datasourceRef()).
-		Span(12).Height(8).
-		WithTarget(rangeQuery("A", `min by (instance) (dnshealth_rrsig_days_to_expiry{`+fleet+`})`, "{{instance}}")).
-		Unit("d").
-		Decimals(1).
-		Thresholds(expiryThresholds()).
-		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLineAndArea)).
-		Legend(tableLegend()))
+	b.WithPanel(expiryGraph(
+		fmt.Sprintf("dnshealth_rrsig_days_to_expiry per zone. The bands are the alert thresholds: orange under %d days, red under %d.", RRSIGWarningDays, RRSIGCriticalDays),
+		12, rangeQuery("A", `min by (instance) (dnshealth_rrsig_days_to_expiry{`+fleet+`})`, "{{instance}}")))
 
-	b.WithPanel(newTable().
-		Title("Findings raised").
-		Description("Every check raised now, per zone. The check links to its runbook entry in docs/checks.md.").
-		Span(12).Height(8).
-		WithTarget(instantTable("A", `max by (instance, check, severity) (dnshealth_finding{`+fleet+`})`)).
-		WithTransformation(organize([]string{"Time", "Value"}, map[string]string{
-			"instance": "Zone", "check": "Check", "severity": "Severity",
-		}, []string{"instance", "check", "severity"})).
-		OverrideByName("Check", []dashboard.DynamicConfigValue{runbookLink()}).
-		OverrideByName("Severity", []dashboard.DynamicConfigValue{
-			mappings(severityTextMappings()), cellColorBackground(),
-		}).
-		OverrideByName("Zone", []dashboard.DynamicConfigValue{drillDownLink()}).
+	b.WithPanel(newTable("Findings raised",
+		"Every check raised now, per zone. The check links to its runbook entry in docs/checks.md.",
+		12, 8, instantTable("A", `max by (instance, check, severity) (dnshealth_finding{`+fleet+`})`)).
+		Transformations(labelColumns(column{"instance", "Zone"}, column{"check", "Check"}, column{"severity", "Severity"})).
+		OverrideByName("Check", props{runbookLink()}).
+		OverrideByName("Severity", mappedCells(severityTextMappings())).
+		OverrideByName("Zone", props{drillDownLink()}).
 		SortBy([]cog.Builder[common.TableSortByFieldState]{
 			common.NewTableSortByFieldStateBuilder().DisplayName("Severity"),
 		}))
@@ -302,91 +283,68 @@ func fleetRow(b *dashboard.DashboardBuilder) {
 // fleetTable is one row per zone: instant queries joined on instance.
 func fleetTable() *table.PanelBuilder {
 	const (
-		colProbe     = "Probe"
-		colDNSSEC    = "DNSSEC"
-		colExpiry    = "Days to RRSIG expiry"
-		colDS        = "DS matches DNSKEY"
-		colLame      = "Lame addresses"
-		colSerial    = "SOA serials"
-		colCause     = "Diagnosis"
-		colSeverity  = "Severity"
-		colZone      = "Zone"
-		valueProbe   = "Value #A"
-		valueDNSSEC  = "Value #B"
-		valueExpiry  = "Value #C"
-		valueDS      = "Value #D"
-		valueLame    = "Value #E"
-		valueSerial  = "Value #F"
-		valueCause   = "Value #G"
-		labelZone    = "instance"
-		labelCause   = "cause"
-		labelTimeCol = "Time"
+		colZone     = "Zone"
+		colProbe    = "Probe"
+		colDNSSEC   = "DNSSEC"
+		colExpiry   = "Days to RRSIG expiry"
+		colDS       = "DS matches DNSKEY"
+		colLame     = "Lame addresses"
+		colSerial   = "SOA serials"
+		colCause    = "Diagnosis"
+		colSeverity = "Severity"
 	)
-	return newTable().
-		Title("Zones").
-		Description("One row per zone, worst first. DNSSEC is the verdict a validating resolver reaches; days to RRSIG expiry is the earliest signature any server serves; Diagnosis is the probe's one conclusion (docs/checks.md explains each cause). Click a zone for its drill-down.").
-		Span(24).Height(10).
-		Targets([]cog.Builder[variants.Dataquery]{
-			instantTable("A", `max by (instance) (probe_success{`+fleet+`})`),
-			instantTable("B", dnssecCode(fleet, "instance")),
-			instantTable("C", `min by (instance) (dnshealth_rrsig_days_to_expiry{`+fleet+`})`),
-			instantTable("D", `min by (instance) (dnshealth_ds_matches_dnskey{`+fleet+`})`),
-			instantTable("E", `sum by (instance) (dnshealth_delegation_lame{`+fleet+`})`),
-			instantTable("F", `min by (instance) (dnshealth_soa_serial_consistent{`+fleet+`})`),
-			instantTable("G", severityCode(fleet, "instance, cause")),
-		}).
-		WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-		WithTransformation(organize([]string{labelTimeCol}, map[string]string{
-			labelZone:   colZone,
-			valueProbe:  colProbe,
-			valueDNSSEC: colDNSSEC,
-			valueExpiry: colExpiry,
-			valueDS:     colDS,
-			valueLame:   colLame,
-			valueSerial: colSerial,
-			labelCause:  colCause,
-			valueCause:  colSeverity,
-		}, []string{labelZone, valueProbe, valueDNSSEC, valueExpiry, valueDS, valueLame, valueSerial, labelCause, valueCause})).
+	return newTable("Zones",
+		"One row per zone, worst first. DNSSEC is the verdict a validating resolver reaches; days to RRSIG expiry is the earliest signature any server serves; Diagnosis is the probe's one conclusion (docs/checks.md explains each cause). Click a zone for its drill-down.",
+		24, 10,
+		instantTable("A", `max by (instance) (probe_success{`+fleet+`})`),
+		instantTable("B", dnssecCode(fleet, "instance")),
+		instantTable("C", `min by (instance) (dnshealth_rrsig_days_to_expiry{`+fleet+`})`),
+		instantTable("D", `min by (instance) (dnshealth_ds_matches_dnskey{`+fleet+`})`),
+		instantTable("E", `sum by (instance) (dnshealth_delegation_lame{`+fleet+`})`),
+		instantTable("F", `min by (instance) (dnshealth_soa_serial_consistent{`+fleet+`})`),
+		instantTable("G", severityCode(fleet, "instance, cause"))).
+		Transformations(joinedColumns([]string{"Time"},
+			column{"instance", colZone},
+			column{"Value #A", colProbe},
+			column{"Value #B", colDNSSEC},
+			column{"Value #C", colExpiry},
+			column{"Value #D", colDS},
+			column{"Value #E", colLame},
+			column{"Value #F", colSerial},
+			column{"cause", colCause},
+			column{"Value #G", colSeverity})).
 		NoValue("–").
-		OverrideByName(colZone, []dashboard.DynamicConfigValue{drillDownLink()}).
-		OverrideByName(colProbe, []dashboard.DynamicConfigValue{
-			mappings(boolMappings("ok", green, "failing", red)), cellColorBackground(),
-		}).
-		OverrideByName(colDNSSEC, []dashboard.DynamicConfigValue{
-			mappings(dnssecMappings()), cellColorBackground(),
-		}).
-		OverrideByName(colExpiry, []dashboard.DynamicConfigValue{
-			{Id: "unit", Value: "d"},
+		OverrideByName(colZone, props{drillDownLink()}).
+		OverrideByName(colProbe, mappedCells(boolMappings("ok", green, "failing", red))).
+		OverrideByName(colDNSSEC, mappedCells(dnssecMappings())).
+		OverrideByName(colExpiry, props{
+			unit("d"),
 			{Id: "decimals", Value: 1},
 			{Id: "thresholds", Value: mustBuild(expiryThresholds())},
 			{Id: "color", Value: map[string]any{"mode": "thresholds"}},
 			{Id: "noValue", Value: "unsigned"},
 			cellColorBackground(),
 		}).
-		OverrideByName(colDS, []dashboard.DynamicConfigValue{
+		OverrideByName(colDS, props{
 			mappings(boolMappings("yes", green, "no", red)),
 			{Id: "noValue", Value: "no DS"},
 			cellColorBackground(),
 		}).
-		OverrideByName(colLame, []dashboard.DynamicConfigValue{
+		OverrideByName(colLame, props{
 			{Id: "decimals", Value: 0},
 			{Id: "thresholds", Value: mustBuild(steps(green, 1, red))},
 			{Id: "color", Value: map[string]any{"mode": "thresholds"}},
 			cellColorBackground(),
 		}).
-		OverrideByName(colSerial, []dashboard.DynamicConfigValue{
-			mappings(boolMappings("consistent", green, "drift", orange)), cellColorBackground(),
-		}).
-		OverrideByName(colCause, []dashboard.DynamicConfigValue{
+		OverrideByName(colSerial, mappedCells(boolMappings("consistent", green, "drift", orange))).
+		OverrideByName(colCause, props{
 			{Id: "links", Value: []map[string]any{{
 				"title":       "What ${__value.text} means",
 				"url":         "${runbook}",
 				"targetBlank": true,
 			}}},
 		}).
-		OverrideByName(colSeverity, []dashboard.DynamicConfigValue{
-			mappings(severityCodeMappings()), cellColorBackground(),
-		}).
+		OverrideByName(colSeverity, mappedCells(severityCodeMappings())).
 		SortBy([]cog.Builder[common.TableSortByFieldState]{
 			common.NewTableSortByFieldStateBuilder().DisplayName(colSeverity).Desc(true),
 		})
@@ -397,41 +355,31 @@ func fleetTable() *table.PanelBuilder {
 func zoneRow(b *dashboard.DashboardBuilder) {
 	b.WithRow(dashboard.NewRowBuilder("Zone $instance"))
 
-	b.WithPanel(newStat().
-		Title("Diagnosis").
-		Description("The probe's one conclusion (the cause) and the severity of the findings behind it. docs/checks.md explains each cause.").
-		Span(6).Height(5).
-		WithTarget(instant("A", severityCode(zone, "cause")).LegendFormat("{{cause}}")).
+	b.WithPanel(labelledStat("Diagnosis",
+		"The probe's one conclusion (the cause) and the severity of the findings behind it. docs/checks.md explains each cause.",
+		6, 5, namedInstant("A", severityCode(zone, "cause"), "{{cause}}")).
 		Mappings(severityCodeMappings()).
-		TextMode(common.BigValueTextModeValueAndName).
-		ReduceOptions(lastValue()).
 		Links([]cog.Builder[dashboard.DashboardLink]{
 			dashboard.NewDashboardLinkBuilder("Runbook: diagnosis causes").Url("${runbook}").TargetBlank(true),
 		}))
 
-	b.WithPanel(newStat().
-		Title("DNSSEC").
-		Description("dnshealth_dnssec_status: the verdict a validating resolver reaches. bogus when any address serves data a validator rejects.").
-		Span(4).Height(5).
-		WithTarget(instant("A", dnssecCode(zone, ""))).
+	b.WithPanel(newStat("DNSSEC",
+		"dnshealth_dnssec_status: the verdict a validating resolver reaches. bogus when any address serves data a validator rejects.",
+		4, 5, instant("A", dnssecCode(zone, ""))).
 		Mappings(dnssecMappings()))
 
-	b.WithPanel(newStat().
-		Title("Days to RRSIG expiry").
-		Description(fmt.Sprintf("Earliest expiration of any signature any address serves. Orange under %d days, red under %d, as the alerts.", RRSIGWarningDays, RRSIGCriticalDays)).
-		Span(4).Height(5).
-		WithTarget(instant("A", `min(dnshealth_rrsig_days_to_expiry{`+zone+`})`)).
+	b.WithPanel(newStat("Days to RRSIG expiry",
+		fmt.Sprintf("Earliest expiration of any signature any address serves. Orange under %d days, red under %d, as the alerts.", RRSIGWarningDays, RRSIGCriticalDays),
+		4, 5, instant("A", `min(dnshealth_rrsig_days_to_expiry{`+zone+`})`)).
 		Unit("d").
 		Decimals(1).
 		NoValue("unsigned").
 		Thresholds(expiryThresholds()).
 		GraphMode(common.BigValueGraphModeArea))
 
-	b.WithPanel(newStat().
-		Title("SERVFAIL").
-		Description("What validating resolvers do: SERVFAIL on every path (dnshealth_servfail_expected), on some servers or paths only (dnshealth_servfail_intermittent), or not at all.").
-		Span(4).Height(5).
-		WithTarget(instant("A", `max(dnshealth_servfail_expected{`+zone+`} * 2 + dnshealth_servfail_intermittent{`+zone+`})`)).
+	b.WithPanel(newStat("SERVFAIL",
+		"What validating resolvers do: SERVFAIL on every path (dnshealth_servfail_expected), on some servers or paths only (dnshealth_servfail_intermittent), or not at all.",
+		4, 5, instant("A", `max(dnshealth_servfail_expected{`+zone+`} * 2 + dnshealth_servfail_intermittent{`+zone+`})`)).
 		Mappings([]dashboard.ValueMapping{
 			valueMapping(map[string]dashboard.ValueMappingResult{
 				"0": result("no", green, 0),
@@ -440,397 +388,251 @@ func zoneRow(b *dashboard.DashboardBuilder) {
 			rangeMapping(2, nil, result("every path", red, 2)),
 		}))
 
-	b.WithPanel(newStat().
-		Title("Probe").
-		Description("probe_success: 0 when the probe raised an error-severity finding. dnshealth_dnssec_intermittent: some addresses validate and others do not.").
-		Span(6).Height(5).
-		Targets([]cog.Builder[variants.Dataquery]{
-			instant("A", `max(probe_success{`+zone+`})`).LegendFormat("probe"),
-			instant("B", `max(1 - dnshealth_dnssec_intermittent{`+zone+`})`).LegendFormat("DNSSEC on every address"),
-		}).
-		Mappings(boolMappings("ok", green, "failing", red)).
-		TextMode(common.BigValueTextModeValueAndName))
+	b.WithPanel(labelledStat("Probe",
+		"probe_success: 0 when the probe raised an error-severity finding. dnshealth_dnssec_intermittent: some addresses validate and others do not.",
+		6, 5,
+		namedInstant("A", `max(probe_success{`+zone+`})`, "probe"),
+		namedInstant("B", `max(1 - dnshealth_dnssec_intermittent{`+zone+`})`, "DNSSEC on every address")).
+		Mappings(boolMappings("ok", green, "failing", red)))
 
-	b.WithPanel(newTable().
-		Title("Findings").
-		Description("Checks raised by the latest probe of $instance. The check links to its runbook entry; the debug view (/probe?target=…&debug=true) names the servers and gives the messages.").
-		Span(24).Height(6).
-		WithTarget(instantTable("A", `max by (check, severity) (dnshealth_finding{`+zone+`})`)).
-		WithTransformation(organize([]string{"Time", "Value"}, map[string]string{
-			"check": "Check", "severity": "Severity",
-		}, []string{"check", "severity"})).
+	b.WithPanel(newTable("Findings",
+		"Checks raised by the latest probe of $instance. The check links to its runbook entry; the debug view (/probe?target=…&debug=true) names the servers and gives the messages.",
+		24, 6, instantTable("A", `max by (check, severity) (dnshealth_finding{`+zone+`})`)).
+		Transformations(labelColumns(column{"check", "Check"}, column{"severity", "Severity"})).
 		NoValue("no findings").
-		OverrideByName("Check", []dashboard.DynamicConfigValue{runbookLink()}).
-		OverrideByName("Severity", []dashboard.DynamicConfigValue{
-			mappings(severityTextMappings()), cellColorBackground(),
-		}))
+		OverrideByName("Check", props{runbookLink()}).
+		OverrideByName("Severity", mappedCells(severityTextMappings())))
 }
 
 func signaturesRow(b *dashboard.DashboardBuilder) {
 	b.WithRow(dashboard.NewRowBuilder("Signatures: $instance"))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("Earliest RRSIG expiration per server").
-		Description("dnshealth_rrsig_expiration_timestamp_seconds, the earliest over the RRset types each address serves. A server whose line falls behind the others stopped getting freshly signed data.").
-		Datasource(datasourceRef()).
-		Span(8).Height(8).
-		WithTarget(rangeQuery("A", `min by (nameserver, address) (dnshealth_rrsig_expiration_timestamp_seconds{`+zone+`})`, "{{nameserver}} {{address}}")).
-		Unit("dateTimeAsIso").
-		Legend(tableLegend()))
+	b.WithPanel(serverGraph("Earliest RRSIG expiration per server",
+		"dnshealth_rrsig_expiration_timestamp_seconds, the earliest over the RRset types each address serves. A server whose line falls behind the others stopped getting freshly signed data.",
+		"dateTimeAsIso", `min by (nameserver, address) (dnshealth_rrsig_expiration_timestamp_seconds{`+zone+`})`))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("Latest RRSIG inception per server").
-		Description("dnshealth_rrsig_inception_timestamp_seconds, the latest over the RRset types each address serves: when the server's data was last re-signed.").
-		Datasource(datasourceRef()).
-		Span(8).Height(8).
-		WithTarget(rangeQuery("A", `max by (nameserver, address) (dnshealth_rrsig_inception_timestamp_seconds{`+zone+`})`, "{{nameserver}} {{address}}")).
-		Unit("dateTimeAsIso").
-		Legend(tableLegend()))
+	b.WithPanel(serverGraph("Latest RRSIG inception per server",
+		"dnshealth_rrsig_inception_timestamp_seconds, the latest over the RRset types each address serves: when the server's data was last re-signed.",
+		"dateTimeAsIso", `max by (nameserver, address) (dnshealth_rrsig_inception_timestamp_seconds{`+zone+`})`))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("Days to the earliest RRSIG expiry").
-		Description(fmt.Sprintf("dnshealth_rrsig_days_to_expiry. Bands: orange under %d days, red under %d (the alert thresholds).", RRSIGWarningDays, RRSIGCriticalDays)).
-		Datasource(datasourceRef()).
-		Span(8).Height(8).
-		WithTarget(rangeQuery("A", `dnshealth_rrsig_days_to_expiry{`+zone+`}`, "days to expiry")).
-		Unit("d").
-		Decimals(1).
-		Thresholds(expiryThresholds()).
-		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLineAndArea)).
-		Legend(tableLegend()))
+	b.WithPanel(expiryGraph(
+		fmt.Sprintf("dnshealth_rrsig_days_to_expiry. Bands: orange under %d days, red under %d (the alert thresholds).", RRSIGWarningDays, RRSIGCriticalDays),
+		8, rangeQuery("A", `dnshealth_rrsig_days_to_expiry{`+zone+`}`, "days to expiry")))
 
-	b.WithPanel(newTable().
-		Title("Signatures now, per server and type").
-		Description("Earliest expiration and latest inception of the signatures each address serves per RRset type, and whether they validate (dnshealth_rrsig_valid).").
-		Span(12).Height(8).
-		Targets([]cog.Builder[variants.Dataquery]{
-			instantTable("A", `max by (nameserver, address, type) (dnshealth_rrsig_valid{`+zone+`})`),
-			instantTable("B", `min by (nameserver, address, type) (dnshealth_rrsig_expiration_timestamp_seconds{`+zone+`})`),
-			instantTable("C", `max by (nameserver, address, type) (dnshealth_rrsig_inception_timestamp_seconds{`+zone+`})`),
-		}).
-		WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-		WithTransformation(organize([]string{"Time"}, map[string]string{
-			"nameserver": "Nameserver", "address": "Address", "type": "Type",
-			"Value #A": "Valid", "Value #B": "Expires", "Value #C": "Signed",
-		}, []string{"nameserver", "address", "type", "Value #A", "Value #B", "Value #C"})).
-		OverrideByName("Valid", []dashboard.DynamicConfigValue{
-			mappings(boolMappings("valid", green, "invalid", red)), cellColorBackground(),
-		}).
-		OverrideByName("Expires", []dashboard.DynamicConfigValue{{Id: "unit", Value: "dateTimeFromNow"}}).
-		OverrideByName("Signed", []dashboard.DynamicConfigValue{{Id: "unit", Value: "dateTimeFromNow"}}))
+	b.WithPanel(newTable("Signatures now, per server and type",
+		"Earliest expiration and latest inception of the signatures each address serves per RRset type, and whether they validate (dnshealth_rrsig_valid).",
+		12, 8,
+		instantTable("A", `max by (nameserver, address, type) (dnshealth_rrsig_valid{`+zone+`})`),
+		instantTable("B", `min by (nameserver, address, type) (dnshealth_rrsig_expiration_timestamp_seconds{`+zone+`})`),
+		instantTable("C", `max by (nameserver, address, type) (dnshealth_rrsig_inception_timestamp_seconds{`+zone+`})`)).
+		Transformations(joinedColumns([]string{"Time"},
+			column{"nameserver", "Nameserver"}, column{"address", "Address"}, column{"type", "Type"},
+			column{"Value #A", "Valid"}, column{"Value #B", "Expires"}, column{"Value #C", "Signed"})).
+		OverrideByName("Valid", mappedCells(boolMappings("valid", green, "invalid", red))).
+		OverrideByName("Expires", props{unit("dateTimeFromNow")}).
+		OverrideByName("Signed", props{unit("dateTimeFromNow")}))
 
-	b.WithPanel(statetimeline.NewPanelBuilder().
-		Title("Signature validity over time").
-		Description("dnshealth_rrsig_valid per server and RRset type, and dnshealth_denial_valid (NSEC/NSEC3 proofs) per server.").
-		Datasource(datasourceRef()).
-		Span(12).Height(8).
-		Targets([]cog.Builder[variants.Dataquery]{
-			rangeQuery("A", `dnshealth_rrsig_valid{`+zone+`}`, "{{nameserver}} {{address}} {{type}}"),
-			rangeQuery("B", `dnshealth_denial_valid{`+zone+`}`, "{{nameserver}} {{address}} denial"),
-		}).
-		Mappings(boolMappings("valid", green, "invalid", red)).
-		ShowValue(common.VisibilityModeNever).
-		MergeValues(true))
+	b.WithPanel(newTimeline("Signature validity over time",
+		"dnshealth_rrsig_valid per server and RRset type, and dnshealth_denial_valid (NSEC/NSEC3 proofs) per server.",
+		12, 8,
+		rangeQuery("A", `dnshealth_rrsig_valid{`+zone+`}`, "{{nameserver}} {{address}} {{type}}"),
+		rangeQuery("B", `dnshealth_denial_valid{`+zone+`}`, "{{nameserver}} {{address}} denial")).
+		Mappings(boolMappings("valid", green, "invalid", red)))
 }
 
 func keysRow(b *dashboard.DashboardBuilder) {
 	b.WithRow(dashboard.NewRowBuilder("Keys and DS: $instance"))
 
-	b.WithPanel(newTable().
-		Title("DNSKEYs served").
-		Description("dnshealth_dnskey_info: every DNSKEY any address serves. Flags 257 = KSK, 256 = ZSK, +128 when revoked.").
-		Span(6).Height(7).
-		WithTarget(instantTable("A", `max by (key_tag, algorithm, flags) (dnshealth_dnskey_info{`+zone+`})`)).
-		WithTransformation(organize([]string{"Time", "Value"}, map[string]string{
-			"key_tag": "Key tag", "algorithm": "Algorithm", "flags": "Flags",
-		}, []string{"key_tag", "algorithm", "flags"})).
-		OverrideByName("Flags", []dashboard.DynamicConfigValue{mappings([]dashboard.ValueMapping{
-			valueMapping(map[string]dashboard.ValueMappingResult{
-				"257": result("257 KSK", green, 0),
-				"256": result("256 ZSK", blue, 1),
-				"385": result("385 KSK revoked", orange, 2),
-				"384": result("384 ZSK revoked", orange, 3),
-			}),
-		}), cellColorText()}).
-		OverrideByName("Algorithm", []dashboard.DynamicConfigValue{mappings(algorithmMappings())}))
+	b.WithPanel(newTable("DNSKEYs served",
+		"dnshealth_dnskey_info: every DNSKEY any address serves. Flags 257 = KSK, 256 = ZSK, +128 when revoked.",
+		6, 7, instantTable("A", `max by (key_tag, algorithm, flags) (dnshealth_dnskey_info{`+zone+`})`)).
+		Transformations(labelColumns(column{"key_tag", "Key tag"}, column{"algorithm", "Algorithm"}, column{"flags", "Flags"})).
+		OverrideByName("Flags", props{mappings(valueMappings(map[string]dashboard.ValueMappingResult{
+			"257": result("257 KSK", green, 0),
+			"256": result("256 ZSK", blue, 1),
+			"385": result("385 KSK revoked", orange, 2),
+			"384": result("384 ZSK revoked", orange, 3),
+		})), cellColorText()}).
+		OverrideByName("Algorithm", props{mappings(algorithmMappings())}))
 
-	b.WithPanel(newTable().
-		Title("DS at the parent").
-		Description("dnshealth_ds_info: every DS the parent serves for the zone, and whether it matches a key that signs the DNSKEY RRset.").
-		Span(6).Height(7).
-		WithTarget(instantTable("A", `max by (key_tag, algorithm, digest_type, matched) (dnshealth_ds_info{`+zone+`})`)).
-		WithTransformation(organize([]string{"Time", "Value"}, map[string]string{
-			"key_tag": "Key tag", "algorithm": "Algorithm", "digest_type": "Digest type", "matched": "Matches a key",
-		}, []string{"key_tag", "algorithm", "digest_type", "matched"})).
+	b.WithPanel(newTable("DS at the parent",
+		"dnshealth_ds_info: every DS the parent serves for the zone, and whether it matches a key that signs the DNSKEY RRset.",
+		6, 7, instantTable("A", `max by (key_tag, algorithm, digest_type, matched) (dnshealth_ds_info{`+zone+`})`)).
+		Transformations(labelColumns(column{"key_tag", "Key tag"}, column{"algorithm", "Algorithm"},
+			column{"digest_type", "Digest type"}, column{"matched", "Matches a key"})).
 		NoValue("no DS").
-		OverrideByName("Matches a key", []dashboard.DynamicConfigValue{mappings([]dashboard.ValueMapping{
-			valueMapping(map[string]dashboard.ValueMappingResult{
-				"true":  result("yes", green, 0),
-				"false": result("no", red, 1),
-			}),
-		}), cellColorBackground()}).
-		OverrideByName("Algorithm", []dashboard.DynamicConfigValue{mappings(algorithmMappings())}).
-		OverrideByName("Digest type", []dashboard.DynamicConfigValue{mappings([]dashboard.ValueMapping{
-			valueMapping(map[string]dashboard.ValueMappingResult{
-				"1": result("1 SHA-1", orange, 0),
-				"2": result("2 SHA-256", "", 1),
-				"4": result("4 SHA-384", "", 2),
-			}),
-		})}))
+		OverrideByName("Matches a key", mappedCells(valueMappings(map[string]dashboard.ValueMappingResult{
+			"true":  result("yes", green, 0),
+			"false": result("no", red, 1),
+		}))).
+		OverrideByName("Algorithm", props{mappings(algorithmMappings())}).
+		OverrideByName("Digest type", props{mappings(valueMappings(map[string]dashboard.ValueMappingResult{
+			"1": result("1 SHA-1", orange, 0),
+			"2": result("2 SHA-256", "", 1),
+			"4": result("4 SHA-384", "", 2),
+		}))}))
 
-	b.WithPanel(newStat().
-		Title("Chain and rollover").
-		Description("dnshealth_ds_matches_dnskey (absent without DS), dnshealth_dnskey_consistent (every address serves the same DNSKEY RRset) and dnshealth_cds_matches_ds (absent without CDS; 0 while a rollover is in flight or stuck).").
-		Span(6).Height(7).
-		Targets([]cog.Builder[variants.Dataquery]{
-			instant("A", `max(dnshealth_ds_matches_dnskey{`+zone+`})`).LegendFormat("DS matches DNSKEY"),
-			instant("B", `min(dnshealth_dnskey_consistent{`+zone+`})`).LegendFormat("DNSKEY consistent"),
-			instant("C", `max(dnshealth_cds_matches_ds{`+zone+`})`).LegendFormat("CDS matches DS"),
-		}).
+	b.WithPanel(labelledStat("Chain and rollover",
+		"dnshealth_ds_matches_dnskey (absent without DS), dnshealth_dnskey_consistent (every address serves the same DNSKEY RRset) and dnshealth_cds_matches_ds (absent without CDS; 0 while a rollover is in flight or stuck).",
+		6, 7,
+		namedInstant("A", `max(dnshealth_ds_matches_dnskey{`+zone+`})`, "DS matches DNSKEY"),
+		namedInstant("B", `min(dnshealth_dnskey_consistent{`+zone+`})`, "DNSKEY consistent"),
+		namedInstant("C", `max(dnshealth_cds_matches_ds{`+zone+`})`, "CDS matches DS")).
 		Mappings(boolMappings("yes", green, "no", red)).
-		OverrideByName("CDS matches DS", []dashboard.DynamicConfigValue{
-			mappings(boolMappings("yes", green, "rollover", orange)),
-		}).
-		TextMode(common.BigValueTextModeValueAndName).
+		OverrideByName("CDS matches DS", props{mappings(boolMappings("yes", green, "rollover", orange))}).
 		Orientation(common.VizOrientationHorizontal))
 
-	b.WithPanel(newStat().
-		Title("NSEC3").
-		Description("dnshealth_nsec3_iterations and dnshealth_nsec3_salt_length_bytes (RFC 9276 says 0 for both) and dnshealth_nsec3_opt_out; absent when the zone uses NSEC.").
-		Span(6).Height(7).
-		Targets([]cog.Builder[variants.Dataquery]{
-			instant("A", `max(dnshealth_nsec3_iterations{`+zone+`})`).LegendFormat("iterations"),
-			instant("B", `max(dnshealth_nsec3_salt_length_bytes{`+zone+`})`).LegendFormat("salt bytes"),
-			instant("C", `max(dnshealth_nsec3_opt_out{`+zone+`})`).LegendFormat("opt-out"),
-		}).
+	b.WithPanel(labelledStat("NSEC3",
+		"dnshealth_nsec3_iterations and dnshealth_nsec3_salt_length_bytes (RFC 9276 says 0 for both) and dnshealth_nsec3_opt_out; absent when the zone uses NSEC.",
+		6, 7,
+		namedInstant("A", `max(dnshealth_nsec3_iterations{`+zone+`})`, "iterations"),
+		namedInstant("B", `max(dnshealth_nsec3_salt_length_bytes{`+zone+`})`, "salt bytes"),
+		namedInstant("C", `max(dnshealth_nsec3_opt_out{`+zone+`})`, "opt-out")).
 		Decimals(0).
 		NoValue("NSEC").
 		Thresholds(steps(green, 1, orange)).
-		OverrideByName("opt-out", []dashboard.DynamicConfigValue{
-			mappings(boolMappings("yes", blue, "no", green)),
-		}).
-		TextMode(common.BigValueTextModeValueAndName).
+		OverrideByName("opt-out", props{mappings(boolMappings("yes", blue, "no", green))}).
 		Orientation(common.VizOrientationHorizontal))
 }
 
 func nameserversRow(b *dashboard.DashboardBuilder) {
 	b.WithRow(dashboard.NewRowBuilder("Nameservers: $instance"))
 
-	b.WithPanel(newTable().
-		Title("Nameserver addresses now").
-		Description("Every address of every nameserver: its status for the zone's SOA (docs/checks.md maps each status to a check), the SOA round trip and the serial it serves.").
-		Span(12).Height(8).
-		Targets([]cog.Builder[variants.Dataquery]{
-			instantTable("A", `max by (nameserver, address, status) (dnshealth_nameserver_status{`+zone+`} == 1)`),
-			instantTable("B", `max by (nameserver, address) (dnshealth_nameserver_rtt_seconds{`+zone+`})`),
-			instantTable("C", `max by (nameserver, address) (dnshealth_soa_serial{`+zone+`})`),
-			instantTable("D", `max by (nameserver, address) (dnshealth_delegation_lame{`+zone+`})`),
-		}).
-		WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-		WithTransformation(organize([]string{"Time", "Value #A"}, map[string]string{
-			"nameserver": "Nameserver", "address": "Address", "status": "Status",
-			"Value #B": "SOA RTT", "Value #C": "SOA serial", "Value #D": "Lame",
-		}, []string{"nameserver", "address", "status", "Value #D", "Value #B", "Value #C"})).
-		OverrideByName("Status", []dashboard.DynamicConfigValue{
-			mappings(nameserverStatusMappings()), cellColorBackground(),
-		}).
-		OverrideByName("Lame", []dashboard.DynamicConfigValue{
-			mappings(boolMappings("lame", red, "no", green)), cellColorText(),
-		}).
-		OverrideByName("SOA RTT", []dashboard.DynamicConfigValue{{Id: "unit", Value: "s"}}).
-		OverrideByName("SOA serial", []dashboard.DynamicConfigValue{{Id: "unit", Value: "none"}, {Id: "decimals", Value: 0}}))
+	b.WithPanel(newTable("Nameserver addresses now",
+		"Every address of every nameserver: its status for the zone's SOA (docs/checks.md maps each status to a check), the SOA round trip and the serial it serves.",
+		12, 8,
+		instantTable("A", `max by (nameserver, address, status) (dnshealth_nameserver_status{`+zone+`} == 1)`),
+		instantTable("B", `max by (nameserver, address) (dnshealth_nameserver_rtt_seconds{`+zone+`})`),
+		instantTable("C", `max by (nameserver, address) (dnshealth_soa_serial{`+zone+`})`),
+		instantTable("D", `max by (nameserver, address) (dnshealth_delegation_lame{`+zone+`})`)).
+		Transformations(joinedColumns([]string{"Time", "Value #A"},
+			column{"nameserver", "Nameserver"}, column{"address", "Address"}, column{"status", "Status"},
+			column{"Value #D", "Lame"}, column{"Value #B", "SOA RTT"}, column{"Value #C", "SOA serial"})).
+		OverrideByName("Status", mappedCells(nameserverStatusMappings())).
+		OverrideByName("Lame", props{mappings(boolMappings("lame", red, "no", green)), cellColorText()}).
+		OverrideByName("SOA RTT", props{unit("s")}).
+		OverrideByName("SOA serial", props{unit("none"), {Id: "decimals", Value: 0}}))
 
-	b.WithPanel(statetimeline.NewPanelBuilder().
-		Title("Lame addresses over time").
-		Description("dnshealth_delegation_lame per address: red while the address did not answer authoritatively.").
-		Datasource(datasourceRef()).
-		Span(12).Height(8).
-		WithTarget(rangeQuery("A", `dnshealth_delegation_lame{`+zone+`}`, "{{nameserver}} {{address}}")).
-		Mappings(boolMappings("lame", red, "authoritative", green)).
-		ShowValue(common.VisibilityModeNever).
-		MergeValues(true))
+	b.WithPanel(newTimeline("Lame addresses over time",
+		"dnshealth_delegation_lame per address: red while the address did not answer authoritatively.",
+		12, 8, rangeQuery("A", `dnshealth_delegation_lame{`+zone+`}`, "{{nameserver}} {{address}}")).
+		Mappings(boolMappings("lame", red, "authoritative", green)))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("SOA round-trip time per address").
-		Description("dnshealth_nameserver_rtt_seconds: round trip of the SOA query, for addresses that answered.").
-		Datasource(datasourceRef()).
-		Span(8).Height(8).
-		WithTarget(rangeQuery("A", `dnshealth_nameserver_rtt_seconds{`+zone+`}`, "{{nameserver}} {{address}}")).
-		Unit("s").
-		Min(0).
-		Legend(tableLegend()))
+	b.WithPanel(serverGraph("SOA round-trip time per address",
+		"dnshealth_nameserver_rtt_seconds: round trip of the SOA query, for addresses that answered.",
+		"s", `dnshealth_nameserver_rtt_seconds{`+zone+`}`).
+		Min(0))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("SOA serial per server").
-		Description("dnshealth_soa_serial per address with status ok. Lines that part are serial drift: a secondary that stopped transferring.").
-		Datasource(datasourceRef()).
-		Span(8).Height(8).
-		WithTarget(rangeQuery("A", `dnshealth_soa_serial{`+zone+`}`, "{{nameserver}} {{address}}")).
-		Unit("none").
-		Decimals(0).
-		Legend(tableLegend()))
+	b.WithPanel(serverGraph("SOA serial per server",
+		"dnshealth_soa_serial per address with status ok. Lines that part are serial drift: a secondary that stopped transferring.",
+		"none", `dnshealth_soa_serial{`+zone+`}`).
+		Decimals(0))
 
-	b.WithPanel(statetimeline.NewPanelBuilder().
-		Title("Consistency over time").
-		Description("dnshealth_soa_serial_consistent, dnshealth_ns_parent_child_consistent and dnshealth_glue_consistent (absent when there is nothing to compare).").
-		Datasource(datasourceRef()).
-		Span(8).Height(8).
-		Targets([]cog.Builder[variants.Dataquery]{
-			rangeQuery("A", `dnshealth_soa_serial_consistent{`+zone+`}`, "SOA serials"),
-			rangeQuery("B", `dnshealth_ns_parent_child_consistent{`+zone+`}`, "NS parent/child"),
-			rangeQuery("C", `dnshealth_glue_consistent{`+zone+`}`, "glue"),
-		}).
-		Mappings(boolMappings("consistent", green, "differs", orange)).
-		ShowValue(common.VisibilityModeNever).
-		MergeValues(true))
+	b.WithPanel(newTimeline("Consistency over time",
+		"dnshealth_soa_serial_consistent, dnshealth_ns_parent_child_consistent and dnshealth_glue_consistent (absent when there is nothing to compare).",
+		8, 8,
+		rangeQuery("A", `dnshealth_soa_serial_consistent{`+zone+`}`, "SOA serials"),
+		rangeQuery("B", `dnshealth_ns_parent_child_consistent{`+zone+`}`, "NS parent/child"),
+		rangeQuery("C", `dnshealth_glue_consistent{`+zone+`}`, "glue")).
+		Mappings(boolMappings("consistent", green, "differs", orange)))
 }
 
 func resolversRow(b *dashboard.DashboardBuilder) {
 	b.WithRow(dashboard.NewRowBuilder("Resolver view: $instance"))
 
-	b.WithPanel(newTable().
-		Title("Resolvers now").
-		Description("What each of the module's recursive resolvers answers for the zone's SOA, with and without +cd (dnshealth_resolver_status), whether it set AD (dnshealth_resolver_authenticated) and its round trip. Empty when the module lists no resolvers.").
-		Span(10).Height(8).
-		Targets([]cog.Builder[variants.Dataquery]{
-			instantTable("A", `max by (resolver, status) (dnshealth_resolver_status{`+zone+`} == 1)`),
-			instantTable("B", `max by (resolver) (dnshealth_resolver_authenticated{`+zone+`})`),
-			instantTable("C", `max by (resolver) (dnshealth_resolver_rtt_seconds{`+zone+`})`),
-		}).
-		WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-		WithTransformation(organize([]string{"Time", "Value #A"}, map[string]string{
-			"resolver": "Resolver", "status": "Status", "Value #B": "AD (validated)", "Value #C": "RTT",
-		}, []string{"resolver", "status", "Value #B", "Value #C"})).
+	b.WithPanel(newTable("Resolvers now",
+		"What each of the module's recursive resolvers answers for the zone's SOA, with and without +cd (dnshealth_resolver_status), whether it set AD (dnshealth_resolver_authenticated) and its round trip. Empty when the module lists no resolvers.",
+		10, 8,
+		instantTable("A", `max by (resolver, status) (dnshealth_resolver_status{`+zone+`} == 1)`),
+		instantTable("B", `max by (resolver) (dnshealth_resolver_authenticated{`+zone+`})`),
+		instantTable("C", `max by (resolver) (dnshealth_resolver_rtt_seconds{`+zone+`})`)).
+		Transformations(joinedColumns([]string{"Time", "Value #A"},
+			column{"resolver", "Resolver"}, column{"status", "Status"},
+			column{"Value #B", "AD (validated)"}, column{"Value #C", "RTT"})).
 		NoValue("no resolvers configured").
-		OverrideByName("Status", []dashboard.DynamicConfigValue{
-			mappings(resolverStatusMappings()), cellColorBackground(),
-		}).
-		OverrideByName("AD (validated)", []dashboard.DynamicConfigValue{
-			mappings(boolMappings("yes", green, "no", grey)),
-		}).
-		OverrideByName("RTT", []dashboard.DynamicConfigValue{{Id: "unit", Value: "s"}}))
+		OverrideByName("Status", mappedCells(resolverStatusMappings())).
+		OverrideByName("AD (validated)", props{mappings(boolMappings("yes", green, "no", grey))}).
+		OverrideByName("RTT", props{unit("s")}))
 
-	b.WithPanel(newTable().
-		Title("Extended DNS errors").
-		Description("dnshealth_resolver_extended_error: the RFC 8914 codes each resolver attached to its replies. Hints only: resolvers disagree on codes.").
-		Span(6).Height(8).
-		WithTarget(instantTable("A", `max by (resolver, code) (dnshealth_resolver_extended_error{`+zone+`})`)).
-		WithTransformation(organize([]string{"Time", "Value"}, map[string]string{
-			"resolver": "Resolver", "code": "EDE",
-		}, []string{"resolver", "code"})).
+	b.WithPanel(newTable("Extended DNS errors",
+		"dnshealth_resolver_extended_error: the RFC 8914 codes each resolver attached to its replies. Hints only: resolvers disagree on codes.",
+		6, 8, instantTable("A", `max by (resolver, code) (dnshealth_resolver_extended_error{`+zone+`})`)).
+		Transformations(labelColumns(column{"resolver", "Resolver"}, column{"code", "EDE"})).
 		NoValue("none").
-		OverrideByName("EDE", []dashboard.DynamicConfigValue{mappings(edeMappings())}))
+		OverrideByName("EDE", props{mappings(edeMappings())}))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("Resolver round-trip time").
-		Description("dnshealth_resolver_rtt_seconds: the SOA query with CD=0, for resolvers that answered.").
-		Datasource(datasourceRef()).
-		Span(8).Height(8).
-		WithTarget(rangeQuery("A", `dnshealth_resolver_rtt_seconds{`+zone+`}`, "{{resolver}}")).
+	b.WithPanel(newGraph("Resolver round-trip time",
+		"dnshealth_resolver_rtt_seconds: the SOA query with CD=0, for resolvers that answered.",
+		8, 8, rangeQuery("A", `dnshealth_resolver_rtt_seconds{`+zone+`}`, "{{resolver}}")).
 		Unit("s").
 		Min(0).
 		Legend(tableLegend()))
 
-	b.WithPanel(statetimeline.NewPanelBuilder().
-		Title("Resolver status over time").
-		Description("dnshealth_resolver_status per resolver: one lane per status it has shown.").
-		Datasource(datasourceRef()).
-		Span(24).Height(6).
-		WithTarget(rangeQuery("A", `dnshealth_resolver_status{`+zone+`} == 1`, "{{resolver}} {{status}}")).
-		Mappings([]dashboard.ValueMapping{valueMapping(map[string]dashboard.ValueMappingResult{
-			"1": result("seen", blue, 0),
-		})}).
-		ShowValue(common.VisibilityModeNever).
-		MergeValues(true))
+	b.WithPanel(newTimeline("Resolver status over time",
+		"dnshealth_resolver_status per resolver: one lane per status it has shown.",
+		24, 6, rangeQuery("A", `dnshealth_resolver_status{`+zone+`} == 1`, "{{resolver}} {{status}}")).
+		Mappings(valueMappings(map[string]dashboard.ValueMappingResult{"1": result("seen", blue, 0)})))
 }
 
 func probeRow(b *dashboard.DashboardBuilder) {
 	b.WithRow(dashboard.NewRowBuilder("Probe: $instance"))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("Probe duration").
-		Description("probe_duration_seconds: how long each probe of the zone took. Near the scrape timeout means probe_timeout findings.").
-		Datasource(datasourceRef()).
-		Span(8).Height(7).
-		WithTarget(rangeQuery("A", `probe_duration_seconds{`+zone+`}`, "{{job}}")).
+	b.WithPanel(newGraph("Probe duration",
+		"probe_duration_seconds: how long each probe of the zone took. Near the scrape timeout means probe_timeout findings.",
+		8, 7, rangeQuery("A", `probe_duration_seconds{`+zone+`}`, "{{job}}")).
 		Unit("s").
 		Min(0))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("DNS queries per probe").
-		Description("dnshealth_probe_queries: DNS messages each probe sent (cache hits excluded); the module's max_queries caps it.").
-		Datasource(datasourceRef()).
-		Span(8).Height(7).
-		WithTarget(rangeQuery("A", `dnshealth_probe_queries{`+zone+`}`, "{{job}}")).
+	b.WithPanel(newGraph("DNS queries per probe",
+		"dnshealth_probe_queries: DNS messages each probe sent (cache hits excluded); the module's max_queries caps it.",
+		8, 7, rangeQuery("A", `dnshealth_probe_queries{`+zone+`}`, "{{job}}")).
 		Unit("short").
 		Decimals(0).
 		Min(0))
 
-	b.WithPanel(statetimeline.NewPanelBuilder().
-		Title("Probe result over time").
-		Description("probe_success: red while the probe raised an error-severity finding.").
-		Datasource(datasourceRef()).
-		Span(8).Height(7).
-		WithTarget(rangeQuery("A", `probe_success{`+zone+`}`, "{{job}}")).
-		Mappings(boolMappings("ok", green, "failing", red)).
-		ShowValue(common.VisibilityModeNever).
-		MergeValues(true))
+	b.WithPanel(newTimeline("Probe result over time",
+		"probe_success: red while the probe raised an error-severity finding.",
+		8, 7, rangeQuery("A", `probe_success{`+zone+`}`, "{{job}}")).
+		Mappings(boolMappings("ok", green, "failing", red)))
 }
 
 func exporterRow(b *dashboard.DashboardBuilder) {
 	b.WithRow(dashboard.NewRowBuilder("Exporter"))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("Probes by outcome").
-		Description("dnshealth_exporter_probes_total from the exporter's /metrics: success, failure (probe_success 0) or error (no result served).").
-		Datasource(datasourceRef()).
-		Span(8).Height(7).
-		WithTarget(rangeQuery("A", `sum by (module, outcome) (rate(dnshealth_exporter_probes_total[$__rate_interval]))`, "{{module}} {{outcome}}")).
+	b.WithPanel(newGraph("Probes by outcome",
+		"dnshealth_exporter_probes_total from the exporter's /metrics: success, failure (probe_success 0) or error (no result served).",
+		8, 7, rangeQuery("A", `sum by (module, outcome) (rate(dnshealth_exporter_probes_total[$__rate_interval]))`, "{{module}} {{outcome}}")).
 		Unit("reqps").
 		Min(0))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("Probe duration quantiles").
-		Description("From the dnshealth_exporter_probe_duration_seconds histogram, all zones of a module together.").
-		Datasource(datasourceRef()).
-		Span(8).Height(7).
-		Targets([]cog.Builder[variants.Dataquery]{
-			rangeQuery("A", `histogram_quantile(0.5, sum by (le, module) (rate(dnshealth_exporter_probe_duration_seconds_bucket[$__rate_interval])))`, "{{module}} p50"),
-			rangeQuery("B", `histogram_quantile(0.9, sum by (le, module) (rate(dnshealth_exporter_probe_duration_seconds_bucket[$__rate_interval])))`, "{{module}} p90"),
-			rangeQuery("C", `sum by (module) (rate(dnshealth_exporter_probe_duration_seconds_sum[$__rate_interval])) / sum by (module) (rate(dnshealth_exporter_probe_duration_seconds_count[$__rate_interval]))`, "{{module}} mean"),
-		}).
+	b.WithPanel(newGraph("Probe duration quantiles",
+		"From the dnshealth_exporter_probe_duration_seconds histogram, all zones of a module together.",
+		8, 7,
+		rangeQuery("A", `histogram_quantile(0.5, sum by (le, module) (rate(dnshealth_exporter_probe_duration_seconds_bucket[$__rate_interval])))`, "{{module}} p50"),
+		rangeQuery("B", `histogram_quantile(0.9, sum by (le, module) (rate(dnshealth_exporter_probe_duration_seconds_bucket[$__rate_interval])))`, "{{module}} p90"),
+		rangeQuery("C", `sum by (module) (rate(dnshealth_exporter_probe_duration_seconds_sum[$__rate_interval])) / sum by (module) (rate(dnshealth_exporter_probe_duration_seconds_count[$__rate_interval]))`, "{{module}} mean")).
 		Unit("s").
 		Min(0))
 
-	b.WithPanel(timeseries.NewPanelBuilder().
-		Title("Turned-away requests").
-		Description("dnshealth_exporter_probes_rejected_total (503: the concurrency limit stayed full) and dnshealth_exporter_module_unknown_total (a scrape names a module the configuration lacks).").
-		Datasource(datasourceRef()).
-		Span(8).Height(7).
-		Targets([]cog.Builder[variants.Dataquery]{
-			rangeQuery("A", `sum(rate(dnshealth_exporter_probes_rejected_total[$__rate_interval]))`, "rejected (503)"),
-			rangeQuery("B", `sum(rate(dnshealth_exporter_module_unknown_total[$__rate_interval]))`, "unknown module"),
-		}).
+	b.WithPanel(newGraph("Turned-away requests",
+		"dnshealth_exporter_probes_rejected_total (503: the concurrency limit stayed full) and dnshealth_exporter_module_unknown_total (a scrape names a module the configuration lacks).",
+		8, 7,
+		rangeQuery("A", `sum(rate(dnshealth_exporter_probes_rejected_total[$__rate_interval]))`, "rejected (503)"),
+		rangeQuery("B", `sum(rate(dnshealth_exporter_module_unknown_total[$__rate_interval]))`, "unknown module")).
 		Unit("reqps").
 		Min(0))
 
-	b.WithPanel(newStat().
-		Title("Exporter").
-		Description("Build (dnshealth_exporter_build_info), cache size (dnshealth_exporter_cache_entries) and configuration reloads (dnshealth_exporter_config_last_reload_successful, …_success_timestamp_seconds), per exporter instance.").
-		Span(24).Height(4).
-		Targets([]cog.Builder[variants.Dataquery]{
-			instant("A", `count by (instance, version) (dnshealth_exporter_build_info)`).LegendFormat("{{instance}} version {{version}}"),
-			instant("B", `max by (instance) (dnshealth_exporter_cache_entries)`).LegendFormat("{{instance}} cache entries"),
-			instant("C", `min by (instance) (dnshealth_exporter_config_last_reload_successful)`).LegendFormat("{{instance}} config loaded"),
-			instant("D", `max by (instance) (dnshealth_exporter_config_last_reload_success_timestamp_seconds)`).LegendFormat("{{instance}} config loaded at"),
-		}).
-		OverrideByQuery("A", []dashboard.DynamicConfigValue{
-			mappings([]dashboard.ValueMapping{rangeMapping(1, nil, result("running", blue, 0))}),
-		}).
-		OverrideByQuery("B", []dashboard.DynamicConfigValue{{Id: "unit", Value: "short"}}).
-		OverrideByQuery("C", []dashboard.DynamicConfigValue{mappings(boolMappings("ok", green, "failed", red))}).
-		OverrideByQuery("D", []dashboard.DynamicConfigValue{{Id: "unit", Value: "dateTimeFromNow"}}).
-		TextMode(common.BigValueTextModeValueAndName).
+	b.WithPanel(labelledStat("Exporter",
+		"Build (dnshealth_exporter_build_info), cache size (dnshealth_exporter_cache_entries) and configuration reloads (dnshealth_exporter_config_last_reload_successful, …_success_timestamp_seconds), per exporter instance.",
+		24, 4,
+		namedInstant("A", `count by (instance, version) (dnshealth_exporter_build_info)`, "{{instance}} version {{version}}"),
+		namedInstant("B", `max by (instance) (dnshealth_exporter_cache_entries)`, "{{instance}} cache entries"),
+		namedInstant("C", `min by (instance) (dnshealth_exporter_config_last_reload_successful)`, "{{instance}} config loaded"),
+		namedInstant("D", `max by (instance) (dnshealth_exporter_config_last_reload_success_timestamp_seconds)`, "{{instance}} config loaded at")).
+		OverrideByQuery("A", props{mappings([]dashboard.ValueMapping{rangeMapping(1, nil, result("running", blue, 0))})}).
+		OverrideByQuery("B", props{unit("short")}).
+		OverrideByQuery("C", props{mappings(boolMappings("ok", green, "failed", red))}).
+		OverrideByQuery("D", props{unit("dateTimeFromNow")}).
 		ColorMode(common.BigValueColorModeValue))
 }
 
@@ -892,27 +694,111 @@ func rangeQuery(ref, expr, legend string) *prometheus.DataqueryBuilder {
 	return promQuery(ref, expr).Range().LegendFormat(legend)
 }
 
-// newStat is a stat panel with the dashboard's defaults: the latest value,
-// no sparkline, coloured background, automatic layout.
-func newStat() *stat.PanelBuilder {
-	return stat.NewPanelBuilder().
+// namedInstant is an instant query whose value is shown under legend.
+func namedInstant(ref, expr, legend string) *prometheus.DataqueryBuilder {
+	return instant(ref, expr).LegendFormat(legend)
+}
+
+// ---------------------------------------------------------------- panels
+
+// The panel constructors below give each panel type the dashboard's
+// defaults, the title, the description, the size in grid units (w of 24
+// columns, h rows) and the queries; what sets one panel apart is chained
+// on the builder they return.
+
+// newStat is a stat panel: the latest value, no sparkline, coloured
+// background, automatic layout.
+func newStat(title, desc string, w, h uint32, queries ...*prometheus.DataqueryBuilder) *stat.PanelBuilder {
+	p := stat.NewPanelBuilder().
+		Title(title).
+		Description(desc).
 		Datasource(datasourceRef()).
+		Span(w).Height(h).
 		ColorMode(common.BigValueColorModeBackground).
 		GraphMode(common.BigValueGraphModeNone).
 		Orientation(common.VizOrientationAuto).
 		ReduceOptions(lastValue())
+	for _, q := range queries {
+		p.WithTarget(q)
+	}
+	return p
 }
 
-// newTable is a table panel with the dashboard's defaults. Grafana's
-// table model wants a footer reducer even with the footer hidden (the
-// SDK's strict decoding rejects null there), so it gets Grafana's own
-// default.
-func newTable() *table.PanelBuilder {
-	return table.NewPanelBuilder().
+// labelledStat is a stat panel that shows each value with its name, the
+// legend of its query (see namedInstant).
+func labelledStat(title, desc string, w, h uint32, queries ...*prometheus.DataqueryBuilder) *stat.PanelBuilder {
+	return newStat(title, desc, w, h, queries...).TextMode(common.BigValueTextModeValueAndName)
+}
+
+// newTable is a table panel of instant queries (instantTable); its
+// transformations pick and name the columns (labelColumns,
+// joinedColumns). Grafana's table model wants a footer reducer even with
+// the footer hidden (the SDK's strict decoding rejects null there), so it
+// gets Grafana's own default.
+func newTable(title, desc string, w, h uint32, queries ...*prometheus.DataqueryBuilder) *table.PanelBuilder {
+	p := table.NewPanelBuilder().
+		Title(title).
+		Description(desc).
 		Datasource(datasourceRef()).
+		Span(w).Height(h).
 		Footer(common.NewTableFooterOptionsBuilder().Show(false).Reducer([]string{"sum"}).CountRows(false)).
 		CellHeight(common.TableCellHeightSm)
+	for _, q := range queries {
+		p.WithTarget(q)
+	}
+	return p
 }
+
+// newGraph is a time series panel of range queries.
+func newGraph(title, desc string, w, h uint32, queries ...*prometheus.DataqueryBuilder) *timeseries.PanelBuilder {
+	p := timeseries.NewPanelBuilder().
+		Title(title).
+		Description(desc).
+		Datasource(datasourceRef()).
+		Span(w).Height(h)
+	for _, q := range queries {
+		p.WithTarget(q)
+	}
+	return p
+}
+
+// serverGraph is a time series of one zone's expr in unit, a line per
+// nameserver address, listed in the legend.
+func serverGraph(title, desc, unit, expr string) *timeseries.PanelBuilder {
+	return newGraph(title, desc, 8, 8, rangeQuery("A", expr, "{{nameserver}} {{address}}")).
+		Unit(unit).
+		Legend(tableLegend())
+}
+
+// expiryGraph is days to the earliest RRSIG expiry, with the alert
+// thresholds drawn as bands.
+func expiryGraph(desc string, w uint32, query *prometheus.DataqueryBuilder) *timeseries.PanelBuilder {
+	return newGraph("Days to the earliest RRSIG expiry", desc, w, 8, query).
+		Unit("d").
+		Decimals(1).
+		Thresholds(expiryThresholds()).
+		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLineAndArea)).
+		Legend(tableLegend())
+}
+
+// newTimeline is a state timeline of range queries: coloured lanes, no
+// values written, equal neighbours merged. Its value mappings name the
+// states.
+func newTimeline(title, desc string, w, h uint32, queries ...*prometheus.DataqueryBuilder) *statetimeline.PanelBuilder {
+	p := statetimeline.NewPanelBuilder().
+		Title(title).
+		Description(desc).
+		Datasource(datasourceRef()).
+		Span(w).Height(h).
+		ShowValue(common.VisibilityModeNever).
+		MergeValues(true)
+	for _, q := range queries {
+		p.WithTarget(q)
+	}
+	return p
+}
+
+// ---------------------------------------------------------------- panel parts
 
 func lastValue() *common.ReduceDataOptionsBuilder {
 	return common.NewReduceDataOptionsBuilder().Calcs([]string{"lastNotNull"}).Values(false)
@@ -952,24 +838,53 @@ func mustBuild[T any](b cog.Builder[T]) T {
 	return v
 }
 
-func organize(exclude []string, rename map[string]string, order []string) dashboard.DataTransformerConfig {
+// column is a table column: a query's field (a label, or "Value #<refId>"
+// once joined) and the header it shows under.
+type column struct{ field, name string }
+
+// labelColumns makes the table of one instant query show its labels as
+// cols, in that order, without the time and the value.
+func labelColumns(cols ...column) []dashboard.DataTransformerConfig {
+	return []dashboard.DataTransformerConfig{organize([]string{"Time", "Value"}, cols)}
+}
+
+// joinedColumns joins the table's instant queries into one row per label
+// set and shows cols in that order, without the fields in hide.
+func joinedColumns(hide []string, cols ...column) []dashboard.DataTransformerConfig {
+	return []dashboard.DataTransformerConfig{
+		{Id: "merge", Options: map[string]any{}},
+		organize(hide, cols),
+	}
+}
+
+func organize(exclude []string, cols []column) dashboard.DataTransformerConfig {
 	excl := map[string]any{}
 	for _, f := range exclude {
 		excl[f] = true
 	}
 	index := map[string]any{}
-	for i, f := range order {
-		index[f] = i
-	}
 	names := map[string]any{}
-	for k, v := range rename {
-		names[k] = v
+	for i, c := range cols {
+		index[c.field] = i
+		names[c.field] = c.name
 	}
 	return dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
 		"excludeByName": excl,
 		"indexByName":   index,
 		"renameByName":  names,
 	}}
+}
+
+// props are the properties an override sets.
+type props = []dashboard.DynamicConfigValue
+
+func unit(u string) dashboard.DynamicConfigValue {
+	return dashboard.DynamicConfigValue{Id: "unit", Value: u}
+}
+
+// mappedCells names a column's values by m and colours the cells.
+func mappedCells(m []dashboard.ValueMapping) props {
+	return props{mappings(m), cellColorBackground()}
 }
 
 func cellColorBackground() dashboard.DynamicConfigValue {
@@ -1013,6 +928,11 @@ func valueMapping(opts map[string]dashboard.ValueMappingResult) dashboard.ValueM
 	return dashboard.ValueMapping{ValueMap: &dashboard.ValueMap{Type: dashboard.MappingTypeValueToText, Options: opts}}
 }
 
+// valueMappings is the one value mapping opts.
+func valueMappings(opts map[string]dashboard.ValueMappingResult) []dashboard.ValueMapping {
+	return []dashboard.ValueMapping{valueMapping(opts)}
+}
+
 func rangeMapping(from float64, to *float64, r dashboard.ValueMappingResult) dashboard.ValueMapping {
 	return dashboard.ValueMapping{RangeMap: &dashboard.RangeMap{
 		Type:    dashboard.MappingTypeRangeToText,
@@ -1022,23 +942,27 @@ func rangeMapping(from float64, to *float64, r dashboard.ValueMappingResult) das
 
 // boolMappings maps a 0/1 gauge to words and colours.
 func boolMappings(one, oneColor, zero, zeroColor string) []dashboard.ValueMapping {
-	return []dashboard.ValueMapping{valueMapping(map[string]dashboard.ValueMappingResult{
+	return valueMappings(map[string]dashboard.ValueMappingResult{
 		"1": result(one, oneColor, 0),
 		"0": result(zero, zeroColor, 1),
-	})}
+	})
 }
 
 // DNSSECStatuses are the values of dnshealth_dnssec_status's status label
 // in the order of dnssecCode's numbers.
 var DNSSECStatuses = []string{"secure", "insecure", "indeterminate", "bogus"}
 
-func dnssecMappings() []dashboard.ValueMapping {
-	colors := []string{green, blue, orange, red}
+// codeMappings names the numbers 0, 1, ... as names, coloured colors.
+func codeMappings(names, colors []string) []dashboard.ValueMapping {
 	opts := map[string]dashboard.ValueMappingResult{}
-	for i, s := range DNSSECStatuses {
+	for i, s := range names {
 		opts[fmt.Sprint(i)] = result(s, colors[i], int32(i))
 	}
-	return []dashboard.ValueMapping{valueMapping(opts)}
+	return valueMappings(opts)
+}
+
+func dnssecMappings() []dashboard.ValueMapping {
+	return codeMappings(DNSSECStatuses, []string{green, blue, orange, red})
 }
 
 // Severities are the severity label values of dnshealth_diagnosis_info in
@@ -1048,11 +972,7 @@ var Severities = []string{"none", "notice", "warning", "error"}
 var severityColors = []string{green, blue, orange, red}
 
 func severityCodeMappings() []dashboard.ValueMapping {
-	opts := map[string]dashboard.ValueMappingResult{}
-	for i, s := range Severities {
-		opts[fmt.Sprint(i)] = result(s, severityColors[i], int32(i))
-	}
-	return []dashboard.ValueMapping{valueMapping(opts)}
+	return codeMappings(Severities, severityColors)
 }
 
 func severityTextMappings() []dashboard.ValueMapping {
@@ -1060,7 +980,7 @@ func severityTextMappings() []dashboard.ValueMapping {
 	for i, s := range Severities {
 		opts[s] = result(s, severityColors[i], int32(i))
 	}
-	return []dashboard.ValueMapping{valueMapping(opts)}
+	return valueMappings(opts)
 }
 
 // NameserverStatuses are the status label values of
@@ -1083,7 +1003,7 @@ func nameserverStatusMappings() []dashboard.ValueMapping {
 		}
 		opts[s] = result(s, c, int32(i))
 	}
-	return []dashboard.ValueMapping{valueMapping(opts)}
+	return valueMappings(opts)
 }
 
 // ResolverStatuses are the status label values of dnshealth_resolver_status.
@@ -1106,7 +1026,7 @@ func resolverStatusMappings() []dashboard.ValueMapping {
 		}
 		opts[s] = result(s, c, int32(i))
 	}
-	return []dashboard.ValueMapping{valueMapping(opts)}
+	return valueMappings(opts)
 }
 
 // algorithmMappings names DNSSEC algorithm numbers (IANA registry).
@@ -1119,7 +1039,7 @@ func algorithmMappings() []dashboard.ValueMapping {
 	for i, a := range names {
 		opts[a.n] = result(a.n+" "+a.name, "", int32(i))
 	}
-	return []dashboard.ValueMapping{valueMapping(opts)}
+	return valueMappings(opts)
 }
 
 // edeMappings names RFC 8914 Extended DNS Error codes (IANA registry).
@@ -1138,5 +1058,5 @@ func edeMappings() []dashboard.ValueMapping {
 	for i, n := range names {
 		opts[fmt.Sprint(i)] = result(fmt.Sprintf("%d %s", i, n), "", int32(i))
 	}
-	return []dashboard.ValueMapping{valueMapping(opts)}
+	return valueMappings(opts)
 }
