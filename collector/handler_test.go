@@ -120,12 +120,8 @@ func TestHandlerBadRequest(t *testing.T) {
 			if got := strings.TrimSpace(w.Body.String()); got != wantErr.Error() {
 				t.Errorf("body %q, want %q", got, wantErr.Error())
 			}
-			if n := len(rec.Calls()); n != 0 {
-				t.Errorf("probe ran %d times, want 0", n)
-			}
-			if got := testutil.ToFloat64(h.Metrics.ProbesTotal.WithLabelValues("default", OutcomeError)); got != 1 {
-				t.Errorf("probes_total{outcome=error} = %v, want 1", got)
-			}
+			assertNotProbed(t, rec)
+			assertValue(t, "probes_total{outcome=error}", h.Metrics.ProbesTotal.WithLabelValues("default", OutcomeError), 1)
 		})
 	}
 }
@@ -139,15 +135,10 @@ func TestHandlerUnknownModule(t *testing.T) {
 	if got, want := strings.TrimSpace(w.Body.String()), `unknown module "nope"`; got != want {
 		t.Errorf("body %q, want %q", got, want)
 	}
-	if got := testutil.ToFloat64(h.Metrics.ModuleUnknownTotal); got != 1 {
-		t.Errorf("module_unknown_total = %v, want 1", got)
-	}
-	if n := testutil.CollectAndCount(h.Metrics.ProbesTotal); n != 0 {
-		t.Errorf("probes_total has %d series, want none: an unknown module name must not become a label", n)
-	}
-	if n := len(rec.Calls()); n != 0 {
-		t.Errorf("probe ran %d times, want 0", n)
-	}
+	assertValue(t, "module_unknown_total", h.Metrics.ModuleUnknownTotal, 1)
+	// An unknown module name must not become a label.
+	assertSeries(t, h.Metrics.ProbesTotal, "dnshealth_exporter_probes_total", 0)
+	assertNotProbed(t, rec)
 }
 
 func TestHandlerMethod(t *testing.T) {
@@ -211,12 +202,8 @@ func TestHandlerOutcomes(t *testing.T) {
 			if !strings.Contains(w.Body.String(), tc.wantBody) {
 				t.Errorf("body lacks %q:\n%s", tc.wantBody, w.Body.String())
 			}
-			if got := testutil.ToFloat64(h.Metrics.ProbesTotal.WithLabelValues("fast", tc.wantOutcome)); got != 1 {
-				t.Errorf("probes_total{module=fast,outcome=%s} = %v, want 1", tc.wantOutcome, got)
-			}
-			if got := testutil.CollectAndCount(h.Metrics.ProbesTotal); got != 1 {
-				t.Errorf("probes_total has %d series, want 1", got)
-			}
+			assertValue(t, "probes_total{module=fast,outcome="+tc.wantOutcome+"}", h.Metrics.ProbesTotal.WithLabelValues("fast", tc.wantOutcome), 1)
+			assertSeries(t, h.Metrics.ProbesTotal, "dnshealth_exporter_probes_total", 1)
 			wantObs := 0
 			if tc.wantOutcome != OutcomeError {
 				wantObs = 1
@@ -230,14 +217,8 @@ func TestHandlerOutcomes(t *testing.T) {
 
 func histogramCount(t *testing.T, c prometheus.Collector) int {
 	t.Helper()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(c)
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, mf := range mfs {
+	for _, mf := range gather(t, c) {
 		for _, m := range mf.GetMetric() {
 			n += int(m.GetHistogram().GetSampleCount())
 		}
@@ -253,9 +234,7 @@ func TestHandlerClientGone(t *testing.T) {
 	})
 	req := httptest.NewRequest(http.MethodGet, "/probe?target=example.org", nil).WithContext(ctx)
 	h.ServeHTTP(httptest.NewRecorder(), req)
-	if got := testutil.ToFloat64(h.Metrics.ProbesTotal.WithLabelValues("default", OutcomeError)); got != 1 {
-		t.Errorf("probes_total{outcome=error} = %v, want 1", got)
-	}
+	assertValue(t, "probes_total{outcome=error}", h.Metrics.ProbesTotal.WithLabelValues("default", OutcomeError), 1)
 }
 
 func TestProbeTimeout(t *testing.T) {
@@ -350,9 +329,7 @@ func TestHandlerDeadline(t *testing.T) {
 		if !strings.Contains(w.Body.String(), ScrapeTimeoutHeader) {
 			t.Errorf("body %q does not name the header", w.Body.String())
 		}
-		if n := len(rec.Calls()); n != 0 {
-			t.Errorf("probe ran %d times, want 0", n)
-		}
+		assertNotProbed(t, rec)
 	})
 
 	t.Run("probe_blocks_until_deadline", func(t *testing.T) {
@@ -437,9 +414,7 @@ func TestHandlerConcurrencyLimit(t *testing.T) {
 			if !strings.HasPrefix(body, "too many probes: all 1 probe slots are busy") || strings.Count(body, "\n") != 1 {
 				t.Errorf("body %q, want one line about the busy slots", body)
 			}
-			if got := testutil.ToFloat64(h.Metrics.ProbesRejectedTotal); got != 1 {
-				t.Errorf("probes_rejected_total = %v, want 1", got)
-			}
+			assertValue(t, "probes_rejected_total", h.Metrics.ProbesRejectedTotal, 1)
 
 			close(release)
 			if w := <-held; w.Code != http.StatusOK {
@@ -449,9 +424,7 @@ func TestHandlerConcurrencyLimit(t *testing.T) {
 			if w := get(t, h, "/probe?target=example.org", nil); w.Code != http.StatusOK {
 				t.Errorf("after release: status %d, want 200", w.Code)
 			}
-			if got := testutil.ToFloat64(h.Metrics.ProbesTotal.WithLabelValues("default", OutcomeSuccess)); got != 2 {
-				t.Errorf("probes_total{outcome=success} = %v, want 2", got)
-			}
+			assertValue(t, "probes_total{outcome=success}", h.Metrics.ProbesTotal.WithLabelValues("default", OutcomeSuccess), 2)
 		})
 	}
 }
@@ -493,27 +466,13 @@ func TestExporterMetrics(t *testing.T) {
 	m.ConfigLastReloadSuccessful.Set(1)
 
 	problems, err := testutil.GatherAndLint(reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		t.Errorf("lint: %s: %s", p.Metric, p.Text)
-	}
+	checkLint(t, nil, problems, err) // the exporter's own metrics have no exceptions
 	const want = `
-# HELP dnshealth_exporter_cache_entries Entries in the shared delegation and nameserver-address cache, expired ones included.
-# TYPE dnshealth_exporter_cache_entries gauge
 dnshealth_exporter_cache_entries 0
-# HELP dnshealth_exporter_config_last_reload_successful 1 when the last configuration load succeeded, else 0.
-# TYPE dnshealth_exporter_config_last_reload_successful gauge
 dnshealth_exporter_config_last_reload_successful 1
-# HELP dnshealth_exporter_probes_total Probe requests for a configured module, by outcome: success, failure (probe_success 0) or error (no probe result served).
-# TYPE dnshealth_exporter_probes_total counter
 dnshealth_exporter_probes_total{module="default",outcome="error"} 0
 dnshealth_exporter_probes_total{module="default",outcome="failure"} 0
 dnshealth_exporter_probes_total{module="default",outcome="success"} 0
 `
-	names := []string{"dnshealth_exporter_cache_entries", "dnshealth_exporter_config_last_reload_successful", "dnshealth_exporter_probes_total"}
-	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), names...); err != nil {
-		t.Error(err)
-	}
+	assertGathered(t, reg, want, "dnshealth_exporter_cache_entries", "dnshealth_exporter_config_last_reload_successful", "dnshealth_exporter_probes_total")
 }

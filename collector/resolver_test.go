@@ -5,9 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
 
@@ -44,17 +41,9 @@ func resolverHealthyReport() *probe.Report {
 }
 
 const resolverHealthyGolden = `
-# HELP dnshealth_diagnosis_info The probe's one conclusion: its cause and the severity of the findings behind it (none when healthy). Always 1. docs/checks.md explains each cause and which check sections to read.
-# TYPE dnshealth_diagnosis_info gauge
 dnshealth_diagnosis_info{cause="healthy",severity="none"} 1
-# HELP dnshealth_resolver_authenticated 1 when this resolver set the AD bit on its answer to the zone's SOA with CD=0, i.e. it validated the zone as secure, else 0 (also when it gave no answer).
-# TYPE dnshealth_resolver_authenticated gauge
 dnshealth_resolver_authenticated{resolver="192.0.2.53"} 1
-# HELP dnshealth_resolver_rtt_seconds Round-trip time of the SOA query with CD=0 to this resolver, in seconds. Only for resolvers that answered.
-# TYPE dnshealth_resolver_rtt_seconds gauge
 dnshealth_resolver_rtt_seconds{resolver="192.0.2.53"} 0.015
-# HELP dnshealth_resolver_status What this recursive resolver did when asked for the zone's SOA with RD=1, DO=1, CD=0 and then CD=1 (and for the module's records): 1 for the observed status, 0 for the others. dnssec_failure is SERVFAIL with CD=0 and an answer with CD=1. The resolver label is the address as configured.
-# TYPE dnshealth_resolver_status gauge
 dnshealth_resolver_status{resolver="192.0.2.53",status="dnssec_failure"} 0
 dnshealth_resolver_status{resolver="192.0.2.53",status="insecure"} 0
 dnshealth_resolver_status{resolver="192.0.2.53",status="malformed"} 0
@@ -64,14 +53,8 @@ dnshealth_resolver_status{resolver="192.0.2.53",status="ok"} 1
 dnshealth_resolver_status{resolver="192.0.2.53",status="refused"} 0
 dnshealth_resolver_status{resolver="192.0.2.53",status="servfail"} 0
 dnshealth_resolver_status{resolver="192.0.2.53",status="timeout"} 0
-# HELP dnshealth_servfail_expected 1 when the diagnosis predicts that validating resolvers SERVFAIL the zone on every path, else 0.
-# TYPE dnshealth_servfail_expected gauge
 dnshealth_servfail_expected 0
-# HELP dnshealth_servfail_intermittent 1 when only some nameservers, some paths or some resolvers lead to SERVFAIL (or a configured resolver fails though the zone's servers look healthy), else 0.
-# TYPE dnshealth_servfail_intermittent gauge
 dnshealth_servfail_intermittent 0
-# HELP probe_success 1 when the probe raised no error-severity finding, else 0.
-# TYPE probe_success gauge
 probe_success 1
 `
 
@@ -83,7 +66,7 @@ func expiredReport() *probe.Report {
 	ns, addr := "ns1.example.net.", "192.0.2.1"
 	expired := day(2, 27, 12)
 	sig := func(typ string) probe.SignatureObs {
-		return probe.SignatureObs{Nameserver: ns, Address: addr, Owner: "example.com.", Type: typ, Expiration: expired, Inception: day(1, 28, 0), Detail: "expired"}
+		return signature(ns, addr, "example.com.", typ, day(1, 28, 0), expired, "expired")
 	}
 	return &probe.Report{
 		Zone:       "example.com.",
@@ -143,27 +126,15 @@ func expiredReport() *probe.Report {
 }
 
 const expiredGolden = `
-# HELP dnshealth_diagnosis_info The probe's one conclusion: its cause and the severity of the findings behind it (none when healthy). Always 1. docs/checks.md explains each cause and which check sections to read.
-# TYPE dnshealth_diagnosis_info gauge
 dnshealth_diagnosis_info{cause="signature_expired",severity="error"} 1
-# HELP dnshealth_finding 1 for each check ID and severity the probe raised; see docs/checks.md for the check IDs.
-# TYPE dnshealth_finding gauge
 dnshealth_finding{check="resolver_dnssec_failure",severity="error"} 1
 dnshealth_finding{check="rrsig_expired",severity="error"} 1
-# HELP dnshealth_resolver_authenticated 1 when this resolver set the AD bit on its answer to the zone's SOA with CD=0, i.e. it validated the zone as secure, else 0 (also when it gave no answer).
-# TYPE dnshealth_resolver_authenticated gauge
 dnshealth_resolver_authenticated{resolver="192.0.2.53"} 0
 dnshealth_resolver_authenticated{resolver="[2001:db8::53]:5353"} 0
-# HELP dnshealth_resolver_extended_error One series per distinct RFC 8914 Extended DNS Error code (IANA registry, decimal) this resolver attached to any of its replies for the zone. Always 1. A hint only: resolvers disagree on codes.
-# TYPE dnshealth_resolver_extended_error gauge
 dnshealth_resolver_extended_error{code="6",resolver="192.0.2.53"} 1
 dnshealth_resolver_extended_error{code="7",resolver="192.0.2.53"} 1
-# HELP dnshealth_resolver_rtt_seconds Round-trip time of the SOA query with CD=0 to this resolver, in seconds. Only for resolvers that answered.
-# TYPE dnshealth_resolver_rtt_seconds gauge
 dnshealth_resolver_rtt_seconds{resolver="192.0.2.53"} 0.04
 dnshealth_resolver_rtt_seconds{resolver="[2001:db8::53]:5353"} 0.025
-# HELP dnshealth_resolver_status What this recursive resolver did when asked for the zone's SOA with RD=1, DO=1, CD=0 and then CD=1 (and for the module's records): 1 for the observed status, 0 for the others. dnssec_failure is SERVFAIL with CD=0 and an answer with CD=1. The resolver label is the address as configured.
-# TYPE dnshealth_resolver_status gauge
 dnshealth_resolver_status{resolver="192.0.2.53",status="dnssec_failure"} 1
 dnshealth_resolver_status{resolver="192.0.2.53",status="insecure"} 0
 dnshealth_resolver_status{resolver="192.0.2.53",status="malformed"} 0
@@ -182,14 +153,8 @@ dnshealth_resolver_status{resolver="[2001:db8::53]:5353",status="ok"} 1
 dnshealth_resolver_status{resolver="[2001:db8::53]:5353",status="refused"} 0
 dnshealth_resolver_status{resolver="[2001:db8::53]:5353",status="servfail"} 0
 dnshealth_resolver_status{resolver="[2001:db8::53]:5353",status="timeout"} 0
-# HELP dnshealth_servfail_expected 1 when the diagnosis predicts that validating resolvers SERVFAIL the zone on every path, else 0.
-# TYPE dnshealth_servfail_expected gauge
 dnshealth_servfail_expected 1
-# HELP dnshealth_servfail_intermittent 1 when only some nameservers, some paths or some resolvers lead to SERVFAIL (or a configured resolver fails though the zone's servers look healthy), else 0.
-# TYPE dnshealth_servfail_intermittent gauge
 dnshealth_servfail_intermittent 0
-# HELP probe_success 1 when the probe raised no error-severity finding, else 0.
-# TYPE probe_success gauge
 probe_success 0
 `
 
@@ -217,24 +182,14 @@ func resolverLameReport() *probe.Report {
 }
 
 const resolverLameGolden = `
-# HELP dnshealth_diagnosis_info The probe's one conclusion: its cause and the severity of the findings behind it (none when healthy). Always 1. docs/checks.md explains each cause and which check sections to read.
-# TYPE dnshealth_diagnosis_info gauge
 dnshealth_diagnosis_info{cause="partial_lame",severity="error"} 1
-# HELP dnshealth_finding 1 for each check ID and severity the probe raised; see docs/checks.md for the check IDs.
-# TYPE dnshealth_finding gauge
 dnshealth_finding{check="lame_refused",severity="error"} 1
 dnshealth_finding{check="lame_timeout",severity="error"} 1
 dnshealth_finding{check="resolver_unreachable",severity="warning"} 1
 dnshealth_finding{check="soa_serial_mismatch",severity="warning"} 1
-# HELP dnshealth_resolver_authenticated 1 when this resolver set the AD bit on its answer to the zone's SOA with CD=0, i.e. it validated the zone as secure, else 0 (also when it gave no answer).
-# TYPE dnshealth_resolver_authenticated gauge
 dnshealth_resolver_authenticated{resolver="198.51.100.53"} 0
 dnshealth_resolver_authenticated{resolver="198.51.100.54"} 0
-# HELP dnshealth_resolver_rtt_seconds Round-trip time of the SOA query with CD=0 to this resolver, in seconds. Only for resolvers that answered.
-# TYPE dnshealth_resolver_rtt_seconds gauge
 dnshealth_resolver_rtt_seconds{resolver="198.51.100.54"} 0.03
-# HELP dnshealth_resolver_status What this recursive resolver did when asked for the zone's SOA with RD=1, DO=1, CD=0 and then CD=1 (and for the module's records): 1 for the observed status, 0 for the others. dnssec_failure is SERVFAIL with CD=0 and an answer with CD=1. The resolver label is the address as configured.
-# TYPE dnshealth_resolver_status gauge
 dnshealth_resolver_status{resolver="198.51.100.53",status="dnssec_failure"} 0
 dnshealth_resolver_status{resolver="198.51.100.53",status="insecure"} 0
 dnshealth_resolver_status{resolver="198.51.100.53",status="malformed"} 0
@@ -253,66 +208,44 @@ dnshealth_resolver_status{resolver="198.51.100.54",status="ok"} 1
 dnshealth_resolver_status{resolver="198.51.100.54",status="refused"} 0
 dnshealth_resolver_status{resolver="198.51.100.54",status="servfail"} 0
 dnshealth_resolver_status{resolver="198.51.100.54",status="timeout"} 0
-# HELP dnshealth_servfail_expected 1 when the diagnosis predicts that validating resolvers SERVFAIL the zone on every path, else 0.
-# TYPE dnshealth_servfail_expected gauge
 dnshealth_servfail_expected 0
-# HELP dnshealth_servfail_intermittent 1 when only some nameservers, some paths or some resolvers lead to SERVFAIL (or a configured resolver fails though the zone's servers look healthy), else 0.
-# TYPE dnshealth_servfail_intermittent gauge
 dnshealth_servfail_intermittent 0
-# HELP probe_success 1 when the probe raised no error-severity finding, else 0.
-# TYPE probe_success gauge
 probe_success 0
 `
 
 func TestProbeCollectorResolvers(t *testing.T) {
-	tests := []struct {
-		name   string
-		report *probe.Report
-		golden string
-	}{
-		{name: "healthy_authenticated", report: resolverHealthyReport(), golden: resolverHealthyGolden},
-		{name: "expired_dnssec_failure", report: expiredReport(), golden: expiredGolden},
-		{name: "lame_resolver_timeout", report: resolverLameReport(), golden: resolverLameGolden},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := NewProbeCollector(tc.report)
-			if err := testutil.CollectAndCompare(c, strings.NewReader(tc.golden), resolverNames...); err != nil {
-				t.Error(err)
-			}
-			lintClean(t, c)
-			reg := prometheus.NewPedanticRegistry()
-			reg.MustRegister(c)
-			if _, err := reg.Gather(); err != nil {
-				t.Errorf("gather: %v", err)
-			}
-		})
-	}
+	runProbeCases(t,
+		probeCase{name: "healthy_authenticated", report: resolverHealthyReport(), golden: resolverHealthyGolden, names: resolverNames},
+		probeCase{name: "expired_dnssec_failure", report: expiredReport(), golden: expiredGolden, names: resolverNames},
+		probeCase{name: "lame_resolver_timeout", report: resolverLameReport(), golden: resolverLameGolden, names: resolverNames},
+	)
 }
 
 // TestProbeCollectorResolversAbsent: a report without resolvers or a
 // diagnosis (a module with no `resolvers`, a handler test's stub probe)
 // has none of their series.
 func TestProbeCollectorResolversAbsent(t *testing.T) {
-	for _, r := range []*probe.Report{healthyReport(), secureReport(), {Zone: "example.org.", Module: "default"}} {
-		for _, name := range resolverNames[2:] {
-			if n := testutil.CollectAndCount(NewProbeCollector(r), name); n != 0 {
-				t.Errorf("%s: %s has %d series, want none", r.Zone, name, n)
-			}
-		}
+	for _, tc := range []struct {
+		name   string
+		report *probe.Report
+	}{{"healthy", healthyReport()}, {"secure", secureReport()}, {"empty", emptyReport()}} {
+		t.Run(tc.name, func(t *testing.T) {
+			assertAbsent(t, NewProbeCollector(tc.report), resolverNames[2:]...)
+		})
 	}
 	// A diagnosis without resolvers: only the diagnosis families.
-	r := healthyReport()
-	r.Diagnosis = &probe.Diagnosis{Cause: probe.CauseAdvisory, Severity: probe.SeverityNotice}
-	for _, name := range resolverNames[2:] {
-		want := 0
-		if strings.HasPrefix(name, "dnshealth_servfail_") || name == "dnshealth_diagnosis_info" {
-			want = 1
+	t.Run("diagnosis_only", func(t *testing.T) {
+		r := healthyReport()
+		r.Diagnosis = &probe.Diagnosis{Cause: probe.CauseAdvisory, Severity: probe.SeverityNotice}
+		c := NewProbeCollector(r)
+		for _, name := range resolverNames[2:] {
+			want := 0
+			if strings.HasPrefix(name, "dnshealth_servfail_") || name == "dnshealth_diagnosis_info" {
+				want = 1
+			}
+			assertSeries(t, c, name, want)
 		}
-		if n := testutil.CollectAndCount(NewProbeCollector(r), name); n != want {
-			t.Errorf("diagnosis only: %s has %d series, want %d", name, n, want)
-		}
-	}
+	})
 }
 
 // TestProbeCollectorResolverDedupe: repeated resolver entries and repeated
@@ -327,67 +260,31 @@ func TestProbeCollectorResolverDedupe(t *testing.T) {
 	again.EDE = []probe.EDE{{Code: 22}, {Code: 22}}
 	r.Resolvers = append(r.Resolvers, again, first, r.Resolvers[1])
 	c := NewProbeCollector(r)
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(c)
-	if _, err := reg.Gather(); err != nil {
-		t.Fatalf("gather: %v", err)
-	}
-	counts := map[string]int{
-		"dnshealth_resolver_status":         2 * len(probe.ResolverStatuses),
-		"dnshealth_resolver_authenticated":  2,
-		"dnshealth_resolver_rtt_seconds":    2,
-		"dnshealth_resolver_extended_error": 2, // 7 and 6 for 192.0.2.53; no 22
-	}
-	for name, want := range counts {
-		if got := testutil.CollectAndCount(c, name); got != want {
-			t.Errorf("%s has %d series, want %d", name, got, want)
-		}
-	}
+	gather(t, c)
+	assertSeries(t, c, "dnshealth_resolver_status", 2*len(probe.ResolverStatuses))
+	assertSeries(t, c, "dnshealth_resolver_authenticated", 2)
+	assertSeries(t, c, "dnshealth_resolver_rtt_seconds", 2)
+	assertSeries(t, c, "dnshealth_resolver_extended_error", 2) // 7 and 6 for 192.0.2.53; no 22
 	// Still exactly the golden: the repeats changed nothing.
-	if err := testutil.CollectAndCompare(c, strings.NewReader(expiredGolden), resolverNames...); err != nil {
-		t.Error(err)
-	}
+	assertMetrics(t, c, expiredGolden, resolverNames...)
 }
 
 // TestResolverStatusStateSet: every resolver has exactly one status set,
-// the one it reported, over the whole of probe.ResolverStatuses.
+// the one it reported, over the whole of probe.ResolverStatuses, and an
+// RTT only when it answered.
 func TestResolverStatusStateSet(t *testing.T) {
 	for _, st := range probe.ResolverStatuses {
-		r := &probe.Report{Zone: "example.org.", Module: "default",
-			Resolvers: []probe.ResolverResult{{Resolver: "192.0.2.53", Status: st, RTT: time.Millisecond}}}
-		reg := prometheus.NewPedanticRegistry()
-		reg.MustRegister(NewProbeCollector(r))
-		mfs, err := reg.Gather()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var set []string
-		rtt := false
-		for _, mf := range mfs {
-			switch mf.GetName() {
-			case "dnshealth_resolver_status":
-				if n := len(mf.GetMetric()); n != len(probe.ResolverStatuses) {
-					t.Errorf("%s: %d status series, want %d", st, n, len(probe.ResolverStatuses))
-				}
-				for _, m := range mf.GetMetric() {
-					if m.GetGauge().GetValue() == 1 {
-						for _, lp := range m.GetLabel() {
-							if lp.GetName() == "status" {
-								set = append(set, lp.GetValue())
-							}
-						}
-					}
-				}
-			case "dnshealth_resolver_rtt_seconds":
-				rtt = true
+		t.Run(st, func(t *testing.T) {
+			r := emptyReport()
+			r.Resolvers = []probe.ResolverResult{{Resolver: "192.0.2.53", Status: st, RTT: time.Millisecond}}
+			c := NewProbeCollector(r)
+			assertStateSet(t, c, "dnshealth_resolver_status", "resolver", probe.ResolverStatuses, map[string]string{"192.0.2.53": st})
+			rtt := 1
+			if st == probe.ResolverTimeout || st == probe.ResolverNetworkError {
+				rtt = 0
 			}
-		}
-		if len(set) != 1 || set[0] != st {
-			t.Errorf("status %s: set %v", st, set)
-		}
-		if wantRTT := st != probe.ResolverTimeout && st != probe.ResolverNetworkError; rtt != wantRTT {
-			t.Errorf("status %s: rtt series %t, want %t", st, rtt, wantRTT)
-		}
+			assertSeries(t, c, "dnshealth_resolver_rtt_seconds", rtt)
+		})
 	}
 }
 
@@ -395,22 +292,14 @@ func TestResolverStatusStateSet(t *testing.T) {
 // severity or "none", and lints clean.
 func TestDiagnosisCauses(t *testing.T) {
 	for _, cause := range probe.Causes {
-		sev := probe.SeverityError
-		want := "error"
-		if cause == probe.CauseHealthy {
-			sev, want = "", "none"
-		}
-		r := &probe.Report{Zone: "example.org.", Module: "default",
-			Diagnosis: &probe.Diagnosis{Cause: cause, Severity: sev}}
-		c := NewProbeCollector(r)
-		golden := `
-# HELP dnshealth_diagnosis_info The probe's one conclusion: its cause and the severity of the findings behind it (none when healthy). Always 1. docs/checks.md explains each cause and which check sections to read.
-# TYPE dnshealth_diagnosis_info gauge
-dnshealth_diagnosis_info{cause="` + cause + `",severity="` + want + `"} 1
-`
-		if err := testutil.CollectAndCompare(c, strings.NewReader(golden), "dnshealth_diagnosis_info"); err != nil {
-			t.Errorf("%s: %v", cause, err)
-		}
-		lintClean(t, c)
+		t.Run(cause, func(t *testing.T) {
+			sev, want := probe.SeverityError, "error"
+			if cause == probe.CauseHealthy {
+				sev, want = "", "none"
+			}
+			r := emptyReport()
+			r.Diagnosis = &probe.Diagnosis{Cause: cause, Severity: sev}
+			assertProbeMetrics(t, r, `dnshealth_diagnosis_info{cause="`+cause+`",severity="`+want+`"} 1`, "dnshealth_diagnosis_info")
+		})
 	}
 }
