@@ -126,7 +126,7 @@ func Start(opts Options) (*Lab, error) {
 	logger.Debug("lab: zones signed", "keys", len(keys), "elapsed", time.Since(started))
 
 	var socks []socketPair
-	port := opts.Port
+	var port int
 	for attempt := 1; ; attempt++ {
 		socks, port, err = bindAll(h.addrs, opts.Port)
 		if err == nil {

@@ -7,3 +7,6 @@ func ResetSignatureMemo() {
 	defer verifyMemo.mu.Unlock()
 	clear(verifyMemo.m)
 }
+
+// MustRR is mustRR for the external test package.
+var MustRR = mustRR

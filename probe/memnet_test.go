@@ -52,7 +52,7 @@ func zoneHandler(t *testing.T, aa bool, answers map[string][]string) func(*dns.M
 		}
 		m.Authoritative = aa
 		for _, s := range rrs {
-			rr := mustRR(t, s[2:])
+			rr := probe.MustRR(t, s[2:])
 			switch s[:2] {
 			case "A ":
 				m.Answer = append(m.Answer, rr)
@@ -64,15 +64,6 @@ func zoneHandler(t *testing.T, aa bool, answers map[string][]string) func(*dns.M
 		}
 		return m
 	}
-}
-
-func mustRR(t *testing.T, s string) dns.RR {
-	t.Helper()
-	rr, err := dns.NewRR(s)
-	if err != nil {
-		t.Fatalf("NewRR(%q): %v", s, err)
-	}
-	return rr
 }
 
 // TestSidewaysReferralSkipsServer: a root server that refers the probe

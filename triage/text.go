@@ -327,23 +327,11 @@ func (t *textWriter) nameservers(r *probe.Report) {
 	} else {
 		t.table("  ", rows)
 	}
-	var agree []string
-	add := func(what string, b *bool) {
-		if b == nil {
-			return
-		}
-		if *b {
-			agree = append(agree, what+" "+t.p.paint(green, "yes"))
-		} else {
-			agree = append(agree, what+" "+t.p.paint(yellow, "no"))
-		}
-	}
-	add("serials agree:", r.SerialConsistent)
-	add("NS same at parent and child:", r.NSConsistent)
-	add("glue agrees:", r.GlueConsistent)
-	if len(agree) > 0 {
-		t.line("  " + strings.Join(agree, "; "))
-	}
+	t.yesNo(yellow, []fact{
+		{"serials agree:", r.SerialConsistent},
+		{"NS same at parent and child:", r.NSConsistent},
+		{"glue agrees:", r.GlueConsistent},
+	})
 }
 
 func dnssecColour(status string) string {
@@ -412,23 +400,11 @@ func (t *textWriter) dnssec(r *probe.Report) {
 		}
 		t.line(s)
 	}
-	var facts []string
-	fact := func(what string, b *bool) {
-		if b == nil {
-			return
-		}
-		if *b {
-			facts = append(facts, what+" "+t.p.paint(green, "yes"))
-		} else {
-			facts = append(facts, what+" "+t.p.paint(red, "no"))
-		}
-	}
-	fact("DS matches DNSKEY:", d.DSMatchesDNSKEY)
-	fact("same DNSKEY set everywhere:", d.DNSKEYConsistent)
-	fact("CDS matches DS:", d.CDSMatchesDS)
-	if len(facts) > 0 {
-		t.line("  " + strings.Join(facts, "; "))
-	}
+	t.yesNo(red, []fact{
+		{"DS matches DNSKEY:", d.DSMatchesDNSKEY},
+		{"same DNSKEY set everywhere:", d.DNSKEYConsistent},
+		{"CDS matches DS:", d.CDSMatchesDS},
+	})
 	if p := d.NSEC3; p != nil {
 		t.linef("  NSEC3: %d iterations, salt of %d octets, opt-out %s", p.Iterations, p.SaltLength, yesNo(p.OptOut))
 	}
@@ -552,10 +528,9 @@ func (t *textWriter) resolvers(r *probe.Report) {
 		t.table("  ", [][]cell{row})
 		// One line per question: the CD=0 answer, then the CD=1 one.
 		type pair struct {
-			name   string
-			cd0    []probe.ResolverQuery
-			cd1    []probe.ResolverQuery
-			status string
+			name string
+			cd0  []probe.ResolverQuery
+			cd1  []probe.ResolverQuery
 		}
 		var pairs []*pair
 		byName := map[string]*pair{}
@@ -780,4 +755,28 @@ func daysColour(days float64) string {
 		return yellow
 	}
 	return green
+}
+
+// fact is a yes/no comparison; nil when it could not be made.
+type fact struct {
+	what string
+	b    *bool
+}
+
+// yesNo prints the comparisons that were made on one line: "yes" in green,
+// "no" in the colour given.
+func (t *textWriter) yesNo(no string, facts []fact) {
+	var out []string
+	for _, f := range facts {
+		switch {
+		case f.b == nil:
+		case *f.b:
+			out = append(out, f.what+" "+t.p.paint(green, "yes"))
+		default:
+			out = append(out, f.what+" "+t.p.paint(no, "no"))
+		}
+	}
+	if len(out) > 0 {
+		t.line("  " + strings.Join(out, "; "))
+	}
 }
