@@ -102,7 +102,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	q := r.URL.Query()
+	q, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		logger.Debug("Invalid query string", "err", err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	moduleName := q.Get("module")
 	if moduleName == "" {
 		moduleName = DefaultModule
@@ -128,6 +133,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	logger = logger.With("zone", zone)
+	debugText, err := parseDebug(q.Get("debug"))
+	if err != nil {
+		logger.Debug("Invalid debug parameter", "err", err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 
 	timeout, err := probeTimeout(r.Header.Get(ScrapeTimeoutHeader), h.TimeoutOffset, module.Timeout)
 	if err != nil {
@@ -180,7 +191,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(NewProbeCollector(report))
 
-	if debugRequested(q.Get("debug")) {
+	if debugText {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write(debugOutput(report, registry, moduleName, module, timeout))
 		return
@@ -245,11 +256,6 @@ func probeTimeout(header string, offset, moduleTimeout time.Duration) (time.Dura
 		t = scrape / 2
 	}
 	return t, nil
-}
-
-func debugRequested(v string) bool {
-	b, err := strconv.ParseBool(v)
-	return err == nil && b
 }
 
 // debugOutput renders /probe?debug=true: the report in words, the metrics a
