@@ -95,7 +95,7 @@ type checkOptions struct {
 
 func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	o := &options{log: &promslog.Config{Writer: stderr}}
-	app := newApp(o, stdout, stderr)
+	app := appFor(args, o, stdout, stderr)
 	cmd, err := app.Parse(args)
 	if err != nil {
 		return nil, err
