@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,5 +62,38 @@ func TestCheckAcceptsServerFlags(t *testing.T) {
 	}
 	if o.command != checkCommand || o.timeoutOffset != time.Second {
 		t.Errorf("command %q, timeout offset %s", o.command, o.timeoutOffset)
+	}
+}
+
+// TestFlagsDocumented: every visible flag of the server and of the check
+// command is documented in docs/ (the reference is docs/configuration.md).
+func TestFlagsDocumented(t *testing.T) {
+	files, err := filepath.Glob("docs/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no docs/*.md: %v", err)
+	}
+	var docs strings.Builder
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs.Write(b)
+	}
+	model := newApp(&options{log: &promslog.Config{Writer: io.Discard}}, io.Discard, io.Discard).Model()
+	flags := model.Flags
+	for _, c := range model.Commands {
+		flags = append(flags, c.Flags...)
+	}
+	if len(flags) < 10 {
+		t.Fatalf("only %d flags in the model", len(flags))
+	}
+	for _, f := range flags {
+		if f.Hidden {
+			continue
+		}
+		if !strings.Contains(docs.String(), "`--"+f.Name+"`") {
+			t.Errorf("--%s is not documented: add it to docs/configuration.md", f.Name)
+		}
 	}
 }
