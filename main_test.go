@@ -167,7 +167,7 @@ func TestRoutes(t *testing.T) {
 		{"healthy", http.MethodGet, "/-/healthy", 200, []string{"Healthy"}},
 		{"reload_get", http.MethodGet, "/-/reload", 405, []string{"use POST"}},
 		{"reload_post", http.MethodPost, "/-/reload", 200, []string{"reloaded"}},
-		{"landing", http.MethodGet, "/", 200, []string{`name="target"`, `name="module"`, `value="default"`, `href="/metrics"`, `href="/-/healthy"`, "target=&lt;zone&gt;"}},
+		{"landing", http.MethodGet, "/", 200, []string{`name="target"`, `name="module"`, `value="default"`, `href="metrics"`, `href="-/healthy"`, `href="runbook"`, `action="report"`, "target=&lt;zone&gt;"}},
 		{"not_found", http.MethodGet, "/nope", 404, nil},
 		{"probe_without_target", http.MethodGet, "/probe", 400, []string{"target is empty"}},
 		{"probe_unknown_module", http.MethodGet, "/probe?target=example.org&module=nope", 400, []string{`unknown module "nope"`}},
