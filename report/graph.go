@@ -281,6 +281,12 @@ func buildGraph(r *probe.Report) *Graph {
 	tv := byZone[target]
 	tv.servers = targetServerNodes(r, worstBy)
 	dnssecNodes(r, tv, byZone[parent])
+	if r.DNSSEC != nil && len(tv.ds) == 0 && len(tv.keys) == 0 && r.Parent != "" {
+		// An unsigned delegation: say so where the DS would be.
+		n := newNode("ds", target, dnssecStatus(r.DNSSEC.Status), "no DS at "+parent, "DNSSEC "+r.DNSSEC.Status)
+		n.Name = "no DS"
+		tv.ds = append(tv.ds, n)
+	}
 
 	// Clusters, top to bottom.
 	y := margin
@@ -332,7 +338,11 @@ func buildGraph(r *probe.Report) *Graph {
 		g.Edges = append(g.Edges, delegationEdge(r, p, c, target))
 		if c.zone == target && len(c.ds) > 0 {
 			for _, ds := range c.ds {
-				g.Edges = append(g.Edges, chainEdge(p, ds.X+ds.W/2, ds.Y, dnssecStatus(linkStatus(p)), "ds", ""))
+				st, label := dnssecStatus(linkStatus(p)), ""
+				if ds.Name == "no DS" {
+					st, label = ds.Status, r.DNSSEC.Status // the parent vouches for no key
+				}
+				g.Edges = append(g.Edges, chainEdge(p, ds.X+ds.W/2, ds.Y, st, "ds", label))
 			}
 			continue
 		}

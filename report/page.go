@@ -88,6 +88,7 @@ type reportPage struct {
 	ResolversSkipped bool
 
 	Text string
+	JSON string
 }
 
 type remedyView struct {
@@ -283,6 +284,9 @@ func newReportPage(r *probe.Report, o Options) *reportPage {
 	var text bytes.Buffer
 	_ = triage.Text(&text, r, triage.TextOptions{Runbook: o.Runbook}) // a bytes.Buffer does not fail
 	p.Text = text.String()
+	var doc bytes.Buffer
+	_ = triage.JSON(&doc, r, o.Runbook)
+	p.JSON = doc.String()
 	return p
 }
 
