@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -227,21 +228,28 @@ func list(b *strings.Builder, lines []string, i int) int {
 }
 
 // inline renders code spans, links, strong and emphasis in one line of
-// Markdown, escaping everything else.
+// Markdown, escaping everything else. Code spans are set aside first, so
+// that emphasis may enclose one ("**Severity and `probe_success`.**").
 func inline(s string) string {
+	var code []string
 	var b strings.Builder
-	parts := strings.Split(s, "`")
+	parts := strings.Split(strings.ReplaceAll(s, "\uE000", ""), "`")
 	for i, p := range parts {
-		if i%2 == 1 && i < len(parts)-1 {
-			b.WriteString("<code>" + template.HTMLEscapeString(p) + "</code>")
-			continue
+		switch {
+		case i%2 == 1 && i < len(parts)-1:
+			b.WriteString("\uE000" + strconv.Itoa(len(code)) + "\uE000")
+			code = append(code, "<code>"+template.HTMLEscapeString(p)+"</code>")
+		case i%2 == 1:
+			b.WriteString("`" + p)
+		default:
+			b.WriteString(p)
 		}
-		if i%2 == 1 {
-			b.WriteString("`")
-		}
-		b.WriteString(inlineText(p))
 	}
-	return b.String()
+	out := inlineText(b.String())
+	for i, c := range code {
+		out = strings.Replace(out, "\uE000"+strconv.Itoa(i)+"\uE000", c, 1)
+	}
+	return out
 }
 
 func inlineText(s string) string {

@@ -433,3 +433,11 @@ func TestDemoBoardTimeout(t *testing.T) {
 		t.Errorf("a probe cut by the board's timeout is shown as probed: %+v", v.Groups)
 	}
 }
+
+func TestMarkdownEmphasisAroundCode(t *testing.T) {
+	got := string(renderMarkdown([]byte("**Severity and `probe_success`.** Any `a*b*c` [x `y`](#z)\n")))
+	want := `<p><strong>Severity and <code>probe_success</code>.</strong> Any <code>a*b*c</code> <a href="#z">x <code>y</code></a></p>`
+	if !strings.Contains(got, want) {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+}
