@@ -12,17 +12,14 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -42,6 +39,7 @@ import (
 	"github.com/dnshealth/dnshealth_exporter/collector"
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
+	"github.com/dnshealth/dnshealth_exporter/report"
 	"github.com/dnshealth/dnshealth_exporter/triage"
 )
 
@@ -83,6 +81,7 @@ type options struct {
 	demo          bool
 	demoPort      int
 	web           *web.FlagConfig
+	webURL        webURLOptions
 	log           *promslog.Config
 }
 
@@ -164,6 +163,7 @@ func newApp(o *options, stdout, stderr io.Writer) *kingpin.Application {
 	app.Flag("demo.port", "UDP and TCP port of the demo hierarchy's nameservers on 127.53.0.0/16. 0 picks a free port. The check command always takes a free one.").
 		Default("10053").IntVar(&o.demoPort)
 	o.web = kingpinflag.AddFlags(app, defaultAddress)
+	addWebURLFlags(app, &o.webURL)
 	promslogflag.AddFlags(app, o.log)
 	return app
 }
@@ -204,7 +204,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	go e.reloadLoop(ctx, hup)
 
 	srv := &http.Server{
-		Handler: e.mux,
+		Handler: e.handler,
 		// Probes can legitimately take as long as a module's timeout, so
 		// only the request header gets a deadline.
 		ReadHeaderTimeout: 10 * time.Second,
@@ -344,6 +344,9 @@ type exporter struct {
 	// on a loop that is gone.
 	stopped chan struct{}
 	mux     *http.ServeMux
+	// handler is mux under the route prefix: what the server serves.
+	handler     http.Handler
+	externalURL *url.URL
 }
 
 // newExporter loads the configuration, starts the demo hierarchy when asked
@@ -370,9 +373,12 @@ func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	e.metrics = collector.NewExporterMetrics(reg, e.prober.Cache)
+	if e.externalURL, err = computeExternalURL(o.webURL.externalURL, (*o.web.WebListenAddresses)[0]); err != nil {
+		return nil, err
+	}
 
 	if o.demo {
-		if err := e.startDemo(o.demoPort, (*o.web.WebListenAddresses)[0]); err != nil {
+		if err := e.startDemo(o.demoPort); err != nil {
 			return nil, err
 		}
 	}
@@ -380,12 +386,8 @@ func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
 		return nil, err
 	}
 
-	landing, err := web.NewLandingPage(e.landingConfig())
-	if err != nil {
-		return nil, fmt.Errorf("building the landing page: %w", err)
-	}
 	e.mux = http.NewServeMux()
-	e.mux.Handle("/probe", &collector.Handler{
+	probes := &collector.Handler{
 		Config:        e.config.Load,
 		Prober:        e.prober,
 		Logger:        logger.With("component", "handler"),
@@ -393,7 +395,8 @@ func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
 		Metrics:       e.metrics,
 		MaxConcurrent: o.maxConcurrent,
 		QueueTimeout:  o.queueTimeout,
-	})
+	}
+	e.mux.Handle("/probe", probes)
 	e.mux.Handle("/metrics", promhttp.InstrumentMetricHandler(reg, promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 		ErrorLog:      slog.NewLogLogger(logger.Handler(), slog.LevelError),
 		ErrorHandling: promhttp.ContinueOnError,
@@ -403,7 +406,7 @@ func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
 		fmt.Fprintln(w, "Healthy")
 	})
 	e.mux.HandleFunc("/-/reload", e.handleReload)
-	e.mux.Handle("/", landing)
+	e.webRoutes(o, probes)
 	return e, nil
 }
 
@@ -450,7 +453,7 @@ func labModule(l *lab.Lab) (*probe.Module, error) {
 }
 
 // startDemo starts the lab and adds module "demo" to every configuration.
-func (e *exporter) startDemo(port int, listen string) error {
+func (e *exporter) startDemo(port int) error {
 	l, m, err := startLab(port, e.logger)
 	if err != nil {
 		return err
@@ -466,7 +469,7 @@ func (e *exporter) startDemo(port int, listen string) error {
 		zone := strings.TrimSuffix(zones[0].Name, ".")
 		e.logger.Info("Demo ready",
 			"dig_example", fmt.Sprintf("dig @%s -p %d %s NS +norecurse", m.RootServers[0].Addrs[0], l.Port(), zone),
-			"probe_example", "http://"+browserAddress(listen)+"/probe?module="+demoModule+"&debug=true&target="+url.QueryEscape(zone))
+			"report_example", e.absolute(report.Link(zone, demoModule)))
 	}
 	return nil
 }
@@ -553,58 +556,4 @@ func (e *exporter) handleReload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fmt.Fprintln(w, "Configuration reloaded")
-}
-
-// landingConfig describes the page at /: a probe form, links, and in demo
-// mode the demo zones.
-func (e *exporter) landingConfig() web.LandingConfig {
-	target, module := "example.org", collector.DefaultModule
-	var extra strings.Builder
-	if e.lab != nil {
-		zones := e.lab.Zones()
-		if len(zones) > 0 {
-			target, module = strings.TrimSuffix(zones[0].Name, "."), demoModule
-		}
-		// The landing page is a text/template: escape everything here.
-		extra.WriteString("<h3>Demo zones</h3>\n<p>Served on 127.53.0.0/16, port " + strconv.Itoa(e.lab.Port()) + "; probe them with module \"demo\".</p>\n<ul>\n")
-		for _, z := range zones {
-			name := strings.TrimSuffix(z.Name, ".")
-			q := "probe?module=" + demoModule + "&target=" + url.QueryEscape(name)
-			fmt.Fprintf(&extra, "<li><a href=\"%s\">%s</a> (<a href=\"%s\">debug</a>): %s</li>\n",
-				html.EscapeString(q), html.EscapeString(name), html.EscapeString(q+"&debug=true"), html.EscapeString(z.Description))
-		}
-		extra.WriteString("</ul>\n")
-	}
-	return web.LandingConfig{
-		Name:        "DNS Health Exporter",
-		Description: html.EscapeString("Checks a DNS zone on every scrape of /probe?target=<zone>&module=<module>: its delegation, its DNSSEC chain of trust and the resolvers' view, with one diagnosis"),
-		Version:     version.Info(),
-		Form: web.LandingForm{
-			Action: "probe",
-			Inputs: []web.LandingFormInput{
-				{Label: "Target", Type: "text", Name: "target", Placeholder: "example.org", Value: target},
-				{Label: "Module", Type: "text", Name: "module", Placeholder: collector.DefaultModule, Value: module},
-				{Label: "Debug", Type: "checkbox", Name: "debug", Value: "true"},
-			},
-		},
-		Links: []web.LandingLinks{
-			{Address: "metrics", Text: "Metrics", Description: "the exporter's own metrics"},
-			{Address: "-/healthy", Text: "Health", Description: "200 while the exporter runs"},
-		},
-		ExtraHTML: extra.String(),
-		Profiling: "false",
-	}
-}
-
-// browserAddress turns a listen address such as ":9553" into one a browser
-// can use, for log lines.
-func browserAddress(listen string) string {
-	host, port, err := net.SplitHostPort(listen)
-	if err != nil {
-		return listen
-	}
-	if host == "" {
-		host = "localhost"
-	}
-	return net.JoinHostPort(host, port)
 }
