@@ -830,9 +830,22 @@ func dsDigestTypes(ds []*dns.DS) []uint8 {
 }
 
 func supportedDS(set []*dns.DS) []*dns.DS {
+	// Only the strongest digest type present counts, as Unbound does
+	// (val_favorite_ds_algo: the highest-numbered supported digest): a
+	// SHA-1 DS beside a SHA-256 one is ignored (RFC 4509 section 3), so it
+	// cannot vouch for a key the SHA-256 DS does not.
+	var favourite uint8
+	for _, ds := range set {
+		if algorithmSupported(ds.Algorithm) && digestSupported(ds.DigestType) && ds.DigestType > favourite {
+			favourite = ds.DigestType
+		}
+	}
+	if favourite == 0 {
+		return nil
+	}
 	var out []*dns.DS
 	for _, ds := range set {
-		if algorithmSupported(ds.Algorithm) && digestSupported(ds.DigestType) {
+		if algorithmSupported(ds.Algorithm) && ds.DigestType == favourite {
 			out = append(out, ds)
 		}
 	}
