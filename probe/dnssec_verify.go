@@ -46,7 +46,10 @@ type sigVerdict struct {
 	// check is the failing check ID when !valid.
 	check  string
 	detail string
-	// Earliest expiration and latest inception over the RRSIGs served.
+	// expiration is when the RRset stops validating: the latest
+	// expiration of the signatures that verify in their window; when none
+	// does, the earliest of those that verify, else of all served.
+	// inception is the latest over the RRSIGs served.
 	expiration, inception time.Time
 	// keyTags of the keys whose signatures verified (inside the window or not).
 	keyTags []uint16
@@ -79,6 +82,10 @@ func verifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.DNSKEY, zone str
 	var problems []string
 	var timeFail, cryptoFail, malformed, noKey bool
 	var expired, premature bool
+	// The RRset validates until its last valid signature expires;
+	// signatures that do not verify, or by keys not in the set, are no
+	// deadline. Those are used only when no signature verifies.
+	var validExp, verifiedExp time.Time
 	for _, sig := range sigs {
 		exp, inc := sigTime(sig.Expiration, now), sigTime(sig.Inception, now)
 		if v.expiration.IsZero() || exp.Before(v.expiration) {
@@ -126,6 +133,9 @@ func verifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.DNSKEY, zone str
 			continue
 		}
 		v.keyTags = append(v.keyTags, sig.KeyTag)
+		if verifiedExp.IsZero() || exp.Before(verifiedExp) {
+			verifiedExp = exp
+		}
 		if h.Ttl > sig.OrigTtl {
 			v.origTTL = sig.OrigTtl
 		}
@@ -139,10 +149,17 @@ func verifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.DNSKEY, zone str
 		default:
 			v.valid = true
 			v.algorithms[sig.Algorithm] = true
+			if exp.After(validExp) {
+				validExp = exp
+			}
 		}
 	}
 	if v.valid {
+		v.expiration = validExp
 		return v
+	}
+	if !verifiedExp.IsZero() {
+		v.expiration = verifiedExp
 	}
 	v.detail = what + ": " + strings.Join(problems, "; ")
 	// The most specific reason a validator would give, in RFC 8914's terms.
