@@ -241,9 +241,16 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 	}
 	var union []*dns.DS
 	var sets []string
-	var withDS, withoutDS, answered int
+	var withDS, withoutDS, answered, bad int
 	for _, rep := range r.parentDS {
+		// A server that fails the query proves nothing either way:
+		// resolvers ask another parent server (RFC 4035 section 5).
 		if rep.err != nil || rep.msg == nil {
+			r.addFinding(CheckParentServerError, rep.nameserver, rep.address, "parent zone server gave no answer to %s DS: %v", zoneLabel(zone), rep.err)
+			continue
+		}
+		if rc := rep.msg.Rcode; rc != dns.RcodeSuccess && rc != dns.RcodeNameError {
+			r.addFinding(CheckParentServerError, rep.nameserver, rep.address, "parent zone server answered %s DS with %s", zoneLabel(zone), dns.RcodeToString[rc])
 			continue
 		}
 		answered++
@@ -252,17 +259,19 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 			dv := verifyDenial(rep.msg, r.report.Parent, zone, dns.TypeDS, parentKeys, r.now)
 			if !dv.valid {
 				r.addFinding(dv.check, rep.nameserver, rep.address, "the parent server's proof that %s has no DS does not hold: %s", zoneLabel(zone), dv.detail)
-				d.Status = DNSSECBogus
+				bad++
+				continue
 			}
 			withoutDS++
 			sets = appendUnique(sets, "")
 			continue
 		}
-		withDS++
 		if v := verifyRRset(dsSet, sigs, parentKeys, r.report.Parent, r.now); !v.valid {
 			r.addFinding(v.check, rep.nameserver, rep.address, "the DS RRset for %s from this parent server does not validate: %s", zoneLabel(zone), v.detail)
-			d.Status = DNSSECBogus
+			bad++
+			continue
 		}
+		withDS++
 		var desc []string
 		for _, rr := range dsSet {
 			ds := rr.(*dns.DS)
@@ -277,10 +286,17 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 	if len(sets) > 1 {
 		r.addFinding(CheckDSInconsistent, "", "", "the parent servers serve %d different DS sets for %s (%d with DS, %d without)", len(sets), zoneLabel(zone), withDS, withoutDS)
 	}
-	if d.Status == DNSSECBogus {
+	switch {
+	case bad > 0 && bad == answered:
+		d.Status = DNSSECBogus
 		return nil, DNSSECBogus
-	}
-	if answered == 0 {
+	case bad > 0:
+		// Resolvers that meet a bad answer retry another parent server,
+		// so only some lookups fail: intermittent, judged on the rest.
+		d.Intermittent = true
+		r.addFinding(CheckDNSSECIntermittent, "", "", "%d of %d parent servers that answered serve a DS answer for %s that does not validate: validating resolvers SERVFAIL it whenever they ask those",
+			bad, answered, zoneLabel(zone))
+	case answered == 0:
 		return nil, DNSSECIndeterminate
 	}
 	if len(union) == 0 {
@@ -814,9 +830,22 @@ func dsDigestTypes(ds []*dns.DS) []uint8 {
 }
 
 func supportedDS(set []*dns.DS) []*dns.DS {
+	// Only the strongest digest type present counts, as Unbound does
+	// (val_favorite_ds_algo: the highest-numbered supported digest): a
+	// SHA-1 DS beside a SHA-256 one is ignored (RFC 4509 section 3), so it
+	// cannot vouch for a key the SHA-256 DS does not.
+	var favourite uint8
+	for _, ds := range set {
+		if algorithmSupported(ds.Algorithm) && digestSupported(ds.DigestType) && ds.DigestType > favourite {
+			favourite = ds.DigestType
+		}
+	}
+	if favourite == 0 {
+		return nil
+	}
 	var out []*dns.DS
 	for _, ds := range set {
-		if algorithmSupported(ds.Algorithm) && digestSupported(ds.DigestType) {
+		if algorithmSupported(ds.Algorithm) && ds.DigestType == favourite {
 			out = append(out, ds)
 		}
 	}

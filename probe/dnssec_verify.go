@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -45,7 +46,10 @@ type sigVerdict struct {
 	// check is the failing check ID when !valid.
 	check  string
 	detail string
-	// Earliest expiration and latest inception over the RRSIGs served.
+	// expiration is when the RRset stops validating: the latest
+	// expiration of the signatures that verify in their window; when none
+	// does, the earliest of those that verify, else of all served.
+	// inception is the latest over the RRSIGs served.
 	expiration, inception time.Time
 	// keyTags of the keys whose signatures verified (inside the window or not).
 	keyTags []uint16
@@ -78,6 +82,10 @@ func verifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.DNSKEY, zone str
 	var problems []string
 	var timeFail, cryptoFail, malformed, noKey bool
 	var expired, premature bool
+	// The RRset validates until its last valid signature expires;
+	// signatures that do not verify, or by keys not in the set, are no
+	// deadline. Those are used only when no signature verifies.
+	var validExp, verifiedExp time.Time
 	for _, sig := range sigs {
 		exp, inc := sigTime(sig.Expiration, now), sigTime(sig.Inception, now)
 		if v.expiration.IsZero() || exp.Before(v.expiration) {
@@ -125,6 +133,9 @@ func verifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.DNSKEY, zone str
 			continue
 		}
 		v.keyTags = append(v.keyTags, sig.KeyTag)
+		if verifiedExp.IsZero() || exp.Before(verifiedExp) {
+			verifiedExp = exp
+		}
 		if h.Ttl > sig.OrigTtl {
 			v.origTTL = sig.OrigTtl
 		}
@@ -138,10 +149,17 @@ func verifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.DNSKEY, zone str
 		default:
 			v.valid = true
 			v.algorithms[sig.Algorithm] = true
+			if exp.After(validExp) {
+				validExp = exp
+			}
 		}
 	}
 	if v.valid {
+		v.expiration = validExp
 		return v
+	}
+	if !verifiedExp.IsZero() {
+		v.expiration = verifiedExp
 	}
 	v.detail = what + ": " + strings.Join(problems, "; ")
 	// The most specific reason a validator would give, in RFC 8914's terms.
@@ -255,22 +273,10 @@ type sigMemo struct {
 var verifyMemo = &sigMemo{max: 20000, m: map[[32]byte]error{}}
 
 func (c *sigMemo) verify(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR) error {
-	h := sha256.New()
-	h.Write([]byte(k.String()))
-	h.Write([]byte{0})
-	h.Write([]byte(sig.String()))
-	lines := make([]string, len(rrset))
-	for i, rr := range rrset {
-		lines[i] = strings.ToLower(rr.String())
+	key, ok := memoKey(sig, k, rrset)
+	if !ok {
+		return sig.Verify(k, rrset)
 	}
-	sort.Strings(lines)
-	for _, l := range lines {
-		h.Write([]byte{0})
-		h.Write([]byte(l))
-	}
-	var key [32]byte
-	h.Sum(key[:0])
-
 	c.mu.Lock()
 	err, ok := c.m[key]
 	c.mu.Unlock()
@@ -285,4 +291,49 @@ func (c *sigMemo) verify(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR) error {
 	c.m[key] = err
 	c.mu.Unlock()
 	return err
+}
+
+// memoKey hashes what a signature check depends on: the key's and the
+// RRSIG's wire form, and the RRset's wire form with the owner in lower case
+// and the TTL set to the RRSIG's original TTL, as RFC 4034 section 6.2
+// canonicalises them, the records sorted. Record data keeps its case: a TXT
+// record in other case is other data, and a cached "valid" must never carry
+// over to it. ok is false when something does not pack; then nothing is
+// cached.
+func memoKey(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR) (key [32]byte, ok bool) {
+	h := sha256.New()
+	for _, rr := range []dns.RR{k, sig} {
+		b, ok := wire(rr)
+		if !ok {
+			return key, false
+		}
+		h.Write(b)
+	}
+	records := make([][]byte, 0, len(rrset))
+	for _, rr := range rrset {
+		c := dns.Copy(rr)
+		c.Header().Name = strings.ToLower(c.Header().Name)
+		c.Header().Ttl = sig.OrigTtl
+		b, ok := wire(c)
+		if !ok {
+			return key, false
+		}
+		records = append(records, b)
+	}
+	sort.Slice(records, func(i, j int) bool { return bytes.Compare(records[i], records[j]) < 0 })
+	for _, b := range records {
+		h.Write(b)
+	}
+	h.Sum(key[:0])
+	return key, true
+}
+
+// wire is rr's uncompressed wire form.
+func wire(rr dns.RR) ([]byte, bool) {
+	b := make([]byte, dns.Len(rr))
+	n, err := dns.PackRR(rr, b, 0, nil, false)
+	if err != nil {
+		return nil, false
+	}
+	return b[:n], true
 }
