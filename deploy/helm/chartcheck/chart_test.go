@@ -2,6 +2,7 @@ package chartcheck
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -22,6 +23,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	kjson "sigs.k8s.io/json"
 	"sigs.k8s.io/yaml"
 
 	"github.com/dnshealth/dnshealth_exporter/probe"
@@ -136,12 +138,24 @@ func (r *rendered) decode(doc []byte) error {
 	return fmt.Errorf("no Go type to check %s %s against: add it to the test", head.APIVersion, head.Kind)
 }
 
-// decodeInto decodes doc strictly (unknown or duplicate fields are errors)
-// and appends the object to list.
+// decodeInto decodes doc strictly and appends the object to list. Unknown
+// fields, duplicate fields and fields that differ from the Go type's only
+// in case are errors, as with the API server's strict field validation,
+// which decodes with the same package (sigs.k8s.io/json). encoding/json
+// alone would match field names case-insensitively and take "readonly"
+// for "readOnly".
 func decodeInto[T any](doc []byte, list *[]T) error {
 	var obj T
-	if err := yaml.UnmarshalStrict(doc, &obj); err != nil {
-		return fmt.Errorf("strict decoding into %T: %w", obj, err)
+	data, err := yaml.YAMLToJSONStrict(doc)
+	if err != nil {
+		return fmt.Errorf("converting to JSON for %T: %w", obj, err)
+	}
+	strictErrs, err := kjson.UnmarshalStrict(data, &obj)
+	if err != nil {
+		return fmt.Errorf("decoding into %T: %w", obj, err)
+	}
+	if len(strictErrs) > 0 {
+		return fmt.Errorf("strict decoding into %T: %w", obj, errors.Join(strictErrs...))
 	}
 	*list = append(*list, obj)
 	return nil
