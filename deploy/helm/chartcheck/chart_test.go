@@ -363,7 +363,8 @@ func selects(selector, labels map[string]string) bool {
 // Prometheus Operator generates its scrape configuration: the scrape
 // config's job_name is "probe/<namespace>/<name>", and when spec.jobName is
 // set a relabelling replaces the job label with it (prometheus-operator,
-// pkg/prometheus/promcfg.go, generateProbeConfig).
+// pkg/prometheus/promcfg.go, generateProbeConfig, read at commit 6adcebc5,
+// August 2026, after v0.93.0).
 func probeJob(p monitoringv1.Probe) string {
 	if p.Spec.JobName != "" {
 		return p.Spec.JobName
