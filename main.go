@@ -74,6 +74,7 @@ type options struct {
 	check         checkOptions
 	configFile    string
 	configCheck   bool
+	autoReload    time.Duration
 	timeoutOffset time.Duration
 	maxConcurrent int
 	queueTimeout  time.Duration
@@ -101,6 +102,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	}
 	o.command = cmd
 	switch {
+	case o.autoReload < 0:
+		return nil, fmt.Errorf("--config.auto-reload-interval must not be negative, got %s", o.autoReload)
 	case o.timeoutOffset < 0:
 		return nil, fmt.Errorf("--timeout-offset must not be negative, got %s", o.timeoutOffset)
 	case o.maxConcurrent < 0:
@@ -150,6 +153,8 @@ func newApp(o *options, stdout, stderr io.Writer) *kingpin.Application {
 		Default("").StringVar(&o.configFile)
 	app.Flag("config.check", "Validate the configuration file, print the result and exit: 0 when valid, 1 when not.").
 		BoolVar(&o.configCheck)
+	app.Flag("config.auto-reload-interval", "How often to check the configuration file, and the files it names, for changes and reload it when they changed, as SIGHUP does. 0 turns it off.").
+		Default("0s").DurationVar(&o.autoReload)
 	app.Flag("timeout-offset", "Time taken off the scrape timeout Prometheus sends (X-Prometheus-Scrape-Timeout-Seconds) to leave room for the answer. A probe never runs longer than its module's timeout.").
 		Default("0.5s").DurationVar(&o.timeoutOffset)
 	app.Flag("probe.max-concurrent", "Most probes that run at once; further requests queue. 0 means no limit.").
@@ -202,6 +207,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go e.reloadLoop(ctx, hup)
+	go e.autoReload(ctx, o.autoReload)
 
 	srv := &http.Server{
 		Handler: e.handler,
