@@ -18,7 +18,7 @@ import (
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
 
-const dashboardFile = "dnshealth-dashboard.json"
+const dashboardFile = dashboards.DashboardFile
 
 func init() {
 	// Panels' options and targets unmarshal into their typed structs
@@ -32,7 +32,7 @@ func dashReadCommitted(t *testing.T) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(dashboardFile)
 	if err != nil {
-		t.Fatalf("reading the committed dashboard: %v (run: go generate ./dashboards)", err)
+		t.Fatalf("reading the committed dashboard: %v (run: go generate ./... in dashboards/)", err)
 	}
 	return raw
 }
@@ -97,45 +97,6 @@ func deref[T any](p *T) T {
 }
 
 func TestDashboardFile(t *testing.T) {
-	t.Run("committed JSON equals the builder's output", func(t *testing.T) {
-		want, err := dashboards.JSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := dashReadCommitted(t)
-		if !bytes.Equal(got, want) {
-			gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-			for i := 0; i < len(gl) || i < len(wl); i++ {
-				var g, w string
-				if i < len(gl) {
-					g = gl[i]
-				}
-				if i < len(wl) {
-					w = wl[i]
-				}
-				if g != w {
-					t.Fatalf("%s is stale: line %d is\n\t%s\nbut the builder gives\n\t%s\nRun: go generate ./dashboards", dashboardFile, i+1, g, w)
-				}
-			}
-		}
-	})
-
-	t.Run("generation is stable", func(t *testing.T) {
-		a, err := dashboards.JSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for range 3 {
-			b, err := dashboards.JSON()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(a, b) {
-				t.Fatal("two builds of the dashboard differ: the JSON depends on map order or other state")
-			}
-		}
-	})
-
 	t.Run("round-trips through the SDK types", func(t *testing.T) {
 		raw := dashReadCommitted(t)
 		d := dashUnmarshal(t, raw)
@@ -189,13 +150,15 @@ func TestDashboardFile(t *testing.T) {
 func TestDashboardModel(t *testing.T) {
 	d := dashUnmarshal(t, dashReadCommitted(t))
 	panels := dashPanels(d)
+	m := mixinDefaults(t)
+	cfg := m.Config
 
 	t.Run("identity", func(t *testing.T) {
-		if got := deref(d.Uid); got != dashboards.UID {
-			t.Errorf("uid = %q, want %q", got, dashboards.UID)
+		if got := deref(d.Uid); got != cfg["dashboardUID"] {
+			t.Errorf("uid = %q, want %q", got, cfg["dashboardUID"])
 		}
-		if got := deref(d.Title); got != dashboards.Title {
-			t.Errorf("title = %q, want %q", got, dashboards.Title)
+		if got := deref(d.Title); got != cfg["dashboardTitle"] {
+			t.Errorf("title = %q, want %q", got, cfg["dashboardTitle"])
 		}
 		if d.Id != nil {
 			t.Errorf("id = %d: an importable dashboard has no instance-specific id", *d.Id)
@@ -203,9 +166,9 @@ func TestDashboardModel(t *testing.T) {
 	})
 
 	t.Run("datasource is a prometheus template variable", func(t *testing.T) {
-		v, ok := dashVariable(d, dashboards.DatasourceVar)
+		v, ok := dashVariable(d, "datasource")
 		if !ok {
-			t.Fatalf("no %q variable", dashboards.DatasourceVar)
+			t.Fatal(`no "datasource" variable`)
 		}
 		if v.Type != dashboard.VariableTypeDatasource {
 			t.Errorf("variable %q has type %q, want datasource", v.Name, v.Type)
@@ -234,6 +197,11 @@ func TestDashboardModel(t *testing.T) {
 		}
 		if v, _ := dashVariable(d, "instance"); !strings.Contains(deref(v.Query.String), `job=~"$job"`) {
 			t.Errorf("instance variable query %q is not filtered by $job", deref(v.Query.String))
+		}
+		// The Job variable offers the jobs the mixin's job selector
+		// matches, as the alerts and rules select them.
+		if v, _ := dashVariable(d, "job"); !strings.Contains(deref(v.Query.String), "{"+cfg["jobSelector"].(string)+"}") {
+			t.Errorf("job variable query %q does not use the job selector %s", deref(v.Query.String), cfg["jobSelector"])
 		}
 	})
 
@@ -425,13 +393,14 @@ func TestDashboardModel(t *testing.T) {
 	})
 
 	t.Run("RRSIG expiry thresholds match the alert rules", func(t *testing.T) {
+		warn, crit := cfg["rrsigWarningDays"].(float64), cfg["rrsigCriticalDays"].(float64)
 		want := []dashboard.Threshold{
 			{Value: nil, Color: "red"},
-			{Value: ptr(float64(dashboards.RRSIGCriticalDays)), Color: "orange"},
-			{Value: ptr(float64(dashboards.RRSIGWarningDays)), Color: "green"},
+			{Value: ptr(crit), Color: "orange"},
+			{Value: ptr(warn), Color: "green"},
 		}
-		if dashboards.RRSIGWarningDays != 7 || dashboards.RRSIGCriticalDays != 2 {
-			t.Errorf("RRSIG thresholds are %d/%d days; the alert rules warn under 7 and page under 2", dashboards.RRSIGWarningDays, dashboards.RRSIGCriticalDays)
+		if warn != 7 || crit != 2 {
+			t.Errorf("RRSIG thresholds are %g/%g days; the documented defaults warn under 7 and page under 2", warn, crit)
 		}
 		checked := 0
 		for _, p := range panels {
@@ -504,10 +473,10 @@ func TestDashboardModel(t *testing.T) {
 			dashboard []string
 			probe     []string
 		}{
-			{"nameserver statuses", dashboards.NameserverStatuses, ns},
-			{"resolver statuses", dashboards.ResolverStatuses, probe.ResolverStatuses},
-			{"DNSSEC statuses", dashboards.DNSSECStatuses, probe.DNSSECStatuses},
-			{"severities", dashboards.Severities, []string{"none", string(probe.SeverityNotice), string(probe.SeverityWarning), string(probe.SeverityError)}},
+			{"nameserver statuses", m.Contract["nameserverStatuses"], ns},
+			{"resolver statuses", m.Contract["resolverStatuses"], probe.ResolverStatuses},
+			{"DNSSEC statuses", m.Contract["dnssecStatuses"], probe.DNSSECStatuses},
+			{"severities", m.Contract["severities"], []string{"none", string(probe.SeverityNotice), string(probe.SeverityWarning), string(probe.SeverityError)}},
 		} {
 			a, b := slices.Sorted(slices.Values(c.dashboard)), slices.Sorted(slices.Values(c.probe))
 			if !slices.Equal(a, b) {

@@ -1,63 +1,47 @@
-// Command gen writes the Grafana dashboard JSON built by package dashboards:
+// Command gen renders the monitoring mixin (dashboards/mixin/) into
+// alerts.yml, rules.yml and dnshealth-dashboard.json:
 //
-//	go generate ./dashboards         (from the repository root)
-//	go run ./dashboards/gen -o dashboards/dnshealth-dashboard.json
+//	go generate ./...                     (in dashboards/)
+//	go run ./gen -dir .                   (the same)
+//	go run ./gen -dir out -config '{reportURL: "https://dns.example.net"}'
 //
-// Without -o it writes to standard output. The output is stable: the same
-// source gives the same bytes, and dashboards' tests fail when the
-// committed file differs from what the builder produces.
-//
-// With -exprs it prints the dashboard's PromQL expressions instead, one
-// per line as "<panel>\t<refId>\t<expr>", for checking queries by hand.
+// -config is a jsonnet object merged into the mixin's _config, for users
+// who want the files with their own settings without a jsonnet toolchain.
+// The output is stable: the same mixin and settings give the same bytes,
+// and the dashboards tests fail when the committed files differ from what
+// the mixin renders with its defaults.
 package main
 
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"os"
-	"strings"
+	"path/filepath"
+	"slices"
 
 	"github.com/dnshealth/dnshealth_exporter/dashboards"
 )
 
 func main() {
-	out := flag.String("o", "", "file to write (default: standard output)")
-	exprs := flag.Bool("exprs", false, "print the PromQL expressions, one per line, instead of the dashboard")
+	dir := flag.String("dir", ".", "directory to write the files to")
+	config := flag.String("config", "", "jsonnet object merged into the mixin's _config, e.g. '{reportURL: \"https://dns.example.net\"}'")
 	flag.Parse()
-	var err error
-	if *exprs {
-		err = printExprs()
-	} else {
-		err = run(*out)
-	}
-	if err != nil {
+	if err := run(*dir, *config); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func printExprs() error {
-	qs, err := dashboards.Queries()
+func run(dir, config string) error {
+	files, err := dashboards.Render(config)
 	if err != nil {
 		return err
 	}
-	for _, q := range qs {
-		if strings.ContainsAny(q.Panel+q.Expr, "\t\n") {
-			return fmt.Errorf("panel %q: a tab or newline in the title or expression", q.Panel)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
 		}
-		fmt.Printf("%s\t%s\t%s\n", q.Panel, q.RefID, q.Expr)
 	}
 	return nil
-}
-
-func run(out string) error {
-	b, err := dashboards.JSON()
-	if err != nil {
-		return err
-	}
-	if out == "" {
-		_, err = os.Stdout.Write(b)
-		return err
-	}
-	return os.WriteFile(out, b, 0o644)
 }
