@@ -26,8 +26,9 @@ func mixinDefaults(t *testing.T) *dashboards.Mixin {
 	return m
 }
 
-// firstDiff describes the first line where got and want differ.
-func firstDiff(got, want []byte) string {
+// firstDiff describes the first line where got and want (what the source
+// gives) differ.
+func firstDiff(got, want []byte, source string) string {
 	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
 	for i := 0; i < len(gl) || i < len(wl); i++ {
 		var g, w string
@@ -38,7 +39,7 @@ func firstDiff(got, want []byte) string {
 			w = wl[i]
 		}
 		if g != w {
-			return fmt.Sprintf("line %d is\n\t%s\nbut the mixin renders\n\t%s", i+1, g, w)
+			return fmt.Sprintf("line %d is\n\t%s\nbut %s gives\n\t%s", i+1, g, source, w)
 		}
 	}
 	return "they differ"
@@ -58,7 +59,7 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 			if !bytes.Equal(got, files[name]) {
 				t.Errorf("%s is not what the mixin (dashboards/mixin/) renders: %s\n"+
 					"Edit the mixin, not the file, then regenerate: go generate ./... (in dashboards/)",
-					name, firstDiff(got, files[name]))
+					name, firstDiff(got, files[name], "the mixin"))
 			}
 		})
 	}
@@ -70,7 +71,7 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 			}
 			for name, b := range again {
 				if !bytes.Equal(b, files[name]) {
-					t.Fatalf("two renderings of %s differ: %s", name, firstDiff(b, files[name]))
+					t.Fatalf("two renderings of %s differ: %s", name, firstDiff(b, files[name], "the first rendering"))
 				}
 			}
 		}

@@ -136,7 +136,10 @@
       name: 'dnshealth',
       rules: [
         // ------------------------------------------------------ RRSIG expiry
-        alert('DNSHealthRRSIGExpiry', 'warning', '%s < %d' % [m('dnshealth_rrsig_days_to_expiry'), warn], '1h',
+        alert('DNSHealthRRSIGExpiry',
+              'warning',
+              '%s < %d' % [m('dnshealth_rrsig_days_to_expiry'), warn],
+              '1h',
               'DNSSEC signatures of the zone expire in under %d days' % warn,
               |||
                 The earliest expiration of any RRSIG that any nameserver address of
@@ -148,7 +151,10 @@
               ||| % warn,
               runbook('rrsig_expired')),
 
-        alert('DNSHealthRRSIGExpiry', 'critical', '%s < %d' % [m('dnshealth_rrsig_days_to_expiry'), crit], '5m',
+        alert('DNSHealthRRSIGExpiry',
+              'critical',
+              '%s < %d' % [m('dnshealth_rrsig_days_to_expiry'), crit],
+              '5m',
               'DNSSEC signatures of the zone expire in under %d days, or have expired' % crit,
               |||
                 {{ if lt $value 0.0 -}}
@@ -178,7 +184,8 @@
         // weeks before they expire. Until the exporter has seen a zone
         // re-signed once there is no threshold and this alert stays quiet;
         // the expiry alerts above still cover the zone.
-        alert('DNSHealthSignerStalled', 'warning',
+        alert('DNSHealthSignerStalled',
+              'warning',
               |||
                 %s
                   > on (job, instance) group_left ()
@@ -207,13 +214,18 @@
           // name, not with %.
           annotations+: {
             description: std.strReplace(std.strReplace(super.description,
-                                                       'FACTOR', std.toString(cfg.signerStalledFactor)),
-                                        'MIN', humanSeconds(cfg.signerStalledMinSeconds)),
+                                                       'FACTOR',
+                                                       std.toString(cfg.signerStalledFactor)),
+                                        'MIN',
+                                        humanSeconds(cfg.signerStalledMinSeconds)),
           },
         },
 
         // ------------------------------------------------------ DNSSEC bogus
-        alert('DNSHealthDNSSECBogus', 'critical', '%s == 1' % m('dnshealth_dnssec_status', 'status="bogus"'), '5m',
+        alert('DNSHealthDNSSECBogus',
+              'critical',
+              '%s == 1' % m('dnshealth_dnssec_status', 'status="bogus"'),
+              '5m',
               'The zone is DNSSEC-bogus: validating resolvers fail to resolve it',
               |||
                 The exporter validated {{ $labels.instance }} from the trust anchor down,
@@ -231,7 +243,10 @@
               runbookByCause),
 
         // ---------------------------------------------- DS matches no DNSKEY
-        alert('DNSHealthDSNoMatchingKey', 'critical', '%s == 0' % m('dnshealth_ds_matches_dnskey'), '5m',
+        alert('DNSHealthDSNoMatchingKey',
+              'critical',
+              '%s == 0' % m('dnshealth_ds_matches_dnskey'),
+              '5m',
               "No DS record at the parent matches a key that signs the zone's DNSKEY set",
               |||
                 The parent serves DS
@@ -249,7 +264,10 @@
         // --------------------------------------------------- lame delegation
         // One alert per lame address after 15 minutes; the critical one
         // when every address is lame (resolvers SERVFAIL the zone) after 5.
-        alert('DNSHealthLameDelegation', 'warning', '%s == 1' % m('dnshealth_delegation_lame'), '15m',
+        alert('DNSHealthLameDelegation',
+              'warning',
+              '%s == 1' % m('dnshealth_delegation_lame'),
+              '15m',
               'A nameserver address of the zone is lame',
               |||
                 {{- $lame := 0.0 }}{{ $all := 0.0 }}
@@ -268,7 +286,10 @@
               '{{- . | first | label "status" -}}' +
               '{{- else -}}timeout{{- end -}}'),
 
-        alert('DNSHealthLameDelegation', 'critical', 'min without (nameserver, address) (%s) == 1' % m('dnshealth_delegation_lame'), '5m',
+        alert('DNSHealthLameDelegation',
+              'critical',
+              'min without (nameserver, address) (%s) == 1' % m('dnshealth_delegation_lame'),
+              '5m',
               'Every nameserver address of the zone is lame',
               |||
                 None of the
@@ -282,7 +303,10 @@
               runbook('no_reachable_authority')),
 
         // -------------------------------------------------- SOA serial drift
-        alert('DNSHealthSOASerialDrift', 'warning', '%s == 0' % m('dnshealth_soa_serial_consistent'), '1h',
+        alert('DNSHealthSOASerialDrift',
+              'warning',
+              '%s == 0' % m('dnshealth_soa_serial_consistent'),
+              '1h',
               'Nameservers of the zone have served different SOA serials for over an hour',
               |||
                 The nameserver addresses of {{ $labels.instance }} do not serve the same SOA
@@ -295,7 +319,10 @@
               runbook('soa_serial_mismatch')),
 
         // ----------------------------------------- parent/child NS mismatch
-        alert('DNSHealthNSParentChildMismatch', 'warning', '%s == 0' % m('dnshealth_ns_parent_child_consistent'), '1h',
+        alert('DNSHealthNSParentChildMismatch',
+              'warning',
+              '%s == 0' % m('dnshealth_ns_parent_child_consistent'),
+              '1h',
               "The parent's NS set for the zone differs from the zone's own",
               |||
                 At least one of the
@@ -310,7 +337,10 @@
               runbook('ns_parent_child_mismatch')),
 
         // ------------------------------------------------------ CDS/DS drift
-        alert('DNSHealthCDSDSDrift', 'warning', '%s == 0' % m('dnshealth_cds_matches_ds'), '1d',
+        alert('DNSHealthCDSDSDrift',
+              'warning',
+              '%s == 0' % m('dnshealth_cds_matches_ds'),
+              '1d',
               "The zone's CDS has differed from the parent's DS for over a day",
               |||
                 {{ $labels.instance }} publishes CDS/CDNSKEY records that differ from the
@@ -324,7 +354,10 @@
               runbook('cds_ds_mismatch')),
 
         // -------------------------------------------------- resolver SERVFAIL
-        alert('DNSHealthResolverServfail', 'critical', '%s == 1' % m('dnshealth_resolver_status', 'status=~"servfail|dnssec_failure"'), '5m',
+        alert('DNSHealthResolverServfail',
+              'critical',
+              '%s == 1' % m('dnshealth_resolver_status', 'status=~"servfail|dnssec_failure"'),
+              '5m',
               'A resolver answers SERVFAIL for the zone',
               |||
                 {{ if eq $labels.status "dnssec_failure" }}The resolver {{ $labels.resolver }}
@@ -345,8 +378,10 @@
         // covers (glue_missing, ns_unresolvable, not_a_zone, probe_timeout,
         // ...). The example Alertmanager configuration inhibits it while a
         // specific one fires for the zone; its `for` is longer than theirs.
-        alert('DNSHealthProbeFailing', 'warning',
-              '%s == 0 and on (job, instance) %s' % [m('probe_success'), m('dnshealth_probe_info')], '30m',
+        alert('DNSHealthProbeFailing',
+              'warning',
+              '%s == 0 and on (job, instance) %s' % [m('probe_success'), m('dnshealth_probe_info')],
+              '30m',
               'The probe of the zone has raised error findings for 30 minutes',
               |||
                 probe_success is 0 for {{ $labels.instance }}
@@ -360,7 +395,10 @@
 
         // `up` of the probe job: a scrape that fails has no probe result.
         // With no target at all, absent() fires once for the job selector.
-        alert('DNSHealthProbeAbsent', 'warning', '%s == 0 or absent(%s)' % [m('up'), m('up')], '15m',
+        alert('DNSHealthProbeAbsent',
+              'warning',
+              '%s == 0 or absent(%s)' % [m('up'), m('up')],
+              '15m',
               'No probe result from dnshealth_exporter for 15 minutes',
               |||
                 {{ if $labels.instance }}Prometheus gets no probe result for {{ $labels.instance }}

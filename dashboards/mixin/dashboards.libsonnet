@@ -25,7 +25,8 @@ local contract = import 'lib/contract.libsonnet';
       // dnssecCode turns the dnshealth_dnssec_status state set into one
       // number, worst highest: 0 secure, 1 insecure, 2 indeterminate, 3
       // bogus (dnssecMappings). by is the grouping ('' for one number).
-      local dnssecCode(sel, by) = aggregate('max', by,
+      local dnssecCode(sel, by) = aggregate('max',
+                                            by,
                                             'dnshealth_dnssec_status{%(s)s, status="bogus"} * 3' % { s: sel } +
                                             ' or dnshealth_dnssec_status{%(s)s, status="indeterminate"} * 2' % { s: sel } +
                                             ' or dnshealth_dnssec_status{%(s)s, status="insecure"}' % { s: sel } +
@@ -34,7 +35,8 @@ local contract = import 'lib/contract.libsonnet';
       // severityCode turns dnshealth_diagnosis_info's severity label into
       // one number: 0 none (healthy), 1 notice, 2 warning, 3 error
       // (severityCodeMappings), keeping the cause label.
-      local severityCode(sel, by) = aggregate('max', by,
+      local severityCode(sel, by) = aggregate('max',
+                                              by,
                                               'dnshealth_diagnosis_info{%(s)s, severity="error"} * 3' % { s: sel } +
                                               ' or dnshealth_diagnosis_info{%(s)s, severity="warning"} * 2' % { s: sel } +
                                               ' or dnshealth_diagnosis_info{%(s)s, severity="notice"}' % { s: sel } +
@@ -78,8 +80,14 @@ local contract = import 'lib/contract.libsonnet';
       // DNSSEC algorithm numbers (IANA registry "DNS Security Algorithm
       // Numbers").
       local algorithms = [
-        ['5', 'RSASHA1'], ['7', 'RSASHA1-NSEC3-SHA1'], ['8', 'RSASHA256'], ['10', 'RSASHA512'],
-        ['13', 'ECDSAP256SHA256'], ['14', 'ECDSAP384SHA384'], ['15', 'ED25519'], ['16', 'ED448'],
+        ['5', 'RSASHA1'],
+        ['7', 'RSASHA1-NSEC3-SHA1'],
+        ['8', 'RSASHA256'],
+        ['10', 'RSASHA512'],
+        ['13', 'ECDSAP256SHA256'],
+        ['14', 'ECDSAP384SHA384'],
+        ['15', 'ED25519'],
+        ['16', 'ED448'],
       ];
       local algorithmMappings = g.valueMappings({
         [algorithms[i][0]]: g.result(algorithms[i][0] + ' ' + algorithms[i][1], '', i)
@@ -89,14 +97,37 @@ local contract = import 'lib/contract.libsonnet';
       // RFC 8914 Extended DNS Error codes (IANA registry "Extended DNS
       // Error Codes").
       local ede = [
-        'Other', 'Unsupported DNSKEY Algorithm', 'Unsupported DS Digest Type', 'Stale Answer',
-        'Forged Answer', 'DNSSEC Indeterminate', 'DNSSEC Bogus', 'Signature Expired',
-        'Signature Not Yet Valid', 'DNSKEY Missing', 'RRSIGs Missing', 'No Zone Key Bit Set',
-        'NSEC Missing', 'Cached Error', 'Not Ready', 'Blocked', 'Censored', 'Filtered',
-        'Prohibited', 'Stale NXDOMAIN Answer', 'Not Authoritative', 'Not Supported',
-        'No Reachable Authority', 'Network Error', 'Invalid Data', 'Signature Expired before Valid',
-        'Too Early', 'Unsupported NSEC3 Iterations Value', 'Unable to conform to policy',
-        'Synthesized', 'Invalid Query Type',
+        'Other',
+        'Unsupported DNSKEY Algorithm',
+        'Unsupported DS Digest Type',
+        'Stale Answer',
+        'Forged Answer',
+        'DNSSEC Indeterminate',
+        'DNSSEC Bogus',
+        'Signature Expired',
+        'Signature Not Yet Valid',
+        'DNSKEY Missing',
+        'RRSIGs Missing',
+        'No Zone Key Bit Set',
+        'NSEC Missing',
+        'Cached Error',
+        'Not Ready',
+        'Blocked',
+        'Censored',
+        'Filtered',
+        'Prohibited',
+        'Stale NXDOMAIN Answer',
+        'Not Authoritative',
+        'Not Supported',
+        'No Reachable Authority',
+        'Network Error',
+        'Invalid Data',
+        'Signature Expired before Valid',
+        'Too Early',
+        'Unsupported NSEC3 Iterations Value',
+        'Unable to conform to policy',
+        'Synthesized',
+        'Invalid Query Type',
       ];
       local edeMappings = g.valueMappings({
         [std.toString(i)]: g.result('%d %s' % [i, ede[i]], '', i)
@@ -159,28 +190,45 @@ local contract = import 'lib/contract.libsonnet';
         g.thresholds(g.steps(if bad == c.blue then c.blue else c.green, 1, bad));
 
       local fleetRow = g.row('Fleet: every zone of $job', [
-        countStat('Zones probed', 'Zones probed (one dnshealth_probe_info series each; recording rule job:dnshealth_zones:count).',
-                  'sum(job:dnshealth_zones:count{%s}) or vector(0)' % fleet, c.blue),
-        countStat('Failing probes', 'Zones whose probe raised an error-severity finding (probe_success 0; recording rule job:dnshealth_zones_failing:sum).',
-                  'sum(job:dnshealth_zones_failing:sum{%s}) or vector(0)' % fleet, c.red),
-        countStat('Bogus zones', 'Zones whose DNSSEC verdict is bogus: validating resolvers reject data from at least one address (recording rule job:dnshealth_dnssec_status:sum).',
-                  'sum(job:dnshealth_dnssec_status:sum{%s, status="bogus"}) or vector(0)' % fleet, c.red),
-        countStat('SERVFAIL on every path', 'Zones the diagnosis expects validating resolvers to SERVFAIL whatever server they ask (recording rule job:dnshealth_servfail_expected:sum).',
-                  'sum(job:dnshealth_servfail_expected:sum{%s}) or vector(0)' % fleet, c.red),
-        countStat('SERVFAIL on some paths', 'Zones where only some servers, paths or resolvers lead to SERVFAIL (recording rule job:dnshealth_servfail_intermittent:sum).',
-                  'sum(job:dnshealth_servfail_intermittent:sum{%s}) or vector(0)' % fleet, c.orange),
-        countStat('Lame addresses', 'Nameserver addresses, over all zones, that do not answer authoritatively (recording rule job:dnshealth_delegation_lame:sum).',
-                  'sum(job:dnshealth_delegation_lame:sum{%s}) or vector(0)' % fleet, c.red),
-        countStat('RRSIG expiry < %d days' % warn, 'Zones whose earliest signature expires in under %d days (the warning alert), expired ones included.' % warn,
-                  'count(dnshealth_rrsig_days_to_expiry{%s} < %d) or vector(0)' % [fleet, warn], c.orange),
-        countStat('RRSIG expiry < %d days' % crit, 'Zones whose earliest signature expires in under %d days (the critical alert), expired ones included.' % crit,
-                  'count(dnshealth_rrsig_days_to_expiry{%s} < %d) or vector(0)' % [fleet, crit], c.red),
+        countStat('Zones probed',
+                  'Zones probed (one dnshealth_probe_info series each; recording rule job:dnshealth_zones:count).',
+                  'sum(job:dnshealth_zones:count{%s}) or vector(0)' % fleet,
+                  c.blue),
+        countStat('Failing probes',
+                  'Zones whose probe raised an error-severity finding (probe_success 0; recording rule job:dnshealth_zones_failing:sum).',
+                  'sum(job:dnshealth_zones_failing:sum{%s}) or vector(0)' % fleet,
+                  c.red),
+        countStat('Bogus zones',
+                  'Zones whose DNSSEC verdict is bogus: validating resolvers reject data from at least one address (recording rule job:dnshealth_dnssec_status:sum).',
+                  'sum(job:dnshealth_dnssec_status:sum{%s, status="bogus"}) or vector(0)' % fleet,
+                  c.red),
+        countStat('SERVFAIL on every path',
+                  'Zones the diagnosis expects validating resolvers to SERVFAIL whatever server they ask (recording rule job:dnshealth_servfail_expected:sum).',
+                  'sum(job:dnshealth_servfail_expected:sum{%s}) or vector(0)' % fleet,
+                  c.red),
+        countStat('SERVFAIL on some paths',
+                  'Zones where only some servers, paths or resolvers lead to SERVFAIL (recording rule job:dnshealth_servfail_intermittent:sum).',
+                  'sum(job:dnshealth_servfail_intermittent:sum{%s}) or vector(0)' % fleet,
+                  c.orange),
+        countStat('Lame addresses',
+                  'Nameserver addresses, over all zones, that do not answer authoritatively (recording rule job:dnshealth_delegation_lame:sum).',
+                  'sum(job:dnshealth_delegation_lame:sum{%s}) or vector(0)' % fleet,
+                  c.red),
+        countStat('RRSIG expiry < %d days' % warn,
+                  'Zones whose earliest signature expires in under %d days (the warning alert), expired ones included.' % warn,
+                  'count(dnshealth_rrsig_days_to_expiry{%s} < %d) or vector(0)' % [fleet, warn],
+                  c.orange),
+        countStat('RRSIG expiry < %d days' % crit,
+                  'Zones whose earliest signature expires in under %d days (the critical alert), expired ones included.' % crit,
+                  'count(dnshealth_rrsig_days_to_expiry{%s} < %d) or vector(0)' % [fleet, crit],
+                  c.red),
 
         // One row per zone: instant queries joined on instance.
         g.table(
           'Zones',
           "One row per zone, worst first. DNSSEC is the verdict a validating resolver reaches; days to RRSIG expiry is the earliest signature any server serves; Diagnosis is the probe's one conclusion (docs/checks.md explains each cause). Click a zone for its drill-down or the exporter's report page.",
-          24, 10,
+          24,
+          10,
           [
             g.instantTable('A', 'max by (instance) (probe_success{%s})' % fleet),
             g.instantTable('B', dnssecCode(fleet, 'instance')),
@@ -241,12 +289,15 @@ local contract = import 'lib/contract.libsonnet';
 
         expiryGraph(
           'dnshealth_rrsig_days_to_expiry per zone. The bands are the alert thresholds: orange under %d days, red under %d.' % [warn, crit],
-          12, g.rangeQuery('A', 'min by (instance) (dnshealth_rrsig_days_to_expiry{%s})' % fleet, '{{instance}}')
+          12,
+          g.rangeQuery('A', 'min by (instance) (dnshealth_rrsig_days_to_expiry{%s})' % fleet, '{{instance}}')
         ),
 
         g.table('Findings raised',
                 'Every check raised now, per zone. The check links to its runbook entry in docs/checks.md.',
-                12, 8, [g.instantTable('A', 'max by (instance, check, severity) (dnshealth_finding{%s})' % fleet)]) +
+                12,
+                8,
+                [g.instantTable('A', 'max by (instance, check, severity) (dnshealth_finding{%s})' % fleet)]) +
         g.transformations(g.labelColumns([['instance', 'Zone'], ['check', 'Check'], ['severity', 'Severity']])) +
         g.overrideByName('Check', [runbookLink]) +
         g.overrideByName('Severity', g.mappedCells(severityTextMappings)) +
@@ -255,7 +306,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.table('Zones per diagnosis cause',
                 'How many zones each diagnosis cause explains (recording rule job:dnshealth_diagnosis_info:count).',
-                6, 8, [g.instantTable('A', 'sum by (cause, severity) (job:dnshealth_diagnosis_info:count{%s})' % fleet)]) +
+                6,
+                8,
+                [g.instantTable('A', 'sum by (cause, severity) (job:dnshealth_diagnosis_info:count{%s})' % fleet)]) +
         g.transformations([g.organize(['Time'], [['cause', 'Diagnosis'], ['severity', 'Severity'], ['Value', 'Zones']])]) +
         g.overrideByName('Diagnosis', [g.prop('links', [{
           title: 'What ${__value.text} means',
@@ -267,7 +320,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.table('Zones per raised check',
                 'How many zones raise each check now (recording rule job:dnshealth_finding:count). The check links to its runbook entry.',
-                6, 8, [g.instantTable('A', 'sum by (check, severity) (job:dnshealth_finding:count{%s})' % fleet)]) +
+                6,
+                8,
+                [g.instantTable('A', 'sum by (check, severity) (job:dnshealth_finding:count{%s})' % fleet)]) +
         g.transformations([g.organize(['Time'], [['check', 'Check'], ['severity', 'Severity'], ['Value', 'Zones']])]) +
         g.overrideByName('Check', [runbookLink]) +
         g.overrideByName('Severity', g.mappedCells(severityTextMappings)) +
@@ -275,7 +330,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.table('Resolver answers over all zones',
                 'Zones per resolver and status (recording rule job:dnshealth_resolver_status:sum): one resolver failing many zones is a resolver problem, many resolvers failing one zone a zone problem.',
-                6, 8, [g.instantTable('A', 'sum by (resolver, status) (job:dnshealth_resolver_status:sum{%s} > 0)' % fleet)]) +
+                6,
+                8,
+                [g.instantTable('A', 'sum by (resolver, status) (job:dnshealth_resolver_status:sum{%s} > 0)' % fleet)]) +
         g.transformations([g.organize(['Time'], [['resolver', 'Resolver'], ['status', 'Status'], ['Value', 'Zones']])]) +
         g.noValue('no resolvers configured') +
         g.overrideByName('Status', g.mappedCells(resolverStatusMappings)) +
@@ -283,7 +340,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.graph('Probe duration, all zones',
                 'The slowest and the mean probe over the zones of each job (recording rules job:probe_duration_seconds:max and :avg).',
-                6, 8, [
+                6,
+                8,
+                [
                   g.rangeQuery('A', 'max by (job) (job:probe_duration_seconds:max{%s})' % fleet, '{{job}} max'),
                   g.rangeQuery('B', 'avg by (job) (job:probe_duration_seconds:avg{%s})' % fleet, '{{job}} mean'),
                 ]) +
@@ -294,8 +353,10 @@ local contract = import 'lib/contract.libsonnet';
 
       local zoneRow = g.row('Zone $instance', [
         g.labelledStat('Diagnosis',
-                       'The probe\'s one conclusion (the cause) and the severity of the findings behind it. docs/checks.md explains each cause.',
-                       6, 5, [g.namedInstant('A', severityCode(zone, 'cause'), '{{cause}}')]) +
+                       "The probe's one conclusion (the cause) and the severity of the findings behind it. docs/checks.md explains each cause.",
+                       6,
+                       5,
+                       [g.namedInstant('A', severityCode(zone, 'cause'), '{{cause}}')]) +
         g.mappings(severityCodeMappings) +
         {
           links: [{
@@ -314,18 +375,24 @@ local contract = import 'lib/contract.libsonnet';
 
         g.stat('DNSSEC',
                'dnshealth_dnssec_status: the verdict a validating resolver reaches. bogus when any address serves data a validator rejects.',
-               4, 5, [g.instant('A', dnssecCode(zone, ''))]) +
+               4,
+               5,
+               [g.instant('A', dnssecCode(zone, ''))]) +
         g.mappings(dnssecMappings),
 
         g.stat('Days to RRSIG expiry',
                'Earliest expiration of any signature any address serves. Orange under %d days, red under %d, as the alerts.' % [warn, crit],
-               4, 5, [g.instant('A', 'min(dnshealth_rrsig_days_to_expiry{%s})' % zone)]) +
+               4,
+               5,
+               [g.instant('A', 'min(dnshealth_rrsig_days_to_expiry{%s})' % zone)]) +
         g.unit('d') + g.decimals(1) + g.noValue('unsigned') + g.thresholds(expiryThresholds) +
         g.options({ graphMode: 'area' }),
 
         g.stat('SERVFAIL',
                'What validating resolvers do: SERVFAIL on every path (dnshealth_servfail_expected), on some servers or paths only (dnshealth_servfail_intermittent), or not at all.',
-               4, 5, [g.instant('A', 'max(dnshealth_servfail_expected{%(z)s} * 2 + dnshealth_servfail_intermittent{%(z)s})' % { z: zone })]) +
+               4,
+               5,
+               [g.instant('A', 'max(dnshealth_servfail_expected{%(z)s} * 2 + dnshealth_servfail_intermittent{%(z)s})' % { z: zone })]) +
         g.mappings(g.valueMappings({
           '0': g.result('no', c.green, 0),
           '1': g.result('some paths', c.orange, 1),
@@ -333,7 +400,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.labelledStat('Probe',
                        'probe_success: 0 when the probe raised an error-severity finding. dnshealth_dnssec_intermittent: some addresses validate and others do not.',
-                       6, 5, [
+                       6,
+                       5,
+                       [
                          g.namedInstant('A', 'max(probe_success{%s})' % zone, 'probe'),
                          g.namedInstant('B', 'max(1 - dnshealth_dnssec_intermittent{%s})' % zone, 'DNSSEC on every address'),
                        ]) +
@@ -341,7 +410,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.table('Findings',
                 'Checks raised by the latest probe of $instance. The check links to its runbook entry; the debug view (/probe?target=…&debug=true) names the servers and gives the messages.',
-                24, 6, [g.instantTable('A', 'max by (check, severity) (dnshealth_finding{%s})' % zone)]) +
+                24,
+                6,
+                [g.instantTable('A', 'max by (check, severity) (dnshealth_finding{%s})' % zone)]) +
         g.transformations(g.labelColumns([['check', 'Check'], ['severity', 'Severity']])) +
         g.noValue('no findings') +
         g.overrideByName('Check', [runbookLink]) +
@@ -351,18 +422,23 @@ local contract = import 'lib/contract.libsonnet';
       local signaturesRow = g.row('Signatures: $instance', [
         serverGraph('Earliest RRSIG expiration per server',
                     'dnshealth_rrsig_expiration_timestamp_seconds, the earliest over the RRset types each address serves. A server whose line falls behind the others stopped getting freshly signed data.',
-                    'dateTimeAsIso', 'min by (nameserver, address) (dnshealth_rrsig_expiration_timestamp_seconds{%s})' % zone),
+                    'dateTimeAsIso',
+                    'min by (nameserver, address) (dnshealth_rrsig_expiration_timestamp_seconds{%s})' % zone),
         serverGraph('Latest RRSIG inception per server',
-                    'dnshealth_rrsig_inception_timestamp_seconds, the latest over the RRset types each address serves: when the server\'s data was last re-signed.',
-                    'dateTimeAsIso', 'max by (nameserver, address) (dnshealth_rrsig_inception_timestamp_seconds{%s})' % zone),
+                    "dnshealth_rrsig_inception_timestamp_seconds, the latest over the RRset types each address serves: when the server's data was last re-signed.",
+                    'dateTimeAsIso',
+                    'max by (nameserver, address) (dnshealth_rrsig_inception_timestamp_seconds{%s})' % zone),
         expiryGraph(
           'dnshealth_rrsig_days_to_expiry. Bands: orange under %d days, red under %d (the alert thresholds).' % [warn, crit],
-          8, g.rangeQuery('A', 'dnshealth_rrsig_days_to_expiry{%s}' % zone, 'days to expiry')
+          8,
+          g.rangeQuery('A', 'dnshealth_rrsig_days_to_expiry{%s}' % zone, 'days to expiry')
         ),
 
         g.table('Signatures now, per server and type',
                 'Earliest expiration and latest inception of the signatures each address serves per RRset type, and whether they validate (dnshealth_rrsig_valid).',
-                12, 8, [
+                12,
+                8,
+                [
                   g.instantTable('A', 'max by (nameserver, address, type) (dnshealth_rrsig_valid{%s})' % zone),
                   g.instantTable('B', 'min by (nameserver, address, type) (dnshealth_rrsig_expiration_timestamp_seconds{%s})' % zone),
                   g.instantTable('C', 'max by (nameserver, address, type) (dnshealth_rrsig_inception_timestamp_seconds{%s})' % zone),
@@ -381,7 +457,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.timeline('Signature validity over time',
                    'dnshealth_rrsig_valid per server and RRset type, and dnshealth_denial_valid (NSEC/NSEC3 proofs) per server.',
-                   12, 8, [
+                   12,
+                   8,
+                   [
                      g.rangeQuery('A', 'dnshealth_rrsig_valid{%s}' % zone, '{{nameserver}} {{address}} {{type}}'),
                      g.rangeQuery('B', 'dnshealth_denial_valid{%s}' % zone, '{{nameserver}} {{address}} denial'),
                    ]) +
@@ -389,14 +467,18 @@ local contract = import 'lib/contract.libsonnet';
 
         g.graph('Age of the newest signature',
                 'How long ago the newest RRSIG any address serves was made (recording rule instance:dnshealth_rrsig_newest_signature_age_seconds). It drops at each re-sign; a line that keeps climbing is a stalled signer (alert DNSHealthSignerStalled).',
-                24, 6, [g.rangeQuery('A', 'instance:dnshealth_rrsig_newest_signature_age_seconds{%s}' % zone, 'newest signature age')]) +
+                24,
+                6,
+                [g.rangeQuery('A', 'instance:dnshealth_rrsig_newest_signature_age_seconds{%s}' % zone, 'newest signature age')]) +
         g.unit('s') + g.min(0),
       ]);
 
       local keysRow = g.row('Keys and DS: $instance', [
         g.table('DNSKEYs served',
                 'dnshealth_dnskey_info: every DNSKEY any address serves. Flags 257 = KSK, 256 = ZSK, +128 when revoked.',
-                6, 7, [g.instantTable('A', 'max by (key_tag, algorithm, flags) (dnshealth_dnskey_info{%s})' % zone)]) +
+                6,
+                7,
+                [g.instantTable('A', 'max by (key_tag, algorithm, flags) (dnshealth_dnskey_info{%s})' % zone)]) +
         g.transformations(g.labelColumns([['key_tag', 'Key tag'], ['algorithm', 'Algorithm'], ['flags', 'Flags']])) +
         g.overrideByName('Flags', [g.mappingsProp(g.valueMappings({
           '257': g.result('257 KSK', c.green, 0),
@@ -408,7 +490,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.table('DS at the parent',
                 'dnshealth_ds_info: every DS the parent serves for the zone, and whether it matches a key that signs the DNSKEY RRset.',
-                6, 7, [g.instantTable('A', 'max by (key_tag, algorithm, digest_type, matched) (dnshealth_ds_info{%s})' % zone)]) +
+                6,
+                7,
+                [g.instantTable('A', 'max by (key_tag, algorithm, digest_type, matched) (dnshealth_ds_info{%s})' % zone)]) +
         g.transformations(g.labelColumns([['key_tag', 'Key tag'], ['algorithm', 'Algorithm'], ['digest_type', 'Digest type'], ['matched', 'Matches a key']])) +
         g.noValue('no DS') +
         g.overrideByName('Matches a key', g.mappedCells(g.valueMappings({
@@ -424,7 +508,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.labelledStat('Chain and rollover',
                        'dnshealth_ds_matches_dnskey (absent without DS), dnshealth_dnskey_consistent (every address serves the same DNSKEY RRset) and dnshealth_cds_matches_ds (absent without CDS; 0 while a rollover is in flight or stuck).',
-                       6, 7, [
+                       6,
+                       7,
+                       [
                          g.namedInstant('A', 'max(dnshealth_ds_matches_dnskey{%s})' % zone, 'DS matches DNSKEY'),
                          g.namedInstant('B', 'min(dnshealth_dnskey_consistent{%s})' % zone, 'DNSKEY consistent'),
                          g.namedInstant('C', 'max(dnshealth_cds_matches_ds{%s})' % zone, 'CDS matches DS'),
@@ -435,7 +521,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.labelledStat('NSEC3',
                        'dnshealth_nsec3_iterations and dnshealth_nsec3_salt_length_bytes (RFC 9276 says 0 for both) and dnshealth_nsec3_opt_out; absent when the zone uses NSEC.',
-                       6, 7, [
+                       6,
+                       7,
+                       [
                          g.namedInstant('A', 'max(dnshealth_nsec3_iterations{%s})' % zone, 'iterations'),
                          g.namedInstant('B', 'max(dnshealth_nsec3_salt_length_bytes{%s})' % zone, 'salt bytes'),
                          g.namedInstant('C', 'max(dnshealth_nsec3_opt_out{%s})' % zone, 'opt-out'),
@@ -447,8 +535,10 @@ local contract = import 'lib/contract.libsonnet';
 
       local nameserversRow = g.row('Nameservers: $instance', [
         g.table('Nameserver addresses now',
-                'Every address of every nameserver: its status for the zone\'s SOA (docs/checks.md maps each status to a check), the SOA round trip and the serial it serves.',
-                12, 8, [
+                "Every address of every nameserver: its status for the zone's SOA (docs/checks.md maps each status to a check), the SOA round trip and the serial it serves.",
+                12,
+                8,
+                [
                   g.instantTable('A', 'max by (nameserver, address, status) (dnshealth_nameserver_status{%s} == 1)' % zone),
                   g.instantTable('B', 'max by (nameserver, address) (dnshealth_nameserver_rtt_seconds{%s})' % zone),
                   g.instantTable('C', 'max by (nameserver, address) (dnshealth_soa_serial{%s})' % zone),
@@ -469,22 +559,28 @@ local contract = import 'lib/contract.libsonnet';
 
         g.timeline('Lame addresses over time',
                    'dnshealth_delegation_lame per address: red while the address did not answer authoritatively.',
-                   12, 8, [g.rangeQuery('A', 'dnshealth_delegation_lame{%s}' % zone, '{{nameserver}} {{address}}')]) +
+                   12,
+                   8,
+                   [g.rangeQuery('A', 'dnshealth_delegation_lame{%s}' % zone, '{{nameserver}} {{address}}')]) +
         g.mappings(g.boolMappings('lame', c.red, 'authoritative', c.green)),
 
         serverGraph('SOA round-trip time per address',
                     'dnshealth_nameserver_rtt_seconds: round trip of the SOA query, for addresses that answered.',
-                    's', 'dnshealth_nameserver_rtt_seconds{%s}' % zone) +
+                    's',
+                    'dnshealth_nameserver_rtt_seconds{%s}' % zone) +
         g.min(0),
 
         serverGraph('SOA serial per server',
                     'dnshealth_soa_serial per address with status ok. Lines that part are serial drift: a secondary that stopped transferring.',
-                    'none', 'dnshealth_soa_serial{%s}' % zone) +
+                    'none',
+                    'dnshealth_soa_serial{%s}' % zone) +
         g.decimals(0),
 
         g.timeline('Consistency over time',
                    'dnshealth_soa_serial_consistent, dnshealth_ns_parent_child_consistent and dnshealth_glue_consistent (absent when there is nothing to compare).',
-                   8, 8, [
+                   8,
+                   8,
+                   [
                      g.rangeQuery('A', 'dnshealth_soa_serial_consistent{%s}' % zone, 'SOA serials'),
                      g.rangeQuery('B', 'dnshealth_ns_parent_child_consistent{%s}' % zone, 'NS parent/child'),
                      g.rangeQuery('C', 'dnshealth_glue_consistent{%s}' % zone, 'glue'),
@@ -494,8 +590,10 @@ local contract = import 'lib/contract.libsonnet';
 
       local resolversRow = g.row('Resolver view: $instance', [
         g.table('Resolvers now',
-                'What each of the module\'s recursive resolvers answers for the zone\'s SOA, with and without +cd (dnshealth_resolver_status), whether it set AD (dnshealth_resolver_authenticated) and its round trip. Empty when the module lists no resolvers.',
-                10, 8, [
+                "What each of the module's recursive resolvers answers for the zone's SOA, with and without +cd (dnshealth_resolver_status), whether it set AD (dnshealth_resolver_authenticated) and its round trip. Empty when the module lists no resolvers.",
+                10,
+                8,
+                [
                   g.instantTable('A', 'max by (resolver, status) (dnshealth_resolver_status{%s} == 1)' % zone),
                   g.instantTable('B', 'max by (resolver) (dnshealth_resolver_authenticated{%s})' % zone),
                   g.instantTable('C', 'max by (resolver) (dnshealth_resolver_rtt_seconds{%s})' % zone),
@@ -513,48 +611,64 @@ local contract = import 'lib/contract.libsonnet';
 
         g.table('Extended DNS errors',
                 'dnshealth_resolver_extended_error: the RFC 8914 codes each resolver attached to its replies. Hints only: resolvers disagree on codes.',
-                6, 8, [g.instantTable('A', 'max by (resolver, code) (dnshealth_resolver_extended_error{%s})' % zone)]) +
+                6,
+                8,
+                [g.instantTable('A', 'max by (resolver, code) (dnshealth_resolver_extended_error{%s})' % zone)]) +
         g.transformations(g.labelColumns([['resolver', 'Resolver'], ['code', 'EDE']])) +
         g.noValue('none') +
         g.overrideByName('EDE', [g.mappingsProp(edeMappings)]),
 
         g.graph('Resolver round-trip time',
                 'dnshealth_resolver_rtt_seconds: the SOA query with CD=0, for resolvers that answered.',
-                8, 8, [g.rangeQuery('A', 'dnshealth_resolver_rtt_seconds{%s}' % zone, '{{resolver}}')]) +
+                8,
+                8,
+                [g.rangeQuery('A', 'dnshealth_resolver_rtt_seconds{%s}' % zone, '{{resolver}}')]) +
         g.unit('s') + g.min(0) + g.tableLegend,
 
         g.timeline('Resolver status over time',
                    'dnshealth_resolver_status per resolver: one lane per status it has shown.',
-                   24, 6, [g.rangeQuery('A', 'dnshealth_resolver_status{%s} == 1' % zone, '{{resolver}} {{status}}')]) +
+                   24,
+                   6,
+                   [g.rangeQuery('A', 'dnshealth_resolver_status{%s} == 1' % zone, '{{resolver}} {{status}}')]) +
         g.mappings(g.valueMappings({ '1': g.result('seen', c.blue, 0) })),
       ]);
 
       local probeRow = g.row('Probe: $instance', [
         g.graph('Probe duration',
                 'probe_duration_seconds: how long each probe of the zone took. Near the scrape timeout means probe_timeout findings.',
-                8, 7, [g.rangeQuery('A', 'probe_duration_seconds{%s}' % zone, '{{job}}')]) +
+                8,
+                7,
+                [g.rangeQuery('A', 'probe_duration_seconds{%s}' % zone, '{{job}}')]) +
         g.unit('s') + g.min(0),
 
         g.graph('DNS queries per probe',
                 "dnshealth_probe_queries: DNS messages each probe sent (cache hits excluded); the module's max_queries caps it.",
-                8, 7, [g.rangeQuery('A', 'dnshealth_probe_queries{%s}' % zone, '{{job}}')]) +
+                8,
+                7,
+                [g.rangeQuery('A', 'dnshealth_probe_queries{%s}' % zone, '{{job}}')]) +
         g.unit('short') + g.decimals(0) + g.min(0),
 
         g.timeline('Probe result over time',
                    'probe_success: red while the probe raised an error-severity finding.',
-                   8, 7, [g.rangeQuery('A', 'probe_success{%s}' % zone, '{{job}}')]) +
+                   8,
+                   7,
+                   [g.rangeQuery('A', 'probe_success{%s}' % zone, '{{job}}')]) +
         g.mappings(g.boolMappings('ok', c.green, 'failing', c.red)),
       ]);
 
       local exporterRow = g.row('Exporter', [
         g.graph('Probes by outcome',
                 "dnshealth_exporter_probes_total from the exporter's /metrics: success, failure (probe_success 0) or error (no result served).",
-                8, 7, [g.rangeQuery('A', 'sum by (module, outcome) (rate(dnshealth_exporter_probes_total{%s}[$__rate_interval]))' % exporter, '{{module}} {{outcome}}')]) +
+                8,
+                7,
+                [g.rangeQuery('A', 'sum by (module, outcome) (rate(dnshealth_exporter_probes_total{%s}[$__rate_interval]))' % exporter, '{{module}} {{outcome}}')]) +
         g.unit('reqps') + g.min(0),
 
         g.graph('Probe duration quantiles',
                 'From the dnshealth_exporter_probe_duration_seconds histogram, all zones of a module together.',
-                8, 7, [
+                8,
+                7,
+                [
                   g.rangeQuery('A', 'histogram_quantile(0.5, sum by (le, module) (rate(dnshealth_exporter_probe_duration_seconds_bucket{%s}[$__rate_interval])))' % exporter, '{{module}} p50'),
                   g.rangeQuery('B', 'histogram_quantile(0.9, sum by (le, module) (rate(dnshealth_exporter_probe_duration_seconds_bucket{%s}[$__rate_interval])))' % exporter, '{{module}} p90'),
                   g.rangeQuery('C', 'sum by (module) (rate(dnshealth_exporter_probe_duration_seconds_sum{%(s)s}[$__rate_interval])) / sum by (module) (rate(dnshealth_exporter_probe_duration_seconds_count{%(s)s}[$__rate_interval]))' % { s: exporter }, '{{module}} mean'),
@@ -563,7 +677,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.graph('Turned-away requests',
                 'dnshealth_exporter_probes_rejected_total (503: the concurrency limit stayed full) and dnshealth_exporter_module_unknown_total (a scrape names a module the configuration lacks).',
-                8, 7, [
+                8,
+                7,
+                [
                   g.rangeQuery('A', 'sum(rate(dnshealth_exporter_probes_rejected_total{%s}[$__rate_interval]))' % exporter, 'rejected (503)'),
                   g.rangeQuery('B', 'sum(rate(dnshealth_exporter_module_unknown_total{%s}[$__rate_interval]))' % exporter, 'unknown module'),
                 ]) +
@@ -571,7 +687,9 @@ local contract = import 'lib/contract.libsonnet';
 
         g.labelledStat('Exporter',
                        'Build (dnshealth_exporter_build_info), cache size (dnshealth_exporter_cache_entries) and configuration reloads (dnshealth_exporter_config_last_reload_successful, …_success_timestamp_seconds), per exporter instance.',
-                       24, 4, [
+                       24,
+                       4,
+                       [
                          g.namedInstant('A', 'count by (instance, version) (dnshealth_exporter_build_info{%s})' % exporter, '{{instance}} version {{version}}'),
                          g.namedInstant('B', 'max by (instance) (dnshealth_exporter_cache_entries{%s})' % exporter, '{{instance}} cache entries'),
                          g.namedInstant('C', 'min by (instance) (dnshealth_exporter_config_last_reload_successful{%s})' % exporter, '{{instance}} config loaded'),
@@ -638,12 +756,16 @@ local contract = import 'lib/contract.libsonnet';
         templating: {
           list: [
             variable('datasource', 'datasource', 'Data source') { query: 'prometheus' },
-            queryVariable('job', 'Job', "Prometheus jobs that scrape dnshealth_exporter's /probe.",
+            queryVariable('job',
+                          'Job',
+                          "Prometheus jobs that scrape dnshealth_exporter's /probe.",
                           'label_values(dnshealth_probe_info{%s}, job)' % cfg.jobSelector) {
               multi: true,
               includeAll: true,
             },
-            queryVariable('instance', 'Zone', 'The zone the drill-down rows show (the instance label is the probed zone).',
+            queryVariable('instance',
+                          'Zone',
+                          'The zone the drill-down rows show (the instance label is the probed zone).',
                           'label_values(dnshealth_probe_info{job=~"$job"}, instance)'),
             constant('runbook', 'Runbook', 'URL of docs/checks.md; finding links append #<check_id>.', cfg.runbookURL),
             constant('report', 'Report', "The exporter's external URL (its --web.external-url); zone links append /report?target=<zone>&module=<module>.", cfg.reportURL),

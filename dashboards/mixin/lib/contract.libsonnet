@@ -13,13 +13,29 @@
   // dnshealth_nameserver_status's status label; every one but ok and
   // family_unreachable is lame.
   nameserverStatuses: [
-    'ok', 'timeout', 'refused', 'servfail', 'not_authoritative', 'referral',
-    'upward_referral', 'wrong_zone', 'network_error', 'malformed', 'family_unreachable',
+    'ok',
+    'timeout',
+    'refused',
+    'servfail',
+    'not_authoritative',
+    'referral',
+    'upward_referral',
+    'wrong_zone',
+    'network_error',
+    'malformed',
+    'family_unreachable',
   ],
 
   // dnshealth_resolver_status's status label.
   resolverStatuses: [
-    'ok', 'dnssec_failure', 'servfail', 'nxdomain', 'timeout', 'refused',
-    'insecure', 'network_error', 'malformed',
+    'ok',
+    'dnssec_failure',
+    'servfail',
+    'nxdomain',
+    'timeout',
+    'refused',
+    'insecure',
+    'network_error',
+    'malformed',
   ],
 }
