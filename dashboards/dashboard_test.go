@@ -309,6 +309,50 @@ func TestDashboardModel(t *testing.T) {
 		}
 	})
 
+	t.Run("the zone table links each zone to its report page", func(t *testing.T) {
+		// The exporter's /report?target=<zone>&module=<module>, under the
+		// hidden constant "report" (the mixin's reportURL); the module is
+		// the row's "module" field, from a query grouped by it.
+		v, ok := dashVariable(d, "report")
+		if !ok || v.Type != dashboard.VariableTypeConstant || v.Query == nil || deref(v.Query.String) != cfg["reportURL"] {
+			t.Errorf("variable report = %+v, want a constant holding %v", v, cfg["reportURL"])
+		}
+		const want = "${report}/report?target=${__value.raw}&module=${__data.fields.module}"
+		var zones *dashboard.Panel
+		for i := range panels {
+			if deref(panels[i].Title) == "Zones" {
+				zones = &panels[i]
+			}
+		}
+		if zones == nil {
+			t.Fatal("no Zones table")
+		}
+		linked := false
+		for _, o := range zones.FieldConfig.Overrides {
+			if o.Matcher.Options != "Zone" {
+				continue
+			}
+			for _, prop := range o.Properties {
+				links, _ := prop.Value.([]any)
+				for _, l := range links {
+					if m, _ := l.(map[string]any); prop.Id == "links" && m["url"] == want {
+						linked = true
+					}
+				}
+			}
+		}
+		if !linked {
+			t.Errorf("the Zone column of the Zones table has no data link %s", want)
+		}
+		grouped := false
+		for _, q := range zones.Targets {
+			grouped = grouped || strings.Contains(q.(*prometheus.Dataquery).Expr, "by (instance, module)")
+		}
+		if !grouped {
+			t.Error("no query of the Zones table gives the module field the report link needs")
+		}
+	})
+
 	t.Run("panel ids unique and grid without overlaps", func(t *testing.T) {
 		type cell struct{ x, y uint32 }
 		ids := map[uint32]string{}
