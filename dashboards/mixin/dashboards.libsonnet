@@ -1,6 +1,6 @@
 // The Grafana dashboard: a fleet overview with one row per zone, and a
 // drill-down into the zone chosen in $instance. The metric names and label
-// sets are the exporter's contract (README.md, collector/descs.go); the
+// sets are the exporter's contract (docs/metrics.md, collector/descs.go); the
 // fleet panels read the recording rules of rules.libsonnet.
 local g = import 'lib/grafana.libsonnet';
 local c = g.colors;
@@ -14,7 +14,7 @@ local contract = import 'lib/contract.libsonnet';
 
       // Label selectors: the fleet view is every zone of the chosen jobs,
       // the drill-down one zone (the instance label is the zone, as the
-      // README's scrape configuration relabels it).
+      // docs/deployment.md scrape configuration relabels it).
       local fleet = 'job=~"$job"';
       local zone = 'job=~"$job", instance="$instance"';
       local exporter = cfg.exporterSelector;
