@@ -4,7 +4,8 @@
 # unprivileged user "nonroot" (65532). Build and run:
 #
 #   docker build -t dnshealth_exporter --build-arg VERSION=$(git describe --tags --always) \
-#       --build-arg REVISION=$(git rev-parse HEAD) .
+#       --build-arg REVISION=$(git rev-parse HEAD) \
+#       --build-arg BRANCH=$(git rev-parse --abbrev-ref HEAD) .
 #   docker run --rm -p 9553:9553 -v "$PWD/dnshealth.yml:/etc/dnshealth_exporter/dnshealth.yml:ro" \
 #       dnshealth_exporter --config.file=/etc/dnshealth_exporter/dnshealth.yml
 #
@@ -24,10 +25,12 @@ ARG VERSION=dev
 ARG REVISION=unknown
 ARG BRANCH=unknown
 # CGO off: a static binary that needs no libc in the image. The probe does
-# its own DNS (miekg/dns); it never uses the system resolver.
+# its own DNS (miekg/dns); it never uses the system resolver. The flags are
+# .goreleaser.yaml's; the version loses a tag's "v" (v0.1.0 -> 0.1.0) as it
+# does there.
 RUN CGO_ENABLED=0 go build -trimpath \
         -ldflags "-s -w \
-            -X github.com/prometheus/common/version.Version=${VERSION} \
+            -X github.com/prometheus/common/version.Version=${VERSION#v} \
             -X github.com/prometheus/common/version.Revision=${REVISION} \
             -X github.com/prometheus/common/version.Branch=${BRANCH} \
             -X github.com/prometheus/common/version.BuildUser=docker \
