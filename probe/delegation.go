@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // maxParallel bounds the queries one probe has in flight at once.
@@ -31,6 +33,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 		now:        p.now(),
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},
+		val:        validate.Validator{Memo: p.SigMemo, Limits: validate.DefaultLimits()},
 	}
 	r.report.Time = r.now
 	r.probe(ctx, zone)

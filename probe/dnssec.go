@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // dsReply is one parent server's answer to "<zone> DS" with DO=1.
@@ -127,16 +129,16 @@ func (r *run) zoneKeys(ctx context.Context, zone string, ds []*dns.DS) ([]*dns.D
 	if err != nil {
 		return nil, false, err
 	}
-	keyset, sigs := splitSigs(msg.Answer, zone, dns.TypeDNSKEY)
+	keyset, sigs := validate.SplitSigs(msg.Answer, zone, dns.TypeDNSKEY)
 	if len(keyset) == 0 {
 		return nil, false, &walkFailure{CheckDSUnsignedChild, fmt.Sprintf("%s has DS records but serves no DNSKEY", zoneLabel(zone))}
 	}
 	anchors := r.m.TrustAnchors
-	keys, v, err := trustKeys(keyset, sigs, append(ds, anchors.DS[zone]...), anchors.Keys[zone], zone, r.now)
+	keys, v, err := r.val.TrustKeys(keyset, sigs, append(ds, anchors.DS[zone]...), anchors.Keys[zone], zone, r.now)
 	if err != nil {
-		return nil, false, &walkFailure{v.check, err.Error()}
+		return nil, false, &walkFailure{checkOf(v.Reason), err.Error()}
 	}
-	ttl := min(time.Duration(keyset[0].Header().Ttl)*time.Second, v.expiration.Sub(r.now), maxKeyCache)
+	ttl := min(time.Duration(keyset[0].Header().Ttl)*time.Second, v.Expiration.Sub(r.now), maxKeyCache)
 	r.p.Cache.putKeys(key, keys, ttl, r.now)
 	return keys, false, nil
 }
@@ -177,17 +179,17 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 				return r.chainError(next, err, d)
 			}
 		}
-		dsSet, sigs := splitSigs(msg.Answer, next, dns.TypeDS)
+		dsSet, sigs := validate.SplitSigs(msg.Answer, next, dns.TypeDS)
 		if len(dsSet) == 0 {
-			dv := verifyDenial(msg, cur, next, dns.TypeDS, keys, r.now)
-			if !dv.valid {
-				return r.chainBogus(next, fmt.Sprintf("the proof that %s has no DS does not hold: %s", zoneLabel(next), dv.detail), d)
+			dv := r.val.VerifyDenial(msg, cur, next, dns.TypeDS, keys, r.now)
+			if !dv.Valid {
+				return r.chainBogus(next, fmt.Sprintf("the proof that %s has no DS does not hold: %s", zoneLabel(next), dv.Detail), d)
 			}
 			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECInsecure, Detail: "no DS at " + zoneLabel(cur) + ": an insecure delegation"})
 			return chainResult{status: DNSSECInsecure}
 		}
-		if v := verifyRRset(dsSet, sigs, keys, cur, r.now); !v.valid {
-			return r.chainBogus(next, "the DS RRset at "+zoneLabel(cur)+" does not validate: "+v.detail, d)
+		if v := r.val.VerifyRRset(dsSet, sigs, keys, cur, r.now); !v.Valid {
+			return r.chainBogus(next, "the DS RRset at "+zoneLabel(cur)+" does not validate: "+v.Detail, d)
 		}
 		supported := supportedDS(asDS(dsSet))
 		if len(supported) == 0 {
@@ -247,11 +249,11 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 			continue
 		}
 		answered++
-		dsSet, sigs := splitSigs(rep.msg.Answer, zone, dns.TypeDS)
+		dsSet, sigs := validate.SplitSigs(rep.msg.Answer, zone, dns.TypeDS)
 		if len(dsSet) == 0 {
-			dv := verifyDenial(rep.msg, r.report.Parent, zone, dns.TypeDS, parentKeys, r.now)
-			if !dv.valid {
-				r.addFinding(dv.check, rep.nameserver, rep.address, "the parent server's proof that %s has no DS does not hold: %s", zoneLabel(zone), dv.detail)
+			dv := r.val.VerifyDenial(rep.msg, r.report.Parent, zone, dns.TypeDS, parentKeys, r.now)
+			if !dv.Valid {
+				r.addFinding(checkOf(dv.Reason), rep.nameserver, rep.address, "the parent server's proof that %s has no DS does not hold: %s", zoneLabel(zone), dv.Detail)
 				d.Status = DNSSECBogus
 			}
 			withoutDS++
@@ -259,8 +261,8 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 			continue
 		}
 		withDS++
-		if v := verifyRRset(dsSet, sigs, parentKeys, r.report.Parent, r.now); !v.valid {
-			r.addFinding(v.check, rep.nameserver, rep.address, "the DS RRset for %s from this parent server does not validate: %s", zoneLabel(zone), v.detail)
+		if v := r.val.VerifyRRset(dsSet, sigs, parentKeys, r.report.Parent, r.now); !v.Valid {
+			r.addFinding(checkOf(v.Reason), rep.nameserver, rep.address, "the DS RRset for %s from this parent server does not validate: %s", zoneLabel(zone), v.Detail)
 			d.Status = DNSSECBogus
 		}
 		var desc []string
@@ -397,7 +399,7 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 		return out, nil, nil
 	}
 	out.checked = true
-	keyset, keySigs := splitSigs(keyMsg.Answer, zone, dns.TypeDNSKEY)
+	keyset, keySigs := validate.SplitSigs(keyMsg.Answer, zone, dns.TypeDNSKEY)
 	for _, rr := range keyset {
 		out.keyset = append(out.keyset, rr.(*dns.DNSKEY))
 	}
@@ -415,54 +417,54 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 			zoneBit = append(zoneBit, k)
 		}
 	}
-	for _, t := range verifyRRset(keyset, keySigs, zoneBit, zone, r.now).keyTags {
+	for _, t := range r.val.VerifyRRset(keyset, keySigs, zoneBit, zone, r.now).KeyTags {
 		out.keySigners[t] = true
 	}
 	own := zoneKeysOf(out.keyset)
 	var obs []SignatureObs
-	observe := func(owner string, qtype uint16, v sigVerdict) {
+	observe := func(owner string, qtype uint16, v validate.SigVerdict) {
 		obs = append(obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: zoneLabel(owner), Type: dns.TypeToString[qtype],
-			Expiration: v.expiration, Inception: v.inception, Valid: v.valid, Detail: v.detail})
-		for _, t := range v.keyTags {
+			Expiration: v.Expiration, Inception: v.Inception, Valid: v.Valid, Detail: v.Detail})
+		for _, t := range v.KeyTags {
 			out.signers[t] = true
 		}
 	}
 	secure := true
-	keys, kv, err := trustKeys(keyset, keySigs, ds, r.m.TrustAnchors.Keys[zone], zone, r.now)
+	keys, kv, err := r.val.TrustKeys(keyset, keySigs, ds, r.m.TrustAnchors.Keys[zone], zone, r.now)
 	if err != nil {
 		// Not trusted: the server is bogus. Its other signatures are still
 		// checked with its own keys, for the expiry figures.
 		secure = false
 		keys = own
-		check := kv.check
+		check := checkOf(kv.Reason)
 		if check == "" {
 			check = CheckDSNoMatchingKey
 		}
 		r.addFinding(check, s.Nameserver, s.Address, "the DNSKEY RRset this server serves is not trusted through the parent's DS: %v", err)
 	}
 	judge := func(owner string, qtype uint16, rrset []dns.RR, sigs []*dns.RRSIG) {
-		v := verifyRRset(rrset, sigs, keys, zone, r.now)
+		v := r.val.VerifyRRset(rrset, sigs, keys, zone, r.now)
 		observe(owner, qtype, v)
-		if !v.valid {
+		if !v.Valid {
 			secure = false
-			r.addFinding(v.check, s.Nameserver, s.Address, "%s", v.detail)
+			r.addFinding(checkOf(v.Reason), s.Nameserver, s.Address, "%s", v.Detail)
 			return
 		}
-		if left := v.expiration.Sub(r.now); left < time.Duration(v.ttl)*time.Second {
+		if left := v.Expiration.Sub(r.now); left < time.Duration(v.TTL)*time.Second {
 			r.addFinding(CheckRRSIGExpiresInTTL, s.Nameserver, s.Address, "the signature over %s %s expires in %s, sooner than its TTL of %ds: caches will hold it after it expires",
-				zoneLabel(owner), dns.TypeToString[qtype], left.Round(time.Second), v.ttl)
+				zoneLabel(owner), dns.TypeToString[qtype], left.Round(time.Second), v.TTL)
 		}
-		if v.origTTL != 0 {
+		if v.OrigTTL != 0 {
 			r.addFinding(CheckRRSIGOrigTTL, s.Nameserver, s.Address, "%s %s is served with TTL %d, above its signature's original TTL %d: validators cap the TTL to %d",
-				zoneLabel(owner), dns.TypeToString[qtype], v.ttl, v.origTTL, v.origTTL)
+				zoneLabel(owner), dns.TypeToString[qtype], v.TTL, v.OrigTTL, v.OrigTTL)
 		}
 		r.checkAlgorithms(s, owner, qtype, keys, v)
 	}
 	judge(zone, dns.TypeDNSKEY, keyset, keySigs)
-	soaSet, soaSigs := splitSigs(s.soa.Answer, zone, dns.TypeSOA)
+	soaSet, soaSigs := validate.SplitSigs(s.soa.Answer, zone, dns.TypeSOA)
 	judge(zone, dns.TypeSOA, soaSet, soaSigs)
 	if s.ns != nil {
-		nsSet, nsSigs := splitSigs(s.ns.Answer, zone, dns.TypeNS)
+		nsSet, nsSigs := validate.SplitSigs(s.ns.Answer, zone, dns.TypeNS)
 		judge(zone, dns.TypeNS, nsSet, nsSigs)
 	}
 	for _, rec := range r.m.Records {
@@ -474,7 +476,7 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 			owner = strings.ToLower(owner) + "." + zone
 		}
 		if m := ask(owner, rec.qtype); m != nil {
-			set, sigs := splitSigs(m.Answer, owner, rec.qtype)
+			set, sigs := validate.SplitSigs(m.Answer, owner, rec.qtype)
 			if len(set) > 0 {
 				judge(owner, rec.qtype, set, sigs)
 			}
@@ -483,7 +485,7 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 	// NSEC3PARAM names the chain's parameters even where no proof was
 	// asked for; its signature is checked like any other RRset's.
 	if m := ask(zone, dns.TypeNSEC3PARAM); m != nil {
-		if set, sigs := splitSigs(m.Answer, zone, dns.TypeNSEC3PARAM); len(set) > 0 {
+		if set, sigs := validate.SplitSigs(m.Answer, zone, dns.TypeNSEC3PARAM); len(set) > 0 {
 			judge(zone, dns.TypeNSEC3PARAM, set, sigs)
 			p := set[0].(*dns.NSEC3PARAM)
 			out.nsec3 = &NSEC3Param{Iterations: p.Iterations, SaltLength: int(p.SaltLength)}
@@ -494,7 +496,7 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 		if m == nil {
 			continue
 		}
-		set, sigs := splitSigs(m.Answer, zone, t)
+		set, sigs := validate.SplitSigs(m.Answer, zone, t)
 		if len(set) == 0 {
 			continue
 		}
@@ -507,7 +509,7 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 				out.cdnskey = append(out.cdnskey, v)
 			}
 		}
-		out.cdsSigners = append(out.cdsSigners, verifyRRset(set, sigs, keys, zone, r.now).keyTags...)
+		out.cdsSigners = append(out.cdsSigners, r.val.VerifyRRset(set, sigs, keys, zone, r.now).KeyTags...)
 	}
 
 	var denials []DenialObs
@@ -519,14 +521,14 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 		if m == nil {
 			continue
 		}
-		dv := verifyDenial(m, zone, q.name, q.qtype, keys, r.now)
-		denials = append(denials, DenialObs{Nameserver: s.Nameserver, Address: s.Address, Kind: dv.kind, Qname: q.name, Qtype: dns.TypeToString[q.qtype], Valid: dv.valid, Detail: dv.detail})
-		if dv.nsec3 != nil {
-			out.nsec3 = dv.nsec3 // as served in proofs, opt-out included
+		dv := r.val.VerifyDenial(m, zone, q.name, q.qtype, keys, r.now)
+		denials = append(denials, DenialObs{Nameserver: s.Nameserver, Address: s.Address, Kind: dv.Kind, Qname: q.name, Qtype: dns.TypeToString[q.qtype], Valid: dv.Valid, Detail: dv.Detail})
+		if dv.NSEC3 != nil {
+			out.nsec3 = nsec3Param(dv.NSEC3) // as served in proofs, opt-out included
 		}
-		if !dv.valid {
+		if !dv.Valid {
 			secure = false
-			r.addFinding(dv.check, s.Nameserver, s.Address, "%s %s: %s", q.name, dns.TypeToString[q.qtype], dv.detail)
+			r.addFinding(checkOf(dv.Reason), s.Nameserver, s.Address, "%s %s: %s", q.name, dns.TypeToString[q.qtype], dv.Detail)
 		}
 	}
 	out.secure = secure
@@ -535,10 +537,10 @@ func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds 
 
 // checkAlgorithms applies RFC 4035 section 2.2: every algorithm in the
 // zone's DNSKEY RRset signs each RRset.
-func (r *run) checkAlgorithms(s ServerResult, owner string, qtype uint16, keys []*dns.DNSKEY, v sigVerdict) {
+func (r *run) checkAlgorithms(s ServerResult, owner string, qtype uint16, keys []*dns.DNSKEY, v validate.SigVerdict) {
 	var missing []string
 	for _, k := range keys {
-		if !v.algorithms[k.Algorithm] && algorithmSupported(k.Algorithm) && !slices.Contains(missing, fmt.Sprint(k.Algorithm)) {
+		if !v.Algorithms[k.Algorithm] && validate.AlgorithmSupported(k.Algorithm) && !slices.Contains(missing, fmt.Sprint(k.Algorithm)) {
 			missing = append(missing, fmt.Sprint(k.Algorithm))
 		}
 	}
@@ -623,7 +625,7 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 		for _, s := range checked {
 			found := false
 			for _, k := range s.keyset {
-				if dsMatches(dsrr, k) {
+				if validate.DSMatches(dsrr, k) {
 					if k.Flags&dns.REVOKE != 0 || k.Flags&dns.ZONE == 0 {
 						unusable[i] = true
 						r.addFinding(CheckDSKeyUnusable, s.name, s.addr, "DS %d matches a key that is revoked or not a zone key (flags %d): validators cannot use it", k.KeyTag(), k.Flags)
@@ -658,7 +660,7 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 		for _, k := range d.DNSKEYs {
 			signed = signed || (k.Algorithm == alg && k.SignsKeySet)
 		}
-		if !signed && algorithmSupported(alg) {
+		if !signed && validate.AlgorithmSupported(alg) {
 			r.addFinding(CheckAlgorithmNotSigning, "", "", "the DS set has algorithm %d but no key of that algorithm signs the DNSKEY RRset of %s", alg, zoneLabel(zone))
 		}
 	}
@@ -736,7 +738,7 @@ func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *
 		trusted := false
 		for _, t := range s.cdsSigners {
 			for _, k := range s.keyset {
-				if k.KeyTag() == t && slices.ContainsFunc(ds, func(x *dns.DS) bool { return dsMatches(x, k) }) {
+				if k.KeyTag() == t && slices.ContainsFunc(ds, func(x *dns.DS) bool { return validate.DSMatches(x, k) }) {
 					trusted = true
 				}
 			}
@@ -803,7 +805,7 @@ func dsID(x *dns.DS) string {
 func dsDigestTypes(ds []*dns.DS) []uint8 {
 	var out []uint8
 	for _, x := range ds {
-		if digestSupported(x.DigestType) && !slices.Contains(out, x.DigestType) {
+		if validate.DigestSupported(x.DigestType) && !slices.Contains(out, x.DigestType) {
 			out = append(out, x.DigestType)
 		}
 	}
@@ -816,7 +818,7 @@ func dsDigestTypes(ds []*dns.DS) []uint8 {
 func supportedDS(set []*dns.DS) []*dns.DS {
 	var out []*dns.DS
 	for _, ds := range set {
-		if algorithmSupported(ds.Algorithm) && digestSupported(ds.DigestType) {
+		if validate.AlgorithmSupported(ds.Algorithm) && validate.DigestSupported(ds.DigestType) {
 			out = append(out, ds)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // Exchanger sends one DNS message to one address over "udp" or "tcp" and
@@ -36,7 +38,13 @@ type Prober struct {
 	Now    func() time.Time
 	Cache  *Cache
 	Logger *slog.Logger
+	// SigMemo remembers signature checks across probes (see
+	// validate.Memo); nil checks every signature afresh.
+	SigMemo *validate.Memo
 }
+
+// sigMemoEntries bounds the signature memo of NewProber.
+const sigMemoEntries = 20000
 
 // NewProber returns a Prober on real sockets with a cache of the given size.
 func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
@@ -48,6 +56,7 @@ func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 		Now:       time.Now,
 		Cache:     NewCache(cacheEntries),
 		Logger:    logger,
+		SigMemo:   validate.NewMemo(sigMemoEntries),
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // errBudget is returned once a probe has sent max_queries queries.
@@ -29,6 +31,7 @@ type run struct {
 	m      *Module
 	now    time.Time
 	report *Report
+	val    validate.Validator
 
 	mu        sync.Mutex
 	sent      int
