@@ -30,9 +30,9 @@ type chainResult struct {
 	detail string
 }
 
-// serverDNSSEC is what one address of the zone served, judged with the
+// serverMaterial is what one address of the zone served, judged with the
 // keys its own DNSKEY RRset holds (trusted through the parent's DS).
-type serverDNSSEC struct {
+type serverMaterial struct {
 	name, addr string
 	secure     bool
 	checked    bool // false when its DNSKEY could not be fetched
@@ -47,7 +47,7 @@ type serverDNSSEC struct {
 	nsec3      *NSEC3Param
 }
 
-// maxTTLForCache bounds how long validated keys stay cached.
+// maxKeyCache bounds how long validated keys stay cached.
 const maxKeyCache = 24 * time.Hour
 
 // checkDNSSEC validates the zone from the trust anchor down and checks what
@@ -131,12 +131,12 @@ func (r *run) zoneKeys(ctx context.Context, zone string, ds []*dns.DS) ([]*dns.D
 	}
 	keyset, sigs := validate.SplitSigs(msg.Answer, zone, dns.TypeDNSKEY)
 	if len(keyset) == 0 {
-		return nil, false, &walkFailure{CheckDSUnsignedChild, fmt.Sprintf("%s has DS records but serves no DNSKEY", zoneLabel(zone))}
+		return nil, false, &stageFailure{CheckDSUnsignedChild, fmt.Sprintf("%s has DS records but serves no DNSKEY", zoneLabel(zone))}
 	}
 	anchors := r.m.TrustAnchors
 	keys, v, err := r.val.TrustKeys(keyset, sigs, append(ds, anchors.DS[zone]...), anchors.Keys[zone], zone, r.now)
 	if err != nil {
-		return nil, false, &walkFailure{checkOf(v.Reason), err.Error()}
+		return nil, false, &stageFailure{checkOf(v.Reason), err.Error()}
 	}
 	ttl := min(time.Duration(keyset[0].Header().Ttl)*time.Second, v.Expiration.Sub(r.now), maxKeyCache)
 	r.p.Cache.putKeys(key, keys, ttl, r.now)
@@ -207,7 +207,7 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 }
 
 func (r *run) chainError(zone string, err error, d *DNSSECReport) chainResult {
-	var wf *walkFailure
+	var wf *stageFailure
 	if errors.As(err, &wf) && wf.check != CheckResolutionFailed && wf.check != CheckReferralLoop {
 		return r.chainBogus(zone, wf.detail, d)
 	}
@@ -317,16 +317,16 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 			targets = append(targets, s)
 		}
 	}
-	results := make([]*serverDNSSEC, len(targets))
+	results := make([]*serverMaterial, len(targets))
 	sigObs := make([][]SignatureObs, len(targets))
 	denials := make([][]DenialObs, len(targets))
 	// One random label per probe: a name no cache or zone will have.
 	nxName := fmt.Sprintf("dnshealth-%08x.%s", rand.Uint32(), zone)
 	parallel(len(targets), func(i int) {
-		results[i], sigObs[i], denials[i] = r.serverDNSSEC(ctx, zone, targets[i], ds, nxName)
+		results[i], sigObs[i], denials[i] = r.checkServerDNSSEC(ctx, zone, targets[i], ds, nxName)
 	})
 
-	var checked []*serverDNSSEC
+	var checked []*serverMaterial
 	for i, s := range results {
 		if s == nil || !s.checked {
 			continue
@@ -379,12 +379,12 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 	}
 }
 
-// serverDNSSEC checks one address: its DNSKEY RRset against the DS set,
+// checkServerDNSSEC checks one address: its DNSKEY RRset against the DS set,
 // then the signatures over SOA, NS, DNSKEY, CDS/CDNSKEY and the module's
 // records, then a proof of non-existence for a random name and for an
 // absent type at the apex.
-func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds []*dns.DS, nxName string) (*serverDNSSEC, []SignatureObs, []DenialObs) {
-	out := &serverDNSSEC{name: s.Nameserver, addr: s.Address, signers: map[uint16]bool{}, keySigners: map[uint16]bool{}}
+func (r *run) checkServerDNSSEC(ctx context.Context, zone string, s ServerResult, ds []*dns.DS, nxName string) (*serverMaterial, []SignatureObs, []DenialObs) {
+	out := &serverMaterial{name: s.Nameserver, addr: s.Address, signers: map[uint16]bool{}, keySigners: map[uint16]bool{}}
 	addr := netip.MustParseAddr(s.Address)
 	ns := dns.Fqdn(s.Nameserver)
 	ask := func(qname string, qtype uint16) *dns.Msg {
@@ -552,7 +552,7 @@ func (r *run) checkAlgorithms(s ServerResult, owner string, qtype uint16, keys [
 
 // compareKeys compares the DNSKEY RRsets across servers and matches the DS
 // set against them.
-func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *DNSSECReport) {
+func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) {
 	sets := map[string]bool{}
 	union := map[string]*dns.DNSKEY{}
 	signers := map[uint16]bool{}
@@ -668,9 +668,9 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 
 // compareCDS checks CDS and CDNSKEY consistency across servers and against
 // the DS set (RFC 7344, RFC 8078).
-func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *DNSSECReport) {
+func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) {
 	sets := map[string]bool{}
-	var published *serverDNSSEC
+	var published *serverMaterial
 	for _, s := range checked {
 		var ids []string
 		for _, c := range s.cds {
@@ -752,7 +752,7 @@ func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *
 // cdsMatches reports whether a server's CDS/CDNSKEY RRsets ask for exactly
 // the DS set the parent has. CDNSKEY keys are hashed with the digest types
 // the DS set uses.
-func cdsMatches(s *serverDNSSEC, ds []*dns.DS) bool {
+func cdsMatches(s *serverMaterial, ds []*dns.DS) bool {
 	wanted := map[string]bool{}
 	for _, c := range s.cds {
 		wanted[dsID(&c.DS)] = true

@@ -241,7 +241,7 @@ func (r *run) classifyResolverSOA(q0, q1 *resolverReply) (string, string) {
 	return ResolverOK, ""
 }
 
-// recordOwner resolves a RecordSpec name as serverDNSSEC does: "@" is the
+// recordOwner resolves a RecordSpec name as checkServerDNSSEC does: "@" is the
 // apex, a name ending in a dot is absolute, anything else is under zone.
 func recordOwner(name, zone string) string {
 	switch {
