@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dnshealth/dnshealth_exporter/internal/demo"
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
@@ -21,23 +22,10 @@ func startLab(t testing.TB) (*lab.Lab, *probe.Module) {
 		t.Fatalf("starting lab: %v", err)
 	}
 	t.Cleanup(func() { l.Close() })
-	roots, err := probe.ParseRootHints(strings.NewReader(l.RootHints()), "lab")
+	m, err := demo.Module(l, func(m *probe.Module) {
+		m.QueryTimeout, m.QueryAttempts = 400*time.Millisecond, 2
+	})
 	if err != nil {
-		t.Fatalf("lab root hints: %v", err)
-	}
-	anchors, err := probe.ParseTrustAnchors(strings.NewReader(l.TrustAnchors()), "lab")
-	if err != nil {
-		t.Fatalf("lab trust anchors: %v", err)
-	}
-	m := &probe.Module{
-		Port:          l.Port(),
-		Timeout:       5 * time.Second,
-		QueryTimeout:  400 * time.Millisecond,
-		QueryAttempts: 2,
-		RootServers:   roots,
-		TrustAnchors:  anchors,
-	}
-	if err := m.Validate(""); err != nil {
 		t.Fatal(err)
 	}
 	return l, m

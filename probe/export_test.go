@@ -1,4 +1,0 @@
-package probe
-
-// MustRR is mustRR for the external test package.
-var MustRR = mustRR
