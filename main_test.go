@@ -502,8 +502,8 @@ func TestColourOutput(t *testing.T) {
 
 func TestEmbeddedRunbook(t *testing.T) {
 	rb := triage.ParseRunbook(checksRunbook)
-	for _, check := range []string{probe.CheckLameRefused, probe.CheckRRSIGExpired, probe.CheckNoReachableAuthority} {
-		if e, ok := rb.Entry(check); !ok || len(e.Steps) == 0 {
+	for _, check := range []probe.CheckID{probe.CheckLameRefused, probe.CheckRRSIGExpired, probe.CheckNoReachableAuthority} {
+		if e, ok := rb.Entry(string(check)); !ok || len(e.Steps) == 0 {
 			t.Errorf("the embedded runbook has no steps for %s", check)
 		}
 	}

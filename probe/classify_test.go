@@ -108,7 +108,7 @@ func TestSerialLess(t *testing.T) {
 }
 
 func TestCheckCatalogue(t *testing.T) {
-	seen := map[string]bool{}
+	seen := map[CheckID]bool{}
 	for _, c := range Checks {
 		if seen[c.ID] {
 			t.Errorf("check %s listed twice", c.ID)

@@ -25,7 +25,7 @@ type dsReply struct {
 
 // chainResult is the state of the chain of trust at the target's parent.
 type chainResult struct {
-	status string // secure, insecure, bogus or indeterminate
+	status DNSSECStatus
 	keys   []*dns.DNSKEY
 	detail string
 }
@@ -237,7 +237,7 @@ func (r *run) nextCut(cur, parent string) string {
 // targetDS checks the DS RRsets the parent servers gave for the zone. It
 // returns the DS records to trust, or a final status when the zone is
 // insecure or bogus at the parent already.
-func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool, d *DNSSECReport) ([]*dns.DS, string) {
+func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool, d *DNSSECReport) ([]*dns.DS, DNSSECStatus) {
 	if selfAnchored {
 		return r.m.TrustAnchors.DS[zone], ""
 	}
@@ -369,8 +369,8 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 	if d.NSEC3 != nil {
 		limited := false
 		for _, f := range nsec3Findings(*d.NSEC3) {
-			r.addFinding(f[0], "", "", "%s", f[1])
-			limited = limited || f[0] == CheckNSEC3IterationsLimit
+			r.addFinding(f.check, "", "", "%s", f.message)
+			limited = limited || f.check == CheckNSEC3IterationsLimit
 		}
 		// Above the validators' limits the answer is insecure, not bogus.
 		if limited && d.Status == DNSSECSecure {

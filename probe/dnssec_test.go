@@ -86,7 +86,7 @@ func TestOriginalTTLExceeded(t *testing.T) {
 	p := newProber()
 	p.Exchanger = ttlRaiser{}
 	r := p.Probe(t.Context(), "sec-healthy.test.", "lab", m)
-	if got := checkIDs(r); !slices.Equal(got, []string{probe.CheckRRSIGOrigTTL}) || r.DNSSEC.Status != probe.DNSSECSecure {
+	if got := checkIDs(r); !slices.Equal(got, []string{string(probe.CheckRRSIGOrigTTL)}) || r.DNSSEC.Status != probe.DNSSECSecure {
 		t.Errorf("checks %v status %s, want only rrsig_original_ttl_exceeded and secure\n%s", got, r.DNSSEC.Status, debugText(r))
 	}
 }

@@ -63,7 +63,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 	// most urgent first, so reports and summaries are reproducible.
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		a, b := rep.Findings[i], rep.Findings[j]
-		if x, y := sevRank(a.Severity), sevRank(b.Severity); x != y {
+		if x, y := a.Severity.Rank(), b.Severity.Rank(); x != y {
 			return x < y
 		}
 		if a.Check != b.Check {
@@ -176,10 +176,10 @@ func (r *run) addQuery(q Query) {
 }
 
 // addFinding records a finding once per (check, nameserver, address).
-func (r *run) addFinding(check, nameserver, address, format string, args ...any) {
+func (r *run) addFinding(check CheckID, nameserver, address, format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	key := check + "|" + nameserver + "|" + address
+	key := string(check) + "|" + nameserver + "|" + address
 	if r.findingSet[key] {
 		return
 	}
@@ -216,7 +216,7 @@ func (r *run) takeBudget() bool {
 // failures) and so does the chain of trust (a DNSKEY RRset that no DS
 // vouches for, a DS set over an unsigned zone).
 type stageFailure struct {
-	check  string
+	check  CheckID
 	detail string
 }
 

@@ -52,7 +52,7 @@ func TestReferralLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := (&probe.Prober{Exchanger: net}).Probe(t.Context(), "zone.tld.", "mem", m)
-	if got := checkIDs(r); len(got) != 1 || got[0] != probe.CheckReferralLoop {
+	if got := checkIDs(r); len(got) != 1 || got[0] != string(probe.CheckReferralLoop) {
 		t.Errorf("checks = %v, want [referral_loop]\n%s", got, debugText(r))
 	}
 }
@@ -111,22 +111,22 @@ func TestMemNetFaults(t *testing.T) {
 		want     []string
 	}{
 		{"healthy", func(dnstest.MemNet) {}, nil},
-		{probe.CheckResolutionFailed, func(n dnstest.MemNet) {
+		{string(probe.CheckResolutionFailed), func(n dnstest.MemNet) {
 			n[netip.MustParseAddr("192.0.2.1")] = dnstest.Rcode(dns.RcodeRefused)
-		}, []string{probe.CheckResolutionFailed}},
-		{probe.CheckParentServerError, func(n dnstest.MemNet) {
+		}, []string{string(probe.CheckResolutionFailed)}},
+		{string(probe.CheckParentServerError), func(n dnstest.MemNet) {
 			n[netip.MustParseAddr("192.0.2.11")] = dnstest.Rcode(dns.RcodeRefused)
-		}, []string{probe.CheckParentServerError}},
-		{probe.CheckGlueMissing, func(n dnstest.MemNet) {
+		}, []string{string(probe.CheckParentServerError)}},
+		{string(probe.CheckGlueMissing), func(n dnstest.MemNet) {
 			h := dnstest.Table(t, false, map[string][]string{"*": {
 				"N zone.tld. 3600 IN NS ns1.zone.tld.", "N zone.tld. 3600 IN NS ns2.zone.tld.",
 				"X ns1.zone.tld. 3600 IN A 192.0.2.21",
 			}})
 			n[netip.MustParseAddr("192.0.2.10")], n[netip.MustParseAddr("192.0.2.11")] = h, h
-		}, []string{probe.CheckGlueMissing}},
-		{probe.CheckNSChildInconsistent, func(n dnstest.MemNet) {
+		}, []string{string(probe.CheckGlueMissing)}},
+		{string(probe.CheckNSChildInconsistent), func(n dnstest.MemNet) {
 			n[netip.MustParseAddr("192.0.2.22")] = childHandler(t, "ns1.zone.tld.")
-		}, []string{probe.CheckNSChildInconsistent, probe.CheckNSParentChildDiffer}},
+		}, []string{string(probe.CheckNSChildInconsistent), string(probe.CheckNSParentChildDiffer)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -37,6 +37,12 @@ var nsec3ValidatorLimits = []nsec3ValidatorLimit{
 	{"Unbound", 150, "val-nsec3-keysize-iterations default"},
 }
 
+// nsec3Finding is one RFC 9276 finding about an NSEC3 chain.
+type nsec3Finding struct {
+	check   CheckID
+	message string
+}
+
 // nsec3Findings returns the RFC 9276 findings for an NSEC3 chain, each as
 // (check ID, message):
 //   - iterations > 0: CheckNSEC3Iterations. RFC 9276 section 3.1: "an
@@ -45,10 +51,10 @@ var nsec3ValidatorLimits = []nsec3ValidatorLimit{
 //     the zone as insecure: CheckNSEC3IterationsLimit, naming them.
 //   - a salt: CheckNSEC3Salt. RFC 9276 section 3.1: operators SHOULD NOT
 //     use a salt.
-func nsec3Findings(p NSEC3Param) [][2]string {
-	var out [][2]string
+func nsec3Findings(p NSEC3Param) []nsec3Finding {
+	var out []nsec3Finding
 	if p.Iterations > 0 {
-		out = append(out, [2]string{CheckNSEC3Iterations,
+		out = append(out, nsec3Finding{CheckNSEC3Iterations,
 			fmt.Sprintf("NSEC3 uses %d additional iterations; RFC 9276 section 3.1 says the count MUST be 0 (extra iterations add resolver work, not protection)", p.Iterations)})
 	}
 	var over, under []string
@@ -64,10 +70,10 @@ func nsec3Findings(p NSEC3Param) [][2]string {
 		if len(under) > 0 {
 			msg += "; still validated by " + denialJoin(under)
 		}
-		out = append(out, [2]string{CheckNSEC3IterationsLimit, msg})
+		out = append(out, nsec3Finding{CheckNSEC3IterationsLimit, msg})
 	}
 	if p.SaltLength > 0 {
-		out = append(out, [2]string{CheckNSEC3Salt,
+		out = append(out, nsec3Finding{CheckNSEC3Salt,
 			fmt.Sprintf("NSEC3 uses a %d-byte salt; RFC 9276 section 3.1 says operators SHOULD NOT use a salt (it adds little protection against zone walking)", p.SaltLength)})
 	}
 	return out

@@ -49,8 +49,8 @@ func lameAddresses(r *probe.Report) []string {
 func checkIDs(r *probe.Report) []string {
 	var out []string
 	for _, f := range r.Findings {
-		if !slices.Contains(out, f.Check) {
-			out = append(out, f.Check)
+		if !slices.Contains(out, string(f.Check)) {
+			out = append(out, string(f.Check))
 		}
 	}
 	sort.Strings(out)
@@ -86,7 +86,7 @@ func TestLabZones(t *testing.T) {
 			if z.DNSSEC != "" {
 				got := "none"
 				if r.DNSSEC != nil {
-					got = r.DNSSEC.Status
+					got = string(r.DNSSEC.Status)
 				}
 				if got != z.DNSSEC {
 					t.Errorf("DNSSEC status = %s, want %s\n%s", got, z.DNSSEC, debugText(r))
@@ -183,7 +183,7 @@ func TestNotAZone(t *testing.T) {
 	for _, zone := range []string{"www.healthy.test.", "does-not-exist.test.", "nothing.www.healthy.test."} {
 		t.Run(zone, func(t *testing.T) {
 			r := p.Probe(t.Context(), zone, "lab", m)
-			if got := checkIDs(r); !slices.Equal(got, []string{probe.CheckNotAZone}) {
+			if got := checkIDs(r); !slices.Equal(got, []string{string(probe.CheckNotAZone)}) {
 				t.Errorf("checks = %v\n%s", got, debugText(r))
 			}
 			if r.Success() || len(r.Servers) != 0 {

@@ -212,7 +212,7 @@ func (r *run) checkResolver(ctx context.Context, zone, label string, ap netip.Ad
 // classifyResolverSOA reads the replies to "zone SOA": q0 with CD=0, q1
 // with CD=1 (nil when not measured). The CD=1 reply only tells a DNSSEC
 // failure from a plain SERVFAIL.
-func (r *run) classifyResolverSOA(q0, q1 *resolverReply) (string, string) {
+func (r *run) classifyResolverSOA(q0, q1 *resolverReply) (ResolverStatus, string) {
 	m := q0.msg
 	switch m.Rcode {
 	case dns.RcodeSuccess:

@@ -23,7 +23,7 @@ func rsWrite(t *testing.T, w dns.ResponseWriter, m *dns.Msg) {
 
 // rsRun builds a run as Probe does, for the given resolvers and records,
 // with the exporter's own DNSSEC verdict set when verdict is not "".
-func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict string) *run {
+func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict DNSSECStatus) *run {
 	t.Helper()
 	m := &Module{Resolvers: resolvers, Records: records, QueryTimeout: 200 * time.Millisecond, QueryAttempts: 1}
 	if err := m.Validate(""); err != nil {
@@ -45,7 +45,7 @@ func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict strin
 }
 
 type rsFinding struct {
-	check    string
+	check    CheckID
 	severity Severity
 }
 
@@ -74,9 +74,9 @@ func TestResolverClassification(t *testing.T) {
 		handler func(t *testing.T) func(w dns.ResponseWriter, req *dns.Msg)
 		tcp     bool
 		records []RecordSpec
-		verdict string // the exporter's own verdict; "" leaves Report.DNSSEC nil
+		verdict DNSSECStatus // the exporter's own verdict; "" leaves Report.DNSSEC nil
 
-		status   string
+		status   ResolverStatus
 		auth     bool
 		ede      []uint16
 		findings []rsFinding
@@ -338,7 +338,7 @@ func TestResolverClassification(t *testing.T) {
 				if tc.msg != "" && !strings.Contains(f.Message, tc.msg) && f.Check != CheckResolverDisagreement {
 					t.Errorf("finding %s message %q does not contain %q", f.Check, f.Message, tc.msg)
 				}
-				if f.Check == CheckResolverDisagreement && !strings.Contains(f.Message, "exporter's own validation says "+tc.verdict) {
+				if f.Check == CheckResolverDisagreement && !strings.Contains(f.Message, "exporter's own validation says "+string(tc.verdict)) {
 					t.Errorf("disagreement %q does not say what the exporter says (%s)", f.Message, tc.verdict)
 				}
 			}
@@ -402,7 +402,7 @@ func TestResolverOrder(t *testing.T) {
 	r.checkResolvers(context.Background(), rsZone)
 	var got []string
 	for _, res := range r.report.Resolvers {
-		got = append(got, res.Resolver+"="+res.Status)
+		got = append(got, res.Resolver+"="+string(res.Status))
 	}
 	want := []string{slow.Addr + "=timeout", fail.Addr + "=servfail", ok.Addr + "=ok"}
 	if !slices.Equal(got, want) {
@@ -410,12 +410,12 @@ func TestResolverOrder(t *testing.T) {
 	}
 	var checks []string
 	for _, f := range r.report.Findings {
-		checks = append(checks, f.Check+"@"+f.Address)
+		checks = append(checks, string(f.Check)+"@"+f.Address)
 	}
 	wantChecks := []string{
-		CheckResolverUnreachable + "@" + slow.Addr,
-		CheckResolverServfail + "@" + fail.Addr,
-		CheckResolverDisagreement + "@" + fail.Addr,
+		string(CheckResolverUnreachable) + "@" + slow.Addr,
+		string(CheckResolverServfail) + "@" + fail.Addr,
+		string(CheckResolverDisagreement) + "@" + fail.Addr,
 	}
 	if !slices.Equal(checks, wantChecks) {
 		t.Errorf("findings %v, want %v", checks, wantChecks)

@@ -5,7 +5,7 @@ import "github.com/dnshealth/dnshealth_exporter/probe/validate"
 // checkOf is the check ID a validator failure is reported under.
 // validate.LimitExceeded cannot happen with validate.DefaultLimits; should
 // a budget set one, the signatures are reported as not verifying.
-func checkOf(r validate.Reason) string {
+func checkOf(r validate.Reason) CheckID {
 	switch r {
 	case validate.RRSIGMissing:
 		return CheckRRSIGMissing
