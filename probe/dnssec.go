@@ -59,7 +59,7 @@ func (r *run) checkDNSSEC(ctx context.Context, zone string, parent zoneServers) 
 	anchorZone, ok := r.m.TrustAnchors.closest(zone)
 	if !ok {
 		d.Status = DNSSECInsecure
-		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECInsecure, Detail: "no trust anchor covers the zone"})
+		d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECInsecure, Detail: "no trust anchor covers the zone"})
 		return
 	}
 	d.Anchor = anchorZone
@@ -150,7 +150,7 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 	if err != nil {
 		return r.chainError(anchor, err, d)
 	}
-	d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(anchor), Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
+	d.Chain = append(d.Chain, ChainLink{Zone: anchor, Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
 	cur := anchor
 	for range maxReferrals {
 		if cur == parent.zone {
@@ -161,7 +161,7 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 		// no DS query until they expire from the cache.
 		if k, ok := r.p.Cache.getKeys(r.cacheScope()+next, r.now); ok {
 			keys, cur = k, next
-			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: true})
+			d.Chain = append(d.Chain, ChainLink{Zone: next, Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: true})
 			continue
 		}
 		z, ok := r.zoneServersFor(ctx, cur)
@@ -185,7 +185,7 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 			if !dv.Valid {
 				return r.chainBogus(next, fmt.Sprintf("the proof that %s has no DS does not hold: %s", zoneLabel(next), dv.Detail), d)
 			}
-			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECInsecure, Detail: "no DS at " + zoneLabel(cur) + ": an insecure delegation"})
+			d.Chain = append(d.Chain, ChainLink{Zone: next, Status: DNSSECInsecure, Detail: "no DS at " + zoneLabel(cur) + ": an insecure delegation"})
 			return chainResult{status: DNSSECInsecure}
 		}
 		if v := r.val.VerifyRRset(dsSet, sigs, keys, cur, r.now); !v.Valid {
@@ -193,14 +193,14 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 		}
 		supported := supportedDS(asDS(dsSet))
 		if len(supported) == 0 {
-			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
+			d.Chain = append(d.Chain, ChainLink{Zone: next, Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
 			return chainResult{status: DNSSECInsecure}
 		}
 		keys, cached, err = r.zoneKeys(ctx, next, supported)
 		if err != nil {
 			return r.chainError(next, err, d)
 		}
-		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
+		d.Chain = append(d.Chain, ChainLink{Zone: next, Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
 		cur = next
 	}
 	return chainResult{status: DNSSECIndeterminate, detail: "too many zone cuts"}
@@ -211,12 +211,12 @@ func (r *run) chainError(zone string, err error, d *DNSSECReport) chainResult {
 	if errors.As(err, &wf) && wf.check != CheckResolutionFailed && wf.check != CheckReferralLoop {
 		return r.chainBogus(zone, wf.detail, d)
 	}
-	d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECIndeterminate, Detail: err.Error()})
+	d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECIndeterminate, Detail: err.Error()})
 	return chainResult{status: DNSSECIndeterminate, detail: err.Error()}
 }
 
 func (r *run) chainBogus(zone, detail string, d *DNSSECReport) chainResult {
-	d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECBogus, Detail: detail})
+	d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECBogus, Detail: detail})
 	return chainResult{status: DNSSECBogus, detail: detail}
 }
 
@@ -286,7 +286,7 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 		return nil, DNSSECIndeterminate
 	}
 	if len(union) == 0 {
-		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECInsecure, Detail: "no DS at the parent: the zone is not signed, or not secured"})
+		d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECInsecure, Detail: "no DS at the parent: the zone is not signed, or not secured"})
 		return nil, DNSSECInsecure
 	}
 	for _, ds := range union {
@@ -295,7 +295,7 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 	supported := supportedDS(union)
 	if len(supported) == 0 {
 		r.addFinding(CheckUnsupportedAlgo, "", "", "every DS for %s uses an algorithm or digest type this exporter cannot validate (algorithms %v): validators treat the zone as insecure", zoneLabel(zone), dsAlgorithms(union))
-		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
+		d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
 		return nil, DNSSECInsecure
 	}
 	sha1Only := true
@@ -423,7 +423,7 @@ func (r *run) checkServerDNSSEC(ctx context.Context, zone string, s ServerResult
 	own := zoneKeysOf(out.keyset)
 	var obs []SignatureObs
 	observe := func(owner string, qtype uint16, v validate.SigVerdict) {
-		obs = append(obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: zoneLabel(owner), Type: dns.TypeToString[qtype],
+		obs = append(obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: owner, Type: dns.TypeToString[qtype],
 			Expiration: v.Expiration, Inception: v.Inception, Valid: v.Valid, Detail: v.Detail})
 		for _, t := range v.KeyTags {
 			out.signers[t] = true

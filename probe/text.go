@@ -57,7 +57,7 @@ func (r *Report) WriteDebug(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 		for _, c := range d.Chain {
-			fmt.Fprintf(w, "  chain %s: %s keys=%v", c.Zone, c.Status, c.KeyTags)
+			fmt.Fprintf(w, "  chain %s: %s keys=%v", zoneLabel(c.Zone), c.Status, c.KeyTags)
 			if c.Cached {
 				fmt.Fprintf(w, " (cached)")
 			}
@@ -73,7 +73,7 @@ func (r *Report) WriteDebug(w io.Writer) {
 			fmt.Fprintf(w, "  DNSKEY %d algorithm %d flags %d signs-key-set=%t\n", k.KeyTag, k.Algorithm, k.Flags, k.SignsKeySet)
 		}
 		for _, o := range d.Signatures {
-			fmt.Fprintf(w, "  RRSIG %s %s %s %s valid=%t", o.Nameserver, o.Address, o.Owner, o.Type, o.Valid)
+			fmt.Fprintf(w, "  RRSIG %s %s %s %s valid=%t", o.Nameserver, o.Address, zoneLabel(o.Owner), o.Type, o.Valid)
 			if !o.Expiration.IsZero() {
 				fmt.Fprintf(w, " inception=%s expiration=%s", o.Inception.Format(time.RFC3339), o.Expiration.Format(time.RFC3339))
 			}

@@ -427,7 +427,7 @@ func (t *textWriter) dnssec(r *probe.Report) {
 		}
 		rrset := s.Type
 		if fqdn(s.Owner) != zone {
-			rrset = strings.TrimSuffix(s.Owner, ".") + " " + s.Type
+			rrset = label(s.Owner) + " " + s.Type
 		}
 		expiry := "-"
 		if !s.Expiration.IsZero() {

@@ -163,15 +163,22 @@ func catalogueSeverity(check probe.CheckID) probe.Severity {
 // repository root.
 func runbookAnchor(check probe.CheckID) string { return "docs/checks.md#" + string(check) }
 
-// fqdn writes a zone name as the probe's Path does: "." for the root,
-// otherwise with the trailing dot. The DNSSEC chain names zones for
-// people ("the root", "test"); the triage names them one way.
+// fqdn writes a name fully qualified: "." for the root, otherwise with
+// the trailing dot. The report's names mostly are already; nameservers
+// are not, and "" stands for the root.
 func fqdn(name string) string {
-	switch name {
-	case "", ".", "the root":
+	if name == "" || name == "." {
 		return "."
 	}
 	return strings.TrimSuffix(name, ".") + "."
+}
+
+// label writes a name for people: "the root", or without the trailing dot.
+func label(name string) string {
+	if name == "" || name == "." {
+		return "the root"
+	}
+	return strings.TrimSuffix(name, ".")
 }
 
 // checkStrings turns check IDs into the strings JSON and text show.

@@ -66,7 +66,7 @@ func bogusReport() *probe.Report {
 			Status: probe.DNSSECBogus,
 			Anchor: ".",
 			Chain: []probe.ChainLink{
-				{Zone: "the root", Status: probe.DNSSECSecure, KeyTags: []uint16{20326, 38696}},
+				{Zone: ".", Status: probe.DNSSECSecure, KeyTags: []uint16{20326, 38696}},
 				{Zone: "com", Status: probe.DNSSECSecure, KeyTags: []uint16{19718}, Cached: true},
 			},
 			DS: []probe.DSRecord{
