@@ -384,155 +384,199 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 // records, then a proof of non-existence for a random name and for an
 // absent type at the apex.
 func (r *run) checkServerDNSSEC(ctx context.Context, zone string, s ServerResult, ds []*dns.DS, nxName string) (*serverMaterial, []SignatureObs, []DenialObs) {
-	out := &serverMaterial{name: s.Nameserver, addr: s.Address, signers: map[uint16]bool{}, keySigners: map[uint16]bool{}}
-	addr := netip.MustParseAddr(s.Address)
-	ns := dns.Fqdn(s.Nameserver)
-	ask := func(qname string, qtype uint16) *dns.Msg {
-		rep := r.askDO(ctx, ns, addr, qname, qtype, true)
-		if rep.err != nil {
-			return nil
-		}
-		return rep.msg
+	c := &serverCheck{r: r, ctx: ctx, zone: zone, s: s, secure: true,
+		addr: netip.MustParseAddr(s.Address), ns: dns.Fqdn(s.Nameserver),
+		out: &serverMaterial{name: s.Nameserver, addr: s.Address, signers: map[uint16]bool{}, keySigners: map[uint16]bool{}}}
+	keyset, keySigs, ok := c.fetchKeys()
+	if !ok {
+		return c.out, nil, nil
 	}
-	keyMsg := ask(zone, dns.TypeDNSKEY)
+	c.trust(keyset, keySigs, ds)
+	c.judge(zone, dns.TypeDNSKEY, keyset, keySigs)
+	soaSet, soaSigs := validate.SplitSigs(s.soa.Answer, zone, dns.TypeSOA)
+	c.judge(zone, dns.TypeSOA, soaSet, soaSigs)
+	if s.ns != nil {
+		nsSet, nsSigs := validate.SplitSigs(s.ns.Answer, zone, dns.TypeNS)
+		c.judge(zone, dns.TypeNS, nsSet, nsSigs)
+	}
+	c.records()
+	c.nsec3Param()
+	c.cds()
+	c.denials(nxName)
+	c.out.secure = c.secure
+	return c.out, c.obs, c.denied
+}
+
+// serverCheck is the DNSSEC check of one address of the zone, in progress.
+type serverCheck struct {
+	r      *run
+	ctx    context.Context
+	zone   string
+	s      ServerResult
+	addr   netip.Addr
+	ns     string
+	out    *serverMaterial
+	keys   []*dns.DNSKEY // trusted, or the server's own when not
+	secure bool
+	obs    []SignatureObs
+	denied []DenialObs
+}
+
+// ask sends qname/qtype with DO=1 to the address; nil when it failed.
+func (c *serverCheck) ask(qname string, qtype uint16) *dns.Msg {
+	rep := c.r.askDO(c.ctx, c.ns, c.addr, qname, qtype, true)
+	if rep.err != nil {
+		return nil
+	}
+	return rep.msg
+}
+
+// fetchKeys asks for the DNSKEY RRset and notes which keys sign it at
+// all, trusted or not: a DS "matches" a key only if that key signs the
+// set. A revoked key still signs the set (RFC 5011 section 2.1), so it is
+// counted here, but it never validates anything below.
+func (c *serverCheck) fetchKeys() ([]dns.RR, []*dns.RRSIG, bool) {
+	keyMsg := c.ask(c.zone, dns.TypeDNSKEY)
 	if keyMsg == nil {
-		return out, nil, nil
+		return nil, nil, false
 	}
-	out.checked = true
-	keyset, keySigs := validate.SplitSigs(keyMsg.Answer, zone, dns.TypeDNSKEY)
+	c.out.checked = true
+	keyset, keySigs := validate.SplitSigs(keyMsg.Answer, c.zone, dns.TypeDNSKEY)
 	for _, rr := range keyset {
-		out.keyset = append(out.keyset, rr.(*dns.DNSKEY))
+		c.out.keyset = append(c.out.keyset, rr.(*dns.DNSKEY))
 	}
 	if len(keyset) == 0 {
-		r.addFinding(CheckDSUnsignedChild, s.Nameserver, s.Address, "the parent has DS records for %s but this server serves no DNSKEY: validators SERVFAIL the zone", zoneLabel(zone))
-		return out, nil, nil
+		c.r.addFinding(CheckDSUnsignedChild, c.s.Nameserver, c.s.Address, "the parent has DS records for %s but this server serves no DNSKEY: validators SERVFAIL the zone", zoneLabel(c.zone))
+		return nil, nil, false
 	}
-	// Which keys sign the DNSKEY RRset at all, trusted or not: a DS
-	// "matches" a key only if that key signs the set.
-	// A revoked key still signs the set (RFC 5011 section 2.1), so it is
-	// counted here, but it never validates anything below.
 	var zoneBit []*dns.DNSKEY
-	for _, k := range out.keyset {
+	for _, k := range c.out.keyset {
 		if k.Flags&dns.ZONE != 0 {
 			zoneBit = append(zoneBit, k)
 		}
 	}
-	for _, t := range r.val.VerifyRRset(keyset, keySigs, zoneBit, zone, r.now).KeyTags {
-		out.keySigners[t] = true
+	for _, t := range c.r.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.r.now).KeyTags {
+		c.out.keySigners[t] = true
 	}
-	own := zoneKeysOf(out.keyset)
-	var obs []SignatureObs
-	observe := func(owner string, qtype uint16, v validate.SigVerdict) {
-		obs = append(obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: owner, Type: dns.TypeToString[qtype],
-			Expiration: v.Expiration, Inception: v.Inception, Valid: v.Valid, Detail: v.Detail})
-		for _, t := range v.KeyTags {
-			out.signers[t] = true
-		}
-	}
-	secure := true
-	keys, kv, err := r.val.TrustKeys(keyset, keySigs, ds, r.m.TrustAnchors.Keys[zone], zone, r.now)
+	return keyset, keySigs, true
+}
+
+// trust validates the DNSKEY RRset through the parent's DS set (or the
+// zone's trust anchor). Not trusted, the server is bogus; its other
+// signatures are still checked with its own keys, for the expiry figures.
+func (c *serverCheck) trust(keyset []dns.RR, keySigs []*dns.RRSIG, ds []*dns.DS) {
+	keys, kv, err := c.r.val.TrustKeys(keyset, keySigs, ds, c.r.m.TrustAnchors.Keys[c.zone], c.zone, c.r.now)
 	if err != nil {
-		// Not trusted: the server is bogus. Its other signatures are still
-		// checked with its own keys, for the expiry figures.
-		secure = false
-		keys = own
-		check := checkOf(kv.Reason)
-		if check == "" {
-			check = CheckDSNoMatchingKey
-		}
-		r.addFinding(check, s.Nameserver, s.Address, "the DNSKEY RRset this server serves is not trusted through the parent's DS: %v", err)
+		c.secure = false
+		keys = zoneKeysOf(c.out.keyset)
+		c.r.addFinding(checkOf(kv.Reason), c.s.Nameserver, c.s.Address, "the DNSKEY RRset this server serves is not trusted through the parent's DS: %v", err)
 	}
-	judge := func(owner string, qtype uint16, rrset []dns.RR, sigs []*dns.RRSIG) {
-		v := r.val.VerifyRRset(rrset, sigs, keys, zone, r.now)
-		observe(owner, qtype, v)
-		if !v.Valid {
-			secure = false
-			r.addFinding(checkOf(v.Reason), s.Nameserver, s.Address, "%s", v.Detail)
-			return
-		}
-		if left := v.Expiration.Sub(r.now); left < time.Duration(v.TTL)*time.Second {
-			r.addFinding(CheckRRSIGExpiresInTTL, s.Nameserver, s.Address, "the signature over %s %s expires in %s, sooner than its TTL of %ds: caches will hold it after it expires",
-				zoneLabel(owner), dns.TypeToString[qtype], left.Round(time.Second), v.TTL)
-		}
-		if v.OrigTTL != 0 {
-			r.addFinding(CheckRRSIGOrigTTL, s.Nameserver, s.Address, "%s %s is served with TTL %d, above its signature's original TTL %d: validators cap the TTL to %d",
-				zoneLabel(owner), dns.TypeToString[qtype], v.TTL, v.OrigTTL, v.OrigTTL)
-		}
-		r.checkAlgorithms(s, owner, qtype, keys, v)
+	c.keys = keys
+}
+
+// judge verifies the signatures over one RRset with the trusted keys and
+// raises what they show.
+func (c *serverCheck) judge(owner string, qtype uint16, rrset []dns.RR, sigs []*dns.RRSIG) {
+	r, s := c.r, c.s
+	v := r.val.VerifyRRset(rrset, sigs, c.keys, c.zone, r.now)
+	c.obs = append(c.obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: owner, Type: dns.TypeToString[qtype],
+		Expiration: v.Expiration, Inception: v.Inception, Valid: v.Valid, Detail: v.Detail})
+	for _, t := range v.KeyTags {
+		c.out.signers[t] = true
 	}
-	judge(zone, dns.TypeDNSKEY, keyset, keySigs)
-	soaSet, soaSigs := validate.SplitSigs(s.soa.Answer, zone, dns.TypeSOA)
-	judge(zone, dns.TypeSOA, soaSet, soaSigs)
-	if s.ns != nil {
-		nsSet, nsSigs := validate.SplitSigs(s.ns.Answer, zone, dns.TypeNS)
-		judge(zone, dns.TypeNS, nsSet, nsSigs)
+	if !v.Valid {
+		c.secure = false
+		r.addFinding(checkOf(v.Reason), s.Nameserver, s.Address, "%s", v.Detail)
+		return
 	}
-	for _, rec := range r.m.Records {
+	if left := v.Expiration.Sub(r.now); left < time.Duration(v.TTL)*time.Second {
+		r.addFinding(CheckRRSIGExpiresInTTL, s.Nameserver, s.Address, "the signature over %s %s expires in %s, sooner than its TTL of %ds: caches will hold it after it expires",
+			zoneLabel(owner), dns.TypeToString[qtype], left.Round(time.Second), v.TTL)
+	}
+	if v.OrigTTL != 0 {
+		r.addFinding(CheckRRSIGOrigTTL, s.Nameserver, s.Address, "%s %s is served with TTL %d, above its signature's original TTL %d: validators cap the TTL to %d",
+			zoneLabel(owner), dns.TypeToString[qtype], v.TTL, v.OrigTTL, v.OrigTTL)
+	}
+	r.checkAlgorithms(s, owner, qtype, c.keys, v)
+}
+
+// records checks the signatures over the module's extra records.
+func (c *serverCheck) records() {
+	for _, rec := range c.r.m.Records {
 		owner := rec.Name
 		switch {
 		case owner == "@":
-			owner = zone
+			owner = c.zone
 		case !dns.IsFqdn(owner):
-			owner = strings.ToLower(owner) + "." + zone
+			owner = strings.ToLower(owner) + "." + c.zone
 		}
-		if m := ask(owner, rec.qtype); m != nil {
+		if m := c.ask(owner, rec.qtype); m != nil {
 			set, sigs := validate.SplitSigs(m.Answer, owner, rec.qtype)
 			if len(set) > 0 {
-				judge(owner, rec.qtype, set, sigs)
+				c.judge(owner, rec.qtype, set, sigs)
 			}
 		}
 	}
-	// NSEC3PARAM names the chain's parameters even where no proof was
-	// asked for; its signature is checked like any other RRset's.
-	if m := ask(zone, dns.TypeNSEC3PARAM); m != nil {
-		if set, sigs := validate.SplitSigs(m.Answer, zone, dns.TypeNSEC3PARAM); len(set) > 0 {
-			judge(zone, dns.TypeNSEC3PARAM, set, sigs)
+}
+
+// nsec3Param: NSEC3PARAM names the chain's parameters even where no proof
+// was asked for; its signature is checked like any other RRset's.
+func (c *serverCheck) nsec3Param() {
+	if m := c.ask(c.zone, dns.TypeNSEC3PARAM); m != nil {
+		if set, sigs := validate.SplitSigs(m.Answer, c.zone, dns.TypeNSEC3PARAM); len(set) > 0 {
+			c.judge(c.zone, dns.TypeNSEC3PARAM, set, sigs)
 			p := set[0].(*dns.NSEC3PARAM)
-			out.nsec3 = &NSEC3Param{Iterations: p.Iterations, SaltLength: int(p.SaltLength)}
+			c.out.nsec3 = &NSEC3Param{Iterations: p.Iterations, SaltLength: int(p.SaltLength)}
 		}
 	}
+}
+
+// cds collects and checks the CDS and CDNSKEY RRsets.
+func (c *serverCheck) cds() {
 	for _, t := range []uint16{dns.TypeCDS, dns.TypeCDNSKEY} {
-		m := ask(zone, t)
+		m := c.ask(c.zone, t)
 		if m == nil {
 			continue
 		}
-		set, sigs := validate.SplitSigs(m.Answer, zone, t)
+		set, sigs := validate.SplitSigs(m.Answer, c.zone, t)
 		if len(set) == 0 {
 			continue
 		}
-		judge(zone, t, set, sigs)
+		c.judge(c.zone, t, set, sigs)
 		for _, rr := range set {
 			switch v := rr.(type) {
 			case *dns.CDS:
-				out.cds = append(out.cds, v)
+				c.out.cds = append(c.out.cds, v)
 			case *dns.CDNSKEY:
-				out.cdnskey = append(out.cdnskey, v)
+				c.out.cdnskey = append(c.out.cdnskey, v)
 			}
 		}
-		out.cdsSigners = append(out.cdsSigners, r.val.VerifyRRset(set, sigs, keys, zone, r.now).KeyTags...)
+		c.out.cdsSigners = append(c.out.cdsSigners, c.r.val.VerifyRRset(set, sigs, c.keys, c.zone, c.r.now).KeyTags...)
 	}
+}
 
-	var denials []DenialObs
+// denials asks for a name that does not exist and a type the apex lacks,
+// and checks the proofs.
+func (c *serverCheck) denials(nxName string) {
+	s := c.s
 	for _, q := range []struct {
 		name  string
 		qtype uint16
-	}{{nxName, dns.TypeA}, {zone, dns.TypeNULL}} {
-		m := ask(q.name, q.qtype)
+	}{{nxName, dns.TypeA}, {c.zone, dns.TypeNULL}} {
+		m := c.ask(q.name, q.qtype)
 		if m == nil {
 			continue
 		}
-		dv := r.val.VerifyDenial(m, zone, q.name, q.qtype, keys, r.now)
-		denials = append(denials, DenialObs{Nameserver: s.Nameserver, Address: s.Address, Kind: dv.Kind, Qname: q.name, Qtype: dns.TypeToString[q.qtype], Valid: dv.Valid, Detail: dv.Detail})
+		dv := c.r.val.VerifyDenial(m, c.zone, q.name, q.qtype, c.keys, c.r.now)
+		c.denied = append(c.denied, DenialObs{Nameserver: s.Nameserver, Address: s.Address, Kind: dv.Kind, Qname: q.name, Qtype: dns.TypeToString[q.qtype], Valid: dv.Valid, Detail: dv.Detail})
 		if dv.NSEC3 != nil {
-			out.nsec3 = nsec3Param(dv.NSEC3) // as served in proofs, opt-out included
+			c.out.nsec3 = nsec3Param(dv.NSEC3) // as served in proofs, opt-out included
 		}
 		if !dv.Valid {
-			secure = false
-			r.addFinding(checkOf(dv.Reason), s.Nameserver, s.Address, "%s %s: %s", q.name, dns.TypeToString[q.qtype], dv.Detail)
+			c.secure = false
+			c.r.addFinding(checkOf(dv.Reason), s.Nameserver, s.Address, "%s %s: %s", q.name, dns.TypeToString[q.qtype], dv.Detail)
 		}
 	}
-	out.secure = secure
-	return out, obs, denials
 }
 
 // checkAlgorithms applies RFC 4035 section 2.2: every algorithm in the
