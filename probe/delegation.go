@@ -87,11 +87,63 @@ func soaOwner(m *dns.Msg, fallback string) string {
 // returns the union of the glue they gave.
 // The walk's own last reply stands for the server that sent it.
 func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, walked iterResult) map[string][]netip.Addr {
-	type target struct {
-		name string
-		addr netip.Addr
+	obs := r.askParents(ctx, zone, r.parentTargets(ctx, parent), walked)
+	for _, o := range obs {
+		d := o.ds
+		if d.msg != nil || (d.err != nil && !errors.Is(d.err, errBudget) && !errors.Is(d.err, errAborted)) {
+			r.parentDS = append(r.parentDS, d)
+		}
 	}
-	var targets []target
+	rep := r.report
+	union := map[string]bool{}
+	allGlue := map[string][]netip.Addr{}
+	var ok []*ParentServer
+	for _, o := range obs {
+		if !o.measured {
+			continue
+		}
+		ps := o.ps
+		rep.ParentServers = append(rep.ParentServers, ps)
+		if !ps.OK {
+			check := CheckParentServerError
+			if strings.HasPrefix(ps.Detail, string(StatusFamilyUnreachable)) {
+				check = CheckFamilyUnreachable
+			}
+			r.addFinding(check, ps.Nameserver, ps.Address, "parent zone server gave no delegation for %s: %s", zone, ps.Detail)
+			continue
+		}
+		ok = append(ok, &o.ps)
+		for _, n := range ps.NS {
+			union[n] = true
+		}
+		for n, as := range o.glue {
+			for _, a := range as {
+				if !containsAddr(allGlue[n], a) {
+					allGlue[n] = append(allGlue[n], a)
+				}
+			}
+		}
+	}
+	r.oddParents(zone, ok)
+	for n := range union {
+		rep.DelegationNS = append(rep.DelegationNS, n)
+	}
+	sort.Strings(rep.DelegationNS)
+	for n := range allGlue {
+		sortAddrs(allGlue[n])
+	}
+	return allGlue
+}
+
+// parentTarget is one address of one server of the parent zone.
+type parentTarget struct {
+	name string
+	addr netip.Addr
+}
+
+// parentTargets lists the parent servers' addresses of the wanted families.
+func (r *run) parentTargets(ctx context.Context, parent zoneServers) []parentTarget {
+	var targets []parentTarget
 	for _, ns := range parent.servers {
 		addrs := ns.Addrs
 		if len(addrs) == 0 {
@@ -99,14 +151,25 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 		}
 		for _, a := range addrs {
 			if r.m.wantFamily(a) {
-				targets = append(targets, target{ns.Name, a})
+				targets = append(targets, parentTarget{ns.Name, a})
 			}
 		}
 	}
-	results := make([]ParentServer, len(targets))
-	glues := make([]map[string][]netip.Addr, len(targets))
-	measured := make([]bool, len(targets))
-	dsReplies := make([]dsReply, len(targets))
+	return targets
+}
+
+// parentObs is what one parent server address said about the delegation.
+type parentObs struct {
+	ps       ParentServer
+	glue     map[string][]netip.Addr
+	measured bool // false when the budget or the deadline cut it short
+	ds       dsReply
+}
+
+// askParents asks every parent server address for the delegation (and,
+// with DNSSEC, for the DS RRset), in parallel.
+func (r *run) askParents(ctx context.Context, zone string, targets []parentTarget, walked iterResult) []parentObs {
+	obs := make([]parentObs, len(targets))
 	parallel(len(targets), func(i int) {
 		t := targets[i]
 		ps := ParentServer{Nameserver: strings.TrimSuffix(t.name, "."), Address: t.addr.String()}
@@ -114,7 +177,7 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 		// each parent server is asked, as each is asked for the NS set.
 		if r.m.dnssecEnabled() {
 			dsRep := r.askDO(ctx, t.name, t.addr, zone, dns.TypeDS, true)
-			dsReplies[i] = dsReply{nameserver: ps.Nameserver, address: ps.Address, msg: dsRep.msg, err: dsRep.err}
+			obs[i].ds = dsReply{nameserver: ps.Nameserver, address: ps.Address, msg: dsRep.msg, err: dsRep.err}
 		}
 		var rep reply
 		if t.addr == walked.from && walked.msg != nil {
@@ -138,72 +201,32 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 			for n, as := range glue {
 				ps.Glue[strings.TrimSuffix(n, ".")] = addrStrings(as)
 			}
-			glues[i] = glue
+			obs[i].glue = glue
 		}
-		results[i], measured[i] = ps, true
+		obs[i].ps, obs[i].measured = ps, true
 	})
+	return obs
+}
 
-	for _, d := range dsReplies {
-		if d.msg != nil || (d.err != nil && !errors.Is(d.err, errBudget) && !errors.Is(d.err, errAborted)) {
-			r.parentDS = append(r.parentDS, d)
-		}
-	}
-	rep := r.report
-	union := map[string]bool{}
-	allGlue := map[string][]netip.Addr{}
-	var ok []int
-	for i, ps := range results {
-		if !measured[i] {
-			continue
-		}
-		rep.ParentServers = append(rep.ParentServers, ps)
-		if !ps.OK {
-			check := CheckParentServerError
-			if strings.HasPrefix(ps.Detail, string(StatusFamilyUnreachable)) {
-				check = CheckFamilyUnreachable
-			}
-			r.addFinding(check, ps.Nameserver, ps.Address, "parent zone server gave no delegation for %s: %s", zone, ps.Detail)
-			continue
-		}
-		ok = append(ok, i)
-		for _, n := range ps.NS {
-			union[n] = true
-		}
-		for n, as := range glues[i] {
-			for _, a := range as {
-				if !containsAddr(allGlue[n], a) {
-					allGlue[n] = append(allGlue[n], a)
-				}
-			}
-		}
-	}
-	// Servers that differ from what most parent servers say are the odd
-	// ones out; on a tie, the first server's view is the reference.
+// oddParents flags the parent servers that differ from what most say;
+// on a tie, the first server's view is the reference.
+func (r *run) oddParents(zone string, ok []*ParentServer) {
 	count := map[string]int{}
 	ref := ""
-	for _, i := range ok {
-		d := describeDelegation(&results[i])
+	for _, ps := range ok {
+		d := describeDelegation(ps)
 		count[d]++
 		if ref == "" || count[d] > count[ref] {
 			ref = d
 		}
 	}
-	for _, i := range ok {
-		if d := describeDelegation(&results[i]); d != ref {
-			ps := results[i]
+	for _, ps := range ok {
+		if d := describeDelegation(ps); d != ref {
 			r.addFinding(CheckParentNSInconsistent, ps.Nameserver, ps.Address,
 				"this parent zone server gives %s for %s, while %d of %d parent server addresses give %s",
 				d, zone, count[ref], len(ok), ref)
 		}
 	}
-	for n := range union {
-		rep.DelegationNS = append(rep.DelegationNS, n)
-	}
-	sort.Strings(rep.DelegationNS)
-	for n := range allGlue {
-		sortAddrs(allGlue[n])
-	}
-	return allGlue
 }
 
 // delegationFrom extracts the NS names and glue a parent server gave for

@@ -597,6 +597,16 @@ func (r *run) checkAlgorithms(s ServerResult, owner string, qtype uint16, keys [
 // compareKeys compares the DNSKEY RRsets across servers and matches the DS
 // set against them.
 func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) {
+	if !r.compareKeySets(zone, checked, d) {
+		return
+	}
+	r.matchDS(zone, ds, checked, d)
+	r.dsAlgorithmsSign(zone, ds, d)
+}
+
+// compareKeySets compares the DNSKEY RRsets the addresses serve and lists
+// their union in d; false when no address serves a key.
+func (r *run) compareKeySets(zone string, checked []*serverMaterial, d *DNSSECReport) bool {
 	sets := map[string]bool{}
 	union := map[string]*dns.DNSKEY{}
 	signers := map[uint16]bool{}
@@ -619,7 +629,7 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverMaterial, 
 		// No server serves a key: ds_unsigned_child already says so.
 		f := false
 		d.DSMatchesDNSKEY = &f
-		return
+		return false
 	}
 	if !consistent {
 		r.addFinding(CheckDNSKEYInconsistent, "", "", "the nameserver addresses of %s serve %d different DNSKEY RRsets", zoneLabel(zone), len(sets))
@@ -648,10 +658,13 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverMaterial, 
 		k := union[id]
 		d.DNSKEYs = append(d.DNSKEYs, KeyRecord{KeyTag: k.KeyTag(), Algorithm: k.Algorithm, Flags: k.Flags, SignsKeySet: keySigners[k.KeyTag()]})
 	}
+	return true
+}
 
-	// DS against keys: a DS is matched when its key is published and signs
-	// the DNSKEY RRset; the zone is reachable when one DS is matched on
-	// every server.
+// matchDS: a DS is matched when its key is published and signs the
+// DNSKEY RRset; the zone is reachable when one DS is matched on every
+// server.
+func (r *run) matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) {
 	matchedEverywhere := false
 	anyMatched := false
 	unusable := map[int]bool{} // DS that point at a revoked or non-zone key
@@ -697,6 +710,10 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverMaterial, 
 		r.addFinding(CheckDSNoMatchingKey, "", "", "no DS at the parent (key tags %v) matches a DNSKEY that signs the DNSKEY RRset of %s (key tags %v): validators SERVFAIL the zone",
 			dsTags(ds), zoneLabel(zone), keyRecordTags(d.DNSKEYs))
 	}
+}
+
+// dsAlgorithmsSign applies RFC 4035 section 2.2 to the DS set.
+func (r *run) dsAlgorithmsSign(zone string, ds []*dns.DS, d *DNSSECReport) {
 	// RFC 4035 section 2.2 for the DS set: each algorithm in it signs the
 	// DNSKEY RRset (validators may insist: Unbound's harden-algo-downgrade).
 	for _, alg := range dsAlgorithms(ds) {
