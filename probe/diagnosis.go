@@ -182,21 +182,7 @@ func healthySummary(r *Report) string {
 // summarise writes the one line an on-call reads first.
 func summarise(r *Report, d *Diagnosis, raised map[CheckID]Severity) string {
 	z := strings.TrimSuffix(r.Zone, ".")
-	subjects := func(checks ...CheckID) string {
-		var out []string
-		for _, f := range r.Findings {
-			if slices.Contains(checks, f.Check) && f.Address != "" {
-				out = appendUnique(out, strings.TrimSpace(f.Nameserver+" "+f.Address))
-			}
-		}
-		if len(out) == 0 {
-			return ""
-		}
-		if len(out) > 3 {
-			out = append(out[:3], fmt.Sprintf("and %d more", len(out)-3))
-		}
-		return " (" + strings.Join(out, ", ") + ")"
-	}
+	subjects := func(checks ...CheckID) string { return subjectsOf(r, checks...) }
 	effect := ""
 	switch {
 	case d.ServfailExpected:
@@ -298,4 +284,22 @@ func joinChecks(ids []CheckID) string {
 		s[i] = string(id)
 	}
 	return strings.Join(s, ", ")
+}
+
+// subjectsOf is " (ns addr, ...)" naming up to three addresses with
+// findings of the checks, or "".
+func subjectsOf(r *Report, checks ...CheckID) string {
+	var out []string
+	for _, f := range r.Findings {
+		if slices.Contains(checks, f.Check) && f.Address != "" {
+			out = appendUnique(out, strings.TrimSpace(f.Nameserver+" "+f.Address))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	if len(out) > 3 {
+		out = append(out[:3], fmt.Sprintf("and %d more", len(out)-3))
+	}
+	return " (" + strings.Join(out, ", ") + ")"
 }
