@@ -12,7 +12,8 @@
 //     out-of-bailiwick nameserver names, with the cross-probe Cache
 //     (walk.go; the cache in cache.go).
 //  2. Parent view: every address of every parent server asked for the
-//     delegation: NS set, glue, DS replies (delegation.go, checkParent).
+//     delegation: NS set, glue, DS replies (delegation.go: askParents
+//     observes, checkParent and oddParents judge).
 //  3. Nameserver addresses: glue or resolution of each delegated name
 //     (delegation.go, nsAddresses).
 //  4. Per-server answers: every address asked for the zone's SOA and apex
@@ -23,17 +24,27 @@
 //     compareGlue).
 //  6. DNSSEC material: the chain of trust from the trust anchor
 //     (anchors.go) down to the parent, the DS set, and each server's
-//     DNSKEY, signatures, denial proofs and CDS/CDNSKEY (dnssec.go; the
-//     RFC 9276 NSEC3 findings in nsec3_findings.go). The cryptography and
-//     the proofs are in the pure package probe/validate.
-//  7. Resolvers: the module's recursive resolvers asked for the zone, and
-//     their answers compared with the DNSSEC verdict (resolver.go).
+//     DNSKEY, signatures, denial proofs and CDS/CDNSKEY (dnssec.go: the
+//     chain in chainTo, the parent's DS in targetDS, one address in
+//     serverCheck, the comparison across addresses in compareKeys and
+//     compareCDS; the RFC 9276 NSEC3 findings in nsec3_findings.go). The
+//     cryptography and the proofs are in the pure package probe/validate,
+//     whose failure reasons verdicts.go maps to check IDs.
+//  7. Resolvers: the module's recursive resolvers asked for the zone
+//     (resolver.go: resolverAsk), and their answers compared with the
+//     DNSSEC verdict (resolverFindings).
 //  8. Judgement: findings sorted by severity and the one Diagnosis
 //     (diagnosis.go; check IDs and severities in checks.go).
 //
 // The Report types are in report.go, dnssec_report.go and
-// resolver_report.go; the debug text rendering in text.go; modules and
-// their configuration in config.go; target parsing in target.go.
+// resolver_report.go. The report holds facts: zone names (the target, its
+// parent, the walk, the chain of trust, signature owners) fully
+// qualified, and typed check IDs, statuses and causes. "The root" is
+// written only by the renderers: collector/, triage/, and the debug text
+// in text.go. Nameserver names are still stored without their trailing
+// dot, and finding messages and summaries are prose for people. Modules
+// and their configuration are in config.go; target parsing in target.go;
+// the Prober and its Exchanger in prober.go.
 //
 // The Prober owns what outlives one probe: the Cache and the memo of
 // signature checks (Prober.SigMemo). The clock is injected (Prober.Now),
