@@ -98,7 +98,8 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 	union := map[string]bool{}
 	allGlue := map[string][]netip.Addr{}
 	var ok []*ParentServer
-	for _, o := range obs {
+	for i := range obs {
+		o := &obs[i]
 		if !o.measured {
 			continue
 		}

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bytes"
+	"cmp"
 
 	"github.com/miekg/dns"
 )
@@ -50,21 +51,80 @@ func lower(b []byte) []byte {
 // label by label from the right, each label lower-cased and compared as a
 // left-justified unsigned octet string (a shorter label sorts first when
 // it is a prefix of the other), and a name that runs out of labels first
-// sorts first. It returns -1, 0 or 1.
+// sorts first. It returns -1, 0 or 1. It works on the wire forms in stack
+// buffers: the lab sorts and searches with it on every negative answer.
 func Compare(a, b string) int {
-	la, lb := labels(a), labels(b)
+	var bufA, bufB [256]byte
+	wa, okA := wireName(a, bufA[:])
+	wb, okB := wireName(b, bufB[:])
+	if !okA || !okB {
+		return compareLabels(labels(a), labels(b))
+	}
+	var sa, sb [128]int
+	na, nb := labelStarts(wa, sa[:]), labelStarts(wb, sb[:])
+	for i := 1; i <= na && i <= nb; i++ {
+		x, y := sa[na-i], sb[nb-i]
+		if c := compareFold(wa[x+1:x+1+int(wa[x])], wb[y+1:y+1+int(wb[y])]); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(na, nb)
+}
+
+// wireName packs name, fully qualified, into buf; false when it is not a
+// valid name.
+func wireName(name string, buf []byte) ([]byte, bool) {
+	if !dns.IsFqdn(name) {
+		name += "."
+	}
+	off, err := dns.PackDomainName(name, buf, 0, nil, false)
+	if err != nil {
+		return nil, false
+	}
+	return buf[:off], true
+}
+
+// labelStarts records the offset of each label of a wire name, leftmost
+// first, and returns how many there are.
+func labelStarts(wire []byte, starts []int) int {
+	n := 0
+	for i := 0; i < len(wire) && wire[i] != 0 && n < len(starts); i += int(wire[i]) + 1 {
+		if i+1+int(wire[i]) > len(wire) {
+			break
+		}
+		starts[n] = i
+		n++
+	}
+	return n
+}
+
+// compareFold compares two labels as octet strings with ASCII letters
+// lower-cased.
+func compareFold(a, b []byte) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if y >= 'A' && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return cmp.Compare(x, y)
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// compareLabels compares label lists as labels returns them, for names
+// that do not pack.
+func compareLabels(la, lb [][]byte) int {
 	for i := 0; i < len(la) && i < len(lb); i++ {
 		if c := bytes.Compare(la[i], lb[i]); c != 0 {
 			return c
 		}
 	}
-	switch {
-	case len(la) < len(lb):
-		return -1
-	case len(la) > len(lb):
-		return 1
-	}
-	return 0
+	return cmp.Compare(len(la), len(lb))
 }
 
 // commonLabels returns how many labels a and b share from the right.

@@ -3,6 +3,7 @@ package validate
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +44,26 @@ func TestSubdomain(t *testing.T) {
 		if got := IsStrictSubdomain(tc.parent, tc.child); got != tc.strict {
 			t.Errorf("IsStrictSubdomain(%s, %s) = %v", tc.parent, tc.child, got)
 		}
+	}
+}
+
+// TestCompareAllocs: the lab calls Compare in a binary search on every
+// negative answer it serves, so comparing fully qualified names without
+// escapes allocates nothing (miekg/dns copies a name with escapes to pack
+// it).
+func TestCompareAllocs(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() {
+		Compare("www.Example.test.", "a.example.test.")
+	}); n != 0 {
+		t.Errorf("Compare allocates %.0f times per call, want 0", n)
+	}
+}
+
+// TestCompareUnpackable: names that do not pack (a label over 63
+// octets) still compare, by their presentation labels.
+func TestCompareUnpackable(t *testing.T) {
+	long := strings.Repeat("a", 64) + ".example."
+	if Compare(long, "b.example.") >= 0 || Compare("b.example.", long) <= 0 || Compare(long, long) != 0 {
+		t.Error("unpackable names out of order")
 	}
 }
