@@ -94,46 +94,11 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 			r.parentDS = append(r.parentDS, d)
 		}
 	}
-	rep := r.report
-	union := map[string]bool{}
-	allGlue := map[string][]netip.Addr{}
-	var ok []*ParentServer
-	for i := range obs {
-		o := &obs[i]
-		if !o.measured {
-			continue
-		}
-		ps := o.ps
-		rep.ParentServers = append(rep.ParentServers, ps)
-		if !ps.OK {
-			check := CheckParentServerError
-			if strings.HasPrefix(ps.Detail, string(StatusFamilyUnreachable)) {
-				check = CheckFamilyUnreachable
-			}
-			r.addFinding(check, ps.Nameserver, ps.Address, "parent zone server gave no delegation for %s: %s", zone, ps.Detail)
-			continue
-		}
-		ok = append(ok, &o.ps)
-		for _, n := range ps.NS {
-			union[n] = true
-		}
-		for n, as := range o.glue {
-			for _, a := range as {
-				if !containsAddr(allGlue[n], a) {
-					allGlue[n] = append(allGlue[n], a)
-				}
-			}
-		}
-	}
-	r.oddParents(zone, ok)
-	for n := range union {
-		rep.DelegationNS = append(rep.DelegationNS, n)
-	}
-	sort.Strings(rep.DelegationNS)
-	for n := range allGlue {
-		sortAddrs(allGlue[n])
-	}
-	return allGlue
+	v := judgeParents(zone, obs)
+	r.report.ParentServers = append(r.report.ParentServers, v.servers...)
+	r.report.DelegationNS = v.delegationNS
+	r.record(v.findings)
+	return v.glue
 }
 
 // parentTarget is one address of one server of the parent zone.
@@ -207,27 +172,6 @@ func (r *run) askParents(ctx context.Context, zone string, targets []parentTarge
 		obs[i].ps, obs[i].measured = ps, true
 	})
 	return obs
-}
-
-// oddParents flags the parent servers that differ from what most say;
-// on a tie, the first server's view is the reference.
-func (r *run) oddParents(zone string, ok []*ParentServer) {
-	count := map[string]int{}
-	ref := ""
-	for _, ps := range ok {
-		d := describeDelegation(ps)
-		count[d]++
-		if ref == "" || count[d] > count[ref] {
-			ref = d
-		}
-	}
-	for _, ps := range ok {
-		if d := describeDelegation(ps); d != ref {
-			r.addFinding(CheckParentNSInconsistent, ps.Nameserver, ps.Address,
-				"this parent zone server gives %s for %s, while %d of %d parent server addresses give %s",
-				d, zone, count[ref], len(ok), ref)
-		}
-	}
 }
 
 // delegationFrom extracts the NS names and glue a parent server gave for
@@ -438,25 +382,11 @@ func (r *run) okCount() int { return len(r.okServers()) }
 // compareSerials checks that every server serves the same SOA serial,
 // naming each one behind the newest (RFC 1982 comparison).
 func (r *run) compareSerials() {
-	ok := r.okServers()
-	if len(ok) == 0 {
-		return
+	c, fs := judgeSerials(r.report.Servers)
+	if c != nil {
+		r.report.SerialConsistent = c
 	}
-	newest := ok[0].Serial
-	for _, s := range ok[1:] {
-		if serialLess(newest, s.Serial) {
-			newest = s.Serial
-		}
-	}
-	consistent := true
-	for _, s := range ok {
-		if s.Serial != newest {
-			consistent = false
-			r.addFinding(CheckSOASerialMismatch, s.Nameserver, s.Address,
-				"serves SOA serial %d while other servers serve %d: zone transfers to it may have stopped", s.Serial, newest)
-		}
-	}
-	r.report.SerialConsistent = &consistent
+	r.record(fs)
 }
 
 // serialLess is RFC 1982 serial number arithmetic: a < b.
@@ -466,36 +396,11 @@ func serialLess(a, b uint32) bool {
 
 // compareNS checks the parent's NS set against each server's apex NS set.
 func (r *run) compareNS() {
-	parent := r.report.DelegationNS
-	var sets [][]string
-	consistent := true
-	for _, s := range r.okServers() {
-		if s.ApexNS == nil {
-			continue
-		}
-		if !slices.ContainsFunc(sets, func(x []string) bool { return slices.Equal(x, s.ApexNS) }) {
-			sets = append(sets, s.ApexNS)
-		}
-		if slices.Equal(s.ApexNS, parent) {
-			continue
-		}
-		consistent = false
-		r.addFinding(CheckNSParentChildDiffer, s.Nameserver, s.Address,
-			"serves apex NS [%s] but the parent lists [%s]: only at the parent: [%s], only in the zone: [%s]",
-			strings.Join(s.ApexNS, " "), strings.Join(parent, " "),
-			strings.Join(minus(parent, s.ApexNS), " "), strings.Join(minus(s.ApexNS, parent), " "))
+	c, fs := judgeNS(r.report.DelegationNS, r.report.Servers)
+	if c != nil {
+		r.report.NSConsistent = c
 	}
-	if len(sets) == 0 {
-		return
-	}
-	r.report.NSConsistent = &consistent
-	if len(sets) > 1 {
-		var desc []string
-		for _, set := range sets {
-			desc = append(desc, "["+strings.Join(set, " ")+"]")
-		}
-		r.addFinding(CheckNSChildInconsistent, "", "", "the zone's servers serve %d different apex NS sets: %s", len(sets), strings.Join(desc, ", "))
-	}
+	r.record(fs)
 }
 
 // minus returns the members of a that are not in b.

@@ -13,15 +13,15 @@
 //     (walk.go; the cache in cache.go).
 //  2. Parent view: every address of every parent server asked for the
 //     delegation: NS set, glue, DS replies (delegation.go: askParents
-//     observes, checkParent and oddParents judge).
+//     observes; judgeParents in judge.go judges).
 //  3. Nameserver addresses: glue or resolution of each delegated name
 //     (delegation.go, nsAddresses).
 //  4. Per-server answers: every address asked for the zone's SOA and apex
 //     NS, classified into a Status (delegation.go, checkServers; the
 //     queries themselves, with retries and TCP fallback, in query.go).
 //  5. Consistency: serials, parent against child NS, glue against the
-//     zone's own addresses (delegation.go, compareSerials, compareNS,
-//     compareGlue).
+//     zone's own addresses (judgeSerials and judgeNS in judge.go;
+//     compareGlue in delegation.go).
 //  6. DNSSEC material: the chain of trust from the trust anchor
 //     (anchors.go) down to the parent, the DS set, and each server's
 //     DNSKEY, signatures, denial proofs and CDS/CDNSKEY (dnssec.go: the
@@ -35,6 +35,11 @@
 //     DNSSEC verdict (resolverFindings).
 //  8. Judgement: findings sorted by severity and the one Diagnosis
 //     (diagnosis.go; check IDs and severities in checks.go).
+//
+// judge.go holds the pure judgements: functions from a stage's
+// observations to its findings, tested with hand-built observations. The
+// parent view and the consistency checks are judged there so far; the
+// other stages still raise their findings as they observe.
 //
 // The Report types are in report.go, dnssec_report.go and
 // resolver_report.go. The report holds facts: zone names (the target, its
