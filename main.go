@@ -12,17 +12,14 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -43,6 +40,7 @@ import (
 	"github.com/dnshealth/dnshealth_exporter/internal/demo"
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
+	"github.com/dnshealth/dnshealth_exporter/report"
 	"github.com/dnshealth/dnshealth_exporter/triage"
 )
 
@@ -77,6 +75,7 @@ type options struct {
 	check         checkOptions
 	configFile    string
 	configCheck   bool
+	autoReload    time.Duration
 	timeoutOffset time.Duration
 	maxConcurrent int
 	queueTimeout  time.Duration
@@ -84,6 +83,7 @@ type options struct {
 	demo          bool
 	demoPort      int
 	web           *web.FlagConfig
+	webURL        webURLOptions
 	log           *promslog.Config
 }
 
@@ -96,13 +96,15 @@ type checkOptions struct {
 
 func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	o := &options{log: &promslog.Config{Writer: stderr}}
-	app := newApp(o, stdout, stderr)
+	app := appFor(args, o, stdout, stderr)
 	cmd, err := app.Parse(args)
 	if err != nil {
 		return nil, err
 	}
 	o.command = cmd
 	switch {
+	case o.autoReload < 0:
+		return nil, fmt.Errorf("--config.auto-reload-interval must not be negative, got %s", o.autoReload)
 	case o.timeoutOffset < 0:
 		return nil, fmt.Errorf("--timeout-offset must not be negative, got %s", o.timeoutOffset)
 	case o.maxConcurrent < 0:
@@ -152,6 +154,8 @@ func newApp(o *options, stdout, stderr io.Writer) *kingpin.Application {
 		Default("").StringVar(&o.configFile)
 	app.Flag("config.check", "Validate the configuration file, print the result and exit: 0 when valid, 1 when not.").
 		BoolVar(&o.configCheck)
+	app.Flag("config.auto-reload-interval", "How often to check the configuration file, and the files it names, for changes and reload it when they changed, as SIGHUP does. 0 turns it off.").
+		Default("0s").DurationVar(&o.autoReload)
 	app.Flag("timeout-offset", "Time taken off the scrape timeout Prometheus sends (X-Prometheus-Scrape-Timeout-Seconds) to leave room for the answer. A probe never runs longer than its module's timeout.").
 		Default("0.5s").DurationVar(&o.timeoutOffset)
 	app.Flag("probe.max-concurrent", "Most probes that run at once; further requests queue. 0 means no limit.").
@@ -165,6 +169,7 @@ func newApp(o *options, stdout, stderr io.Writer) *kingpin.Application {
 	app.Flag("demo.port", "UDP and TCP port of the demo hierarchy's nameservers on 127.53.0.0/16. 0 picks a free port. The check command always takes a free one.").
 		Default("10053").IntVar(&o.demoPort)
 	o.web = kingpinflag.AddFlags(app, defaultAddress)
+	addWebURLFlags(app, &o.webURL)
 	promslogflag.AddFlags(app, o.log)
 	return app
 }
@@ -203,9 +208,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go e.reloadLoop(ctx, hup)
+	go e.autoReload(ctx, o.autoReload)
 
 	srv := &http.Server{
-		Handler: e.mux,
+		Handler: e.handler,
 		// Probes can legitimately take as long as a module's timeout, so
 		// only the request header gets a deadline.
 		ReadHeaderTimeout: 10 * time.Second,
@@ -345,6 +351,9 @@ type exporter struct {
 	// on a loop that is gone.
 	stopped chan struct{}
 	mux     *http.ServeMux
+	// handler is mux under the route prefix: what the server serves.
+	handler     http.Handler
+	externalURL *url.URL
 }
 
 // newExporter loads the configuration, starts the demo hierarchy when asked
@@ -371,9 +380,12 @@ func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	e.metrics = collector.NewExporterMetrics(reg, e.prober.Cache)
+	if e.externalURL, err = computeExternalURL(o.webURL.externalURL, (*o.web.WebListenAddresses)[0]); err != nil {
+		return nil, err
+	}
 
 	if o.demo {
-		if err := e.startDemo(o.demoPort, (*o.web.WebListenAddresses)[0]); err != nil {
+		if err := e.startDemo(o.demoPort); err != nil {
 			return nil, err
 		}
 	}
@@ -381,12 +393,8 @@ func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
 		return nil, err
 	}
 
-	landing, err := web.NewLandingPage(e.landingConfig())
-	if err != nil {
-		return nil, fmt.Errorf("building the landing page: %w", err)
-	}
 	e.mux = http.NewServeMux()
-	e.mux.Handle("/probe", &collector.Handler{
+	probes := &collector.Handler{
 		Config:        e.config.Load,
 		Prober:        e.prober,
 		Logger:        logger.With("component", "handler"),
@@ -394,7 +402,8 @@ func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
 		Metrics:       e.metrics,
 		MaxConcurrent: o.maxConcurrent,
 		QueueTimeout:  o.queueTimeout,
-	})
+	}
+	e.mux.Handle("/probe", probes)
 	e.mux.Handle("/metrics", promhttp.InstrumentMetricHandler(reg, promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 		ErrorLog:      slog.NewLogLogger(logger.Handler(), slog.LevelError),
 		ErrorHandling: promhttp.ContinueOnError,
@@ -404,7 +413,7 @@ func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
 		fmt.Fprintln(w, "Healthy")
 	})
 	e.mux.HandleFunc("/-/reload", e.handleReload)
-	e.mux.Handle("/", landing)
+	e.webRoutes(o, probes)
 	return e, nil
 }
 
@@ -432,7 +441,7 @@ func startLab(port int, logger *slog.Logger) (*lab.Lab, *probe.Module, error) {
 }
 
 // startDemo starts the lab and adds module "demo" to every configuration.
-func (e *exporter) startDemo(port int, listen string) error {
+func (e *exporter) startDemo(port int) error {
 	l, m, err := startLab(port, e.logger)
 	if err != nil {
 		return err
@@ -448,7 +457,7 @@ func (e *exporter) startDemo(port int, listen string) error {
 		zone := strings.TrimSuffix(zones[0].Name, ".")
 		e.logger.Info("Demo ready",
 			"dig_example", fmt.Sprintf("dig @%s -p %d %s NS +norecurse", m.RootServers[0].Addrs[0], l.Port(), zone),
-			"probe_example", "http://"+browserAddress(listen)+"/probe?module="+demoModule+"&debug=true&target="+url.QueryEscape(zone))
+			"report_example", e.absolute(report.Link(zone, demoModule)))
 	}
 	return nil
 }
@@ -535,58 +544,4 @@ func (e *exporter) handleReload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fmt.Fprintln(w, "Configuration reloaded")
-}
-
-// landingConfig describes the page at /: a probe form, links, and in demo
-// mode the demo zones.
-func (e *exporter) landingConfig() web.LandingConfig {
-	target, module := "example.org", collector.DefaultModule
-	var extra strings.Builder
-	if e.lab != nil {
-		zones := e.lab.Zones()
-		if len(zones) > 0 {
-			target, module = strings.TrimSuffix(zones[0].Name, "."), demoModule
-		}
-		// The landing page is a text/template: escape everything here.
-		extra.WriteString("<h3>Demo zones</h3>\n<p>Served on 127.53.0.0/16, port " + strconv.Itoa(e.lab.Port()) + "; probe them with module \"demo\".</p>\n<ul>\n")
-		for _, z := range zones {
-			name := strings.TrimSuffix(z.Name, ".")
-			q := "probe?module=" + demoModule + "&target=" + url.QueryEscape(name)
-			fmt.Fprintf(&extra, "<li><a href=\"%s\">%s</a> (<a href=\"%s\">debug</a>): %s</li>\n",
-				html.EscapeString(q), html.EscapeString(name), html.EscapeString(q+"&debug=true"), html.EscapeString(z.Description))
-		}
-		extra.WriteString("</ul>\n")
-	}
-	return web.LandingConfig{
-		Name:        "DNS Health Exporter",
-		Description: html.EscapeString("Checks a DNS zone on every scrape of /probe?target=<zone>&module=<module>: its delegation, its DNSSEC chain of trust and the resolvers' view, with one diagnosis"),
-		Version:     version.Info(),
-		Form: web.LandingForm{
-			Action: "probe",
-			Inputs: []web.LandingFormInput{
-				{Label: "Target", Type: "text", Name: "target", Placeholder: "example.org", Value: target},
-				{Label: "Module", Type: "text", Name: "module", Placeholder: collector.DefaultModule, Value: module},
-				{Label: "Debug", Type: "checkbox", Name: "debug", Value: "true"},
-			},
-		},
-		Links: []web.LandingLinks{
-			{Address: "metrics", Text: "Metrics", Description: "the exporter's own metrics"},
-			{Address: "-/healthy", Text: "Health", Description: "200 while the exporter runs"},
-		},
-		ExtraHTML: extra.String(),
-		Profiling: "false",
-	}
-}
-
-// browserAddress turns a listen address such as ":9553" into one a browser
-// can use, for log lines.
-func browserAddress(listen string) string {
-	host, port, err := net.SplitHostPort(listen)
-	if err != nil {
-		return listen
-	}
-	if host == "" {
-		host = "localhost"
-	}
-	return net.JoinHostPort(host, port)
 }

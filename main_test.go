@@ -166,7 +166,7 @@ func TestRoutes(t *testing.T) {
 		{"healthy", http.MethodGet, "/-/healthy", 200, []string{"Healthy"}},
 		{"reload_get", http.MethodGet, "/-/reload", 405, []string{"use POST"}},
 		{"reload_post", http.MethodPost, "/-/reload", 200, []string{"reloaded"}},
-		{"landing", http.MethodGet, "/", 200, []string{`name="target"`, `name="module"`, `value="default"`, `href="/metrics"`, `href="/-/healthy"`, "target=&lt;zone&gt;"}},
+		{"landing", http.MethodGet, "/", 200, []string{`name="target"`, `name="module"`, `value="default"`, `href="metrics"`, `href="-/healthy"`, `href="runbook"`, `action="report"`, "target=&lt;zone&gt;"}},
 		{"not_found", http.MethodGet, "/nope", 404, nil},
 		{"probe_without_target", http.MethodGet, "/probe", 400, []string{"target is empty"}},
 		{"probe_unknown_module", http.MethodGet, "/probe?target=example.org&module=nope", 400, []string{`unknown module "nope"`}},
@@ -313,6 +313,18 @@ func TestDemo(t *testing.T) {
 		}
 		if want := `dnshealth_probe_info{module="demo",zone="` + name + `"} 1`; !strings.Contains(w.Body.String(), want) {
 			t.Errorf("body lacks %s:\n%s", want, w.Body.String())
+		}
+	})
+
+	t.Run("report", func(t *testing.T) {
+		name := strings.TrimSuffix(zones[0].Name, ".")
+		w := do(t, e.mux, http.MethodGet, "/report?module=demo&target="+name)
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "<h1>"+name+"</h1>") {
+			t.Fatalf("status %d, body %q", w.Code, w.Body.String())
+		}
+		debug := do(t, e.mux, http.MethodGet, "/probe?debug=true&module=demo&target="+name).Body.String()
+		if want := "report: " + e.absolute("report?module=demo&target="+name) + "\n"; !strings.HasPrefix(debug, want) {
+			t.Errorf("the debug view does not start with %q:\n%s", want, debug)
 		}
 	})
 }
@@ -674,4 +686,76 @@ func TestCheckGolden(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestComputeExternalURL(t *testing.T) {
+	host, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		flag, listen, want string
+		wantErr            bool
+	}{
+		{"", ":9553", "http://" + host + ":9553", false},
+		{"https://proxy.example/dns/", ":9553", "https://proxy.example/dns", false},
+		{"http://proxy.example", ":9553", "http://proxy.example", false},
+		{`"http://proxy.example"`, ":9553", "", true},
+		{"proxy.example/dns", ":9553", "", true},
+	}
+	for _, tc := range tests {
+		u, err := computeExternalURL(tc.flag, tc.listen)
+		if tc.wantErr {
+			if err == nil {
+				t.Errorf("computeExternalURL(%q) = %v, want an error", tc.flag, u)
+			}
+			continue
+		}
+		if err != nil || u.String() != tc.want {
+			t.Errorf("computeExternalURL(%q) = %v, %v; want %s", tc.flag, u, err, tc.want)
+		}
+	}
+}
+
+func TestRoutePrefix(t *testing.T) {
+	t.Run("from_external_url", func(t *testing.T) {
+		e, _ := newTestExporter(t, "--web.external-url=http://proxy.example/dns/")
+		for _, tc := range []struct {
+			path     string
+			wantCode int
+			want     string
+		}{
+			{"/dns/-/healthy", 200, "Healthy"},
+			{"/dns/", 200, `href="runbook"`},
+			{"/dns/runbook", 200, `id="lame_refused"`},
+			{"/dns/report?module=nope&target=example.org", 400, `unknown module "nope"`},
+			{"/dns/report?target=", 400, "target is empty"},
+			{"/-/healthy", 404, ""},
+			{"/", 302, ""},
+			{"/dns", 307, ""},
+		} {
+			w := do(t, e.handler, http.MethodGet, tc.path)
+			if w.Code != tc.wantCode || !strings.Contains(w.Body.String(), tc.want) {
+				t.Errorf("GET %s: %d %q, want %d with %q", tc.path, w.Code, w.Body.String(), tc.wantCode, tc.want)
+			}
+			if tc.wantCode == 302 || tc.wantCode == 307 {
+				if loc := w.Header().Get("Location"); loc != "/dns/" {
+					t.Errorf("GET %s redirects to %q, want /dns/", tc.path, loc)
+				}
+			}
+		}
+		if got := e.absolute("report?target=x"); got != "http://proxy.example/dns/report?target=x" {
+			t.Errorf("absolute link %q", got)
+		}
+	})
+	t.Run("flag_overrides", func(t *testing.T) {
+		// A proxy that strips /dns: links keep the external path, routes do not.
+		e, _ := newTestExporter(t, "--web.external-url=http://proxy.example/dns", "--web.route-prefix=/")
+		if w := do(t, e.handler, http.MethodGet, "/-/healthy"); w.Code != 200 {
+			t.Errorf("GET /-/healthy: %d, want 200 with --web.route-prefix=/", w.Code)
+		}
+		if got := e.absolute("runbook"); got != "http://proxy.example/dns/runbook" {
+			t.Errorf("absolute link %q", got)
+		}
+	})
 }

@@ -3,7 +3,7 @@ package collector
 import "github.com/prometheus/client_golang/prometheus"
 
 // The per-probe metric catalogue. Names, help texts and labels are a
-// contract with alert rules, dashboards and the README: extend it, never
+// contract with alert rules, dashboards and docs/metrics.md: extend it, never
 // rename. Descs are immutable, so package-level values are safe to share.
 var (
 	probeSuccessDesc = prometheus.NewDesc(

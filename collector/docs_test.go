@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
 
@@ -51,21 +53,66 @@ func TestCausesDocumented(t *testing.T) {
 	}
 }
 
-// TestMetricsDocumented: every per-probe metric has a row in the README's
-// /probe metrics table.
+// TestMetricsDocumented: every per-probe metric has a row in the /probe
+// table of docs/metrics.md, and every metric of the exporter's own a row in
+// its /metrics table.
 func TestMetricsDocumented(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	raw, err := os.ReadFile("../docs/metrics.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	doc := string(raw)
+	i := strings.Index(doc, "## From `/probe`")
+	j := strings.Index(doc, "## From `/metrics`")
+	if i < 0 || j < i {
+		t.Fatal("docs/metrics.md lacks its \"## From `/probe`\" and \"## From `/metrics`\" parts, in that order")
+	}
+	probeTable, exporterTable := doc[i:j], doc[j:]
+
 	fq := regexp.MustCompile(`fqName: "([^"]+)"`)
 	for _, d := range allDescs {
 		m := fq.FindStringSubmatch(d.String())
 		if m == nil {
 			t.Fatalf("no fqName in %s", d)
 		}
-		if !strings.Contains(string(readme), "| `"+m[1]+"` |") {
-			t.Errorf("README.md has no metrics table row for %s", m[1])
+		if !strings.Contains(probeTable, "| `"+m[1]+"` |") {
+			t.Errorf("docs/metrics.md has no /probe table row for %s", m[1])
+		}
+	}
+
+	rec := &recordingRegisterer{}
+	NewExporterMetrics(rec, probe.NewCache(1))
+	if len(rec.names) == 0 {
+		t.Fatal("NewExporterMetrics registered nothing")
+	}
+	for _, name := range rec.names {
+		// Rows name the metric with its labels: | `name{a,b}` | or | `name` |.
+		if !strings.Contains(exporterTable, "| `"+name+"`") && !strings.Contains(exporterTable, "| `"+name+"{") {
+			t.Errorf("docs/metrics.md has no /metrics table row for %s", name)
 		}
 	}
 }
+
+// recordingRegisterer is a prometheus.Registerer that notes the names of the
+// metrics registered on it.
+type recordingRegisterer struct{ names []string }
+
+func (r *recordingRegisterer) Register(c prometheus.Collector) error {
+	ch := make(chan *prometheus.Desc, 16)
+	go func() { c.Describe(ch); close(ch) }()
+	fq := regexp.MustCompile(`fqName: "([^"]+)"`)
+	for d := range ch {
+		if m := fq.FindStringSubmatch(d.String()); m != nil {
+			r.names = append(r.names, m[1])
+		}
+	}
+	return nil
+}
+
+func (r *recordingRegisterer) MustRegister(cs ...prometheus.Collector) {
+	for _, c := range cs {
+		_ = r.Register(c)
+	}
+}
+
+func (r *recordingRegisterer) Unregister(prometheus.Collector) bool { return true }

@@ -48,6 +48,9 @@ type Handler struct {
 	// QueueTimeout is how long a request waits for a free slot before it
 	// gets a 503. It never extends the probe's own deadline.
 	QueueTimeout time.Duration
+	// ReportURL, when set, gives the address of the HTML report of a zone
+	// and module; the debug view prints it first.
+	ReportURL func(zone, module string) string
 
 	// probe replaces Prober.Probe in tests, so that the handler's timing,
 	// limiting and error paths can be tested without a probe engine.
@@ -80,6 +83,25 @@ func (h *Handler) init() {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, r, h.writeMetrics)
+}
+
+// Page returns a handler for a page drawn from one probe, such as /report:
+// it takes target and module, answers bad ones with the same one-line 400s,
+// shares the handler's probe slots and times the probe as /probe does, then
+// calls render with the report.
+func (h *Handler) Page(render func(w http.ResponseWriter, r *http.Request, report *probe.Report)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.serve(w, r, func(w http.ResponseWriter, r *http.Request, report *probe.Report, _ string, _ *probe.Module, _ time.Duration, _ *slog.Logger) {
+			render(w, r, report)
+		})
+	})
+}
+
+// responder writes the answer to a request once its probe has finished.
+type responder func(w http.ResponseWriter, r *http.Request, report *probe.Report, moduleName string, module *probe.Module, timeout time.Duration, logger *slog.Logger)
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, respond responder) {
 	h.init()
 	logger := h.logger
 	defer func() {
@@ -102,7 +124,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	q := r.URL.Query()
+	q, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		logger.Debug("Invalid query string", "err", err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	moduleName := q.Get("module")
 	if moduleName == "" {
 		moduleName = DefaultModule
@@ -128,6 +155,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	logger = logger.With("zone", zone)
+	_, err = parseDebug(q.Get("debug"))
+	if err != nil {
+		logger.Debug("Invalid debug parameter", "err", err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 
 	timeout, err := probeTimeout(r.Header.Get(ScrapeTimeoutHeader), h.TimeoutOffset, module.Timeout)
 	if err != nil {
@@ -176,12 +209,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		"queries", report.QueryCount,
 		"findings", len(report.Findings),
 		"timed_out", report.TimedOut)
+	respond(w, r, report, moduleName, module, timeout, logger)
+}
 
+// writeMetrics answers /probe: the probe's metrics, or with debug=true the
+// report in words.
+func (h *Handler) writeMetrics(w http.ResponseWriter, r *http.Request, report *probe.Report, moduleName string, module *probe.Module, timeout time.Duration, logger *slog.Logger) {
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(NewProbeCollector(report))
 
-	if debugRequested(q.Get("debug")) {
+	// serve has already rejected a debug value that does not parse.
+	if debugText, _ := parseDebug(r.URL.Query().Get("debug")); debugText {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if h.ReportURL != nil {
+			// First, so the on-call sees the way to the readable page.
+			fmt.Fprintf(w, "report: %s\n\n", h.ReportURL(report.Zone, moduleName))
+		}
 		_, _ = w.Write(debugOutput(report, registry, moduleName, module, timeout))
 		return
 	}
@@ -245,11 +288,6 @@ func probeTimeout(header string, offset, moduleTimeout time.Duration) (time.Dura
 		t = scrape / 2
 	}
 	return t, nil
-}
-
-func debugRequested(v string) bool {
-	b, err := strconv.ParseBool(v)
-	return err == nil && b
 }
 
 // debugOutput renders /probe?debug=true: the report in words, the metrics a

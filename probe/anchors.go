@@ -2,11 +2,15 @@ package probe
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/miekg/dns"
 )
@@ -23,6 +27,34 @@ var rootAnchors []byte
 type TrustAnchors struct {
 	DS   map[string][]*dns.DS
 	Keys map[string][]*dns.DNSKEY
+
+	once sync.Once
+	fp   string
+}
+
+// Fingerprint names the set of anchors: modules with other anchors trust
+// other keys, so cached validated keys must not cross between them.
+func (t *TrustAnchors) Fingerprint() string {
+	if t == nil {
+		return ""
+	}
+	t.once.Do(func() {
+		var lines []string
+		for _, set := range t.DS {
+			for _, ds := range set {
+				lines = append(lines, strings.ToLower(ds.String()))
+			}
+		}
+		for _, set := range t.Keys {
+			for _, k := range set {
+				lines = append(lines, strings.ToLower(k.String()))
+			}
+		}
+		sort.Strings(lines)
+		h := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+		t.fp = hex.EncodeToString(h[:8])
+	})
+	return t.fp
 }
 
 // ParseTrustAnchors reads DS and DNSKEY records in zone-file format.

@@ -198,10 +198,16 @@ func delegationFrom(m *dns.Msg, zone string) ([]string, map[string][]netip.Addr,
 	return names, glueFor(m.Extra, names), ""
 }
 
-func describeDelegation(p *ParentServer) string {
+// describeDelegation is what parent servers must agree on: the NS set and
+// the in-domain glue. Glue for names outside the zone (sibling glue) is
+// optional (RFC 9471 section 2), so servers may differ in it.
+func describeDelegation(p *ParentServer, zone string) string {
 	s := "NS [" + strings.Join(p.NS, " ") + "]"
 	var g []string
 	for n, as := range p.Glue {
+		if !dns.IsSubDomain(zone, dns.Fqdn(n)) {
+			continue
+		}
 		g = append(g, n+"="+strings.Join(as, ","))
 	}
 	sort.Strings(g)

@@ -241,48 +241,22 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 	if selfAnchored {
 		return r.m.TrustAnchors.DS[zone], ""
 	}
-	var union []*dns.DS
-	var sets []string
-	var withDS, withoutDS, answered int
-	for _, rep := range r.parentDS {
-		if rep.err != nil || rep.msg == nil {
-			continue
-		}
-		answered++
-		dsSet, sigs := validate.SplitSigs(rep.msg.Answer, zone, dns.TypeDS)
-		if len(dsSet) == 0 {
-			dv := r.val.VerifyDenial(rep.msg, r.report.Parent, zone, dns.TypeDS, parentKeys, r.now)
-			if !dv.Valid {
-				r.addFinding(checkOf(dv.Reason), rep.nameserver, rep.address, "the parent server's proof that %s has no DS does not hold: %s", zoneLabel(zone), dv.Detail)
-				d.Status = DNSSECBogus
-			}
-			withoutDS++
-			sets = appendUnique(sets, "")
-			continue
-		}
-		withDS++
-		if v := r.val.VerifyRRset(dsSet, sigs, parentKeys, r.report.Parent, r.now); !v.Valid {
-			r.addFinding(checkOf(v.Reason), rep.nameserver, rep.address, "the DS RRset for %s from this parent server does not validate: %s", zoneLabel(zone), v.Detail)
-			d.Status = DNSSECBogus
-		}
-		var desc []string
-		for _, rr := range dsSet {
-			ds := rr.(*dns.DS)
-			desc = append(desc, strings.ToLower(ds.String()[len(ds.Hdr.String()):]))
-			if !slices.ContainsFunc(union, func(x *dns.DS) bool { return sameDS(x, ds) }) {
-				union = append(union, ds)
-			}
-		}
-		sort.Strings(desc)
-		sets = appendUnique(sets, strings.Join(desc, ","))
-	}
+	t := r.tallyParentDS(zone, parentKeys)
+	union, sets, withDS, withoutDS, answered, bad := t.union, t.sets, t.withDS, t.withoutDS, t.answered, t.bad
 	if len(sets) > 1 {
 		r.addFinding(CheckDSInconsistent, "", "", "the parent servers serve %d different DS sets for %s (%d with DS, %d without)", len(sets), zoneLabel(zone), withDS, withoutDS)
 	}
-	if d.Status == DNSSECBogus {
+	switch {
+	case bad > 0 && bad == answered:
+		d.Status = DNSSECBogus
 		return nil, DNSSECBogus
-	}
-	if answered == 0 {
+	case bad > 0:
+		// Resolvers that meet a bad answer retry another parent server,
+		// so only some lookups fail: intermittent, judged on the rest.
+		d.Intermittent = true
+		r.addFinding(CheckDNSSECIntermittent, "", "", "%d of %d parent servers that answered serve a DS answer for %s that does not validate: validating resolvers SERVFAIL it whenever they ask those",
+			bad, answered, zoneLabel(zone))
+	case answered == 0:
 		return nil, DNSSECIndeterminate
 	}
 	if len(union) == 0 {
@@ -306,6 +280,61 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 		r.addFinding(CheckDSDigestSHA1Only, "", "", "every DS for %s uses digest type 1 (SHA-1), which RFC 8624 says not to use; add a DS with digest type 2 (SHA-256)", zoneLabel(zone))
 	}
 	return supported, ""
+}
+
+// dsTally is what the parent servers' DS replies add up to.
+type dsTally struct {
+	union                            []*dns.DS
+	sets                             []string
+	withDS, withoutDS, answered, bad int
+}
+
+// tallyParentDS checks each parent server's DS reply, or its proof that
+// there is none, with the parent's keys.
+func (r *run) tallyParentDS(zone string, parentKeys []*dns.DNSKEY) dsTally {
+	var t dsTally
+	for _, rep := range r.parentDS {
+		// A server that fails the query proves nothing either way:
+		// resolvers ask another parent server (RFC 4035 section 5).
+		if rep.err != nil || rep.msg == nil {
+			r.addFinding(CheckParentServerError, rep.nameserver, rep.address, "parent zone server gave no answer to %s DS: %v", zoneLabel(zone), rep.err)
+			continue
+		}
+		if rc := rep.msg.Rcode; rc != dns.RcodeSuccess && rc != dns.RcodeNameError {
+			r.addFinding(CheckParentServerError, rep.nameserver, rep.address, "parent zone server answered %s DS with %s", zoneLabel(zone), dns.RcodeToString[rc])
+			continue
+		}
+		t.answered++
+		dsSet, sigs := validate.SplitSigs(rep.msg.Answer, zone, dns.TypeDS)
+		if len(dsSet) == 0 {
+			dv := r.val.VerifyDenial(rep.msg, r.report.Parent, zone, dns.TypeDS, parentKeys, r.now)
+			if !dv.Valid {
+				r.addFinding(checkOf(dv.Reason), rep.nameserver, rep.address, "the parent server's proof that %s has no DS does not hold: %s", zoneLabel(zone), dv.Detail)
+				t.bad++
+				continue
+			}
+			t.withoutDS++
+			t.sets = appendUnique(t.sets, "")
+			continue
+		}
+		if v := r.val.VerifyRRset(dsSet, sigs, parentKeys, r.report.Parent, r.now); !v.Valid {
+			r.addFinding(checkOf(v.Reason), rep.nameserver, rep.address, "the DS RRset for %s from this parent server does not validate: %s", zoneLabel(zone), v.Detail)
+			t.bad++
+			continue
+		}
+		t.withDS++
+		var desc []string
+		for _, rr := range dsSet {
+			ds := rr.(*dns.DS)
+			desc = append(desc, strings.ToLower(ds.String()[len(ds.Hdr.String()):]))
+			if !slices.ContainsFunc(t.union, func(x *dns.DS) bool { return sameDS(x, ds) }) {
+				t.union = append(t.union, ds)
+			}
+		}
+		sort.Strings(desc)
+		t.sets = appendUnique(t.sets, strings.Join(desc, ","))
+	}
+	return t
 }
 
 // checkServersDNSSEC asks every answering address of the zone for its
@@ -877,9 +906,22 @@ func dsDigestTypes(ds []*dns.DS) []uint8 {
 }
 
 func supportedDS(set []*dns.DS) []*dns.DS {
+	// Only the strongest digest type present counts, as Unbound does
+	// (val_favorite_ds_algo: the highest-numbered supported digest): a
+	// SHA-1 DS beside a SHA-256 one is ignored (RFC 4509 section 3), so it
+	// cannot vouch for a key the SHA-256 DS does not.
+	var favourite uint8
+	for _, ds := range set {
+		if validate.AlgorithmSupported(ds.Algorithm) && validate.DigestSupported(ds.DigestType) && ds.DigestType > favourite {
+			favourite = ds.DigestType
+		}
+	}
+	if favourite == 0 {
+		return nil
+	}
 	var out []*dns.DS
 	for _, ds := range set {
-		if validate.AlgorithmSupported(ds.Algorithm) && validate.DigestSupported(ds.DigestType) {
+		if validate.AlgorithmSupported(ds.Algorithm) && ds.DigestType == favourite {
 			out = append(out, ds)
 		}
 	}

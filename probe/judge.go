@@ -91,7 +91,7 @@ func oddParents(zone string, ok []*ParentServer) []raised {
 	count := map[string]int{}
 	ref := ""
 	for _, ps := range ok {
-		d := describeDelegation(ps)
+		d := describeDelegation(ps, zone)
 		count[d]++
 		if ref == "" || count[d] > count[ref] {
 			ref = d
@@ -99,7 +99,7 @@ func oddParents(zone string, ok []*ParentServer) []raised {
 	}
 	var out []raised
 	for _, ps := range ok {
-		if d := describeDelegation(ps); d != ref {
+		if d := describeDelegation(ps, zone); d != ref {
 			out = append(out, raise(CheckParentNSInconsistent, ps.Nameserver, ps.Address,
 				"this parent zone server gives %s for %s, while %d of %d parent server addresses give %s",
 				d, zone, count[ref], len(ok), ref))

@@ -16,8 +16,8 @@ type nsec3ValidatorLimit struct {
 	source string
 }
 
-// nsec3ValidatorLimits are the limits as verified in resolver source and
-// recorded in the shared reference failure-modes.md section 5.1:
+// nsec3ValidatorLimits are the limits as each resolver's own source sets
+// them:
 //   - BIND 9: DNS_NSEC3_MAXITERATIONS 50U (lib/dns/include/dns/nsec3.h;
 //     lowered from 150 to 50 by commit ff4201e388, 2023-12-05; the 9.21.20
 //     notes for CVE-2026-1519 also name "a processing limit, set at 50").

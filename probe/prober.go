@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"time"
@@ -23,7 +24,16 @@ type NetExchanger struct{}
 
 // Exchange implements Exchanger.
 func (NetExchanger) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPort, network string) (*dns.Msg, time.Duration, error) {
-	c := &dns.Client{Net: network, UDPSize: 65535}
+	c := &dns.Client{Net: network, UDPSize: 65535, Timeout: DefaultQueryTimeout}
+	// miekg/dns applies its own 2 s dial, write and read timeouts unless
+	// Timeout is set, whatever the context says: the context's deadline
+	// (the module's query_timeout, cut by the probe's) is the bound.
+	if dl, ok := ctx.Deadline(); ok {
+		c.Timeout = time.Until(dl)
+		if c.Timeout <= 0 {
+			return nil, 0, fmt.Errorf("query to %s: %w", addr, context.DeadlineExceeded)
+		}
+	}
 	if opt := m.IsEdns0(); opt != nil {
 		c.UDPSize = opt.UDPSize()
 	}

@@ -55,7 +55,8 @@ type iterResult struct {
 }
 
 // cacheScope separates cache entries of modules that see different
-// hierarchies (another set of root hints, or another port).
+// hierarchies (another set of root hints, or another port) or trust other
+// anchors.
 func (r *run) cacheScope() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d", r.m.Port)
@@ -63,6 +64,9 @@ func (r *run) cacheScope() string {
 		for _, a := range s.Addrs {
 			b.WriteString("," + a.String())
 		}
+	}
+	if r.m.dnssecEnabled() {
+		b.WriteString(",anchors=" + r.m.TrustAnchors.Fingerprint())
 	}
 	return b.String() + "|"
 }

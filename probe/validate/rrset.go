@@ -80,7 +80,10 @@ type SigVerdict struct {
 	// Reason is why, when !Valid.
 	Reason Reason
 	Detail string
-	// Earliest expiration and latest inception over the RRSIGs served.
+	// Expiration is when the RRset stops validating: the latest
+	// expiration of the signatures that verify in their window; when none
+	// does, the earliest of those that verify, else of all served.
+	// Inception is the latest over the RRSIGs served.
 	Expiration, Inception time.Time
 	// KeyTags of the keys whose signatures verified (inside the window or not).
 	KeyTags []uint16
@@ -93,8 +96,13 @@ type SigVerdict struct {
 	OrigTTL uint32
 }
 
-// sigProblems gathers what went wrong with each RRSIG over one RRset.
+// sigProblems gathers what went wrong with each RRSIG over one RRset, and
+// the expirations of those that verify: the RRset validates until its
+// last valid signature expires; signatures that do not verify, or by keys
+// not in the set, are no deadline. Those are used only when none verifies.
 type sigProblems struct {
+	validExp, verifiedExp time.Time
+
 	texts                                               []string
 	expired, premature, crypto, noKey, malformed, limit bool
 }
@@ -151,7 +159,11 @@ func (val Validator) VerifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.
 		val.checkSig(&v, &p, rrset, sig, keys, zone, now)
 	}
 	if v.Valid {
+		v.Expiration = p.validExp
 		return v
+	}
+	if !p.verifiedExp.IsZero() {
+		v.Expiration = p.verifiedExp
 	}
 	v.Detail = what + ": " + strings.Join(p.texts, "; ")
 	v.Reason = p.reason()
@@ -197,6 +209,9 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 		return
 	}
 	v.KeyTags = append(v.KeyTags, sig.KeyTag)
+	if p.verifiedExp.IsZero() || exp.Before(p.verifiedExp) {
+		p.verifiedExp = exp
+	}
 	if h.Ttl > sig.OrigTtl {
 		v.OrigTTL = sig.OrigTtl
 	}
@@ -210,6 +225,9 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 	default:
 		v.Valid = true
 		v.Algorithms[sig.Algorithm] = true
+		if exp.After(p.validExp) {
+			p.validExp = exp
+		}
 	}
 }
 
