@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -137,4 +138,21 @@ func TestMemo(t *testing.T) {
 	if none.Len() != 0 || fmt.Sprint(none.verify(sig, key, rrset)) != "<nil>" {
 		t.Error("a nil memo does not verify")
 	}
+}
+
+// TestMemoSharedRecords: probes check the same cached keys at once; the
+// memo must not write to them (run under -race).
+func TestMemoSharedRecords(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	rrset, sig, key := signedA(t, now)
+	val := Validator{Memo: NewMemo(100)}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if v := val.VerifyRRset(rrset, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, "example.", now); !v.Valid {
+				t.Errorf("%v %s", v.Reason, v.Detail)
+			}
+		})
+	}
+	wg.Wait()
 }

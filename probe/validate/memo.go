@@ -49,8 +49,11 @@ func (c *Memo) Len() int {
 // cached.
 func memoKey(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR) (key [32]byte, ok bool) {
 	h := sha256.New()
+	// Packing writes the header's RDLENGTH into the record, and keys and
+	// signatures are shared between concurrent probes (the Cache holds
+	// keys): pack copies.
 	for _, rr := range []dns.RR{k, sig} {
-		b, ok := wire(rr)
+		b, ok := wire(dns.Copy(rr))
 		if !ok {
 			return key, false
 		}
