@@ -16,7 +16,9 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/util/teststorage"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/dnshealth/dnshealth_exporter/collector"
@@ -43,10 +45,16 @@ const (
 // included.
 type dashSeries map[string]string
 
+// dashSample is a series and its value in the scrape.
+type dashSample struct {
+	Series dashSeries
+	Value  float64
+}
+
 // dashScrape probes dashZones against the lab as the --demo exporter does
 // and returns every series the probe collector renders for them, plus the
 // exporter's own /metrics series, with the labels Prometheus would add.
-func dashScrape(t *testing.T) []dashSeries {
+func dashScrape(t *testing.T) []dashSample {
 	t.Helper()
 	l, err := lab.Start(lab.Options{Port: 0})
 	if err != nil {
@@ -77,7 +85,7 @@ func dashScrape(t *testing.T) []dashSeries {
 	}
 	prober := probe.NewProber(nil, 1000)
 
-	var out []dashSeries
+	var out []dashSample
 	for _, zone := range dashZones {
 		target, err := probe.ParseTarget(zone) // as the /probe handler does
 		if err != nil {
@@ -118,42 +126,109 @@ func dashScrape(t *testing.T) []dashSeries {
 // dashGather turns a registry's families into series, histograms and
 // summaries into their _bucket, _sum and _count series as Prometheus
 // stores them.
-func dashGather(t *testing.T, g prometheus.Gatherer, job, instance string) []dashSeries {
+func dashGather(t *testing.T, g prometheus.Gatherer, job, instance string) []dashSample {
 	t.Helper()
 	mfs, err := g.Gather()
 	if err != nil {
 		t.Fatalf("gathering: %v", err)
 	}
-	var out []dashSeries
+	var out []dashSample
 	for _, mf := range mfs {
 		for _, m := range mf.GetMetric() {
 			base := dashSeries{"job": job, "instance": instance}
 			for _, lp := range m.GetLabel() {
 				base[lp.GetName()] = lp.GetValue()
 			}
-			with := func(name string, extra ...string) dashSeries {
+			add := func(name string, v float64, extra ...string) {
 				s := maps.Clone(base)
 				s["__name__"] = name
 				for i := 0; i+1 < len(extra); i += 2 {
 					s[extra[i]] = extra[i+1]
 				}
-				return s
+				out = append(out, dashSample{s, v})
 			}
 			switch mf.GetType() {
 			case dto.MetricType_HISTOGRAM:
-				for _, b := range m.GetHistogram().GetBucket() {
-					out = append(out, with(mf.GetName()+"_bucket", "le", fmt.Sprint(b.GetUpperBound())))
+				h := m.GetHistogram()
+				for _, b := range h.GetBucket() {
+					add(mf.GetName()+"_bucket", float64(b.GetCumulativeCount()), "le", fmt.Sprint(b.GetUpperBound()))
 				}
-				out = append(out, with(mf.GetName()+"_bucket", "le", "+Inf"),
-					with(mf.GetName()+"_sum"), with(mf.GetName()+"_count"))
+				add(mf.GetName()+"_bucket", float64(h.GetSampleCount()), "le", "+Inf")
+				add(mf.GetName()+"_sum", h.GetSampleSum())
+				add(mf.GetName()+"_count", float64(h.GetSampleCount()))
 			case dto.MetricType_SUMMARY:
-				out = append(out, with(mf.GetName()+"_sum"), with(mf.GetName()+"_count"))
+				add(mf.GetName()+"_sum", m.GetSummary().GetSampleSum())
+				add(mf.GetName()+"_count", float64(m.GetSummary().GetSampleCount()))
+			case dto.MetricType_COUNTER:
+				add(mf.GetName(), m.GetCounter().GetValue())
+			case dto.MetricType_GAUGE:
+				add(mf.GetName(), m.GetGauge().GetValue())
 			default:
-				out = append(out, with(mf.GetName()))
+				add(mf.GetName(), m.GetUntyped().GetValue())
 			}
 		}
 	}
 	return out
+}
+
+// dashRecord evaluates the recording rules of rules.yml, group by group,
+// with Prometheus's own engine over the scraped samples, and returns the
+// series they record, as a Prometheus evaluating them once would store
+// them. (Rules that need a history, like the learned re-sign interval,
+// record nothing from one scrape.)
+func dashRecord(t *testing.T, scraped []dashSample) (recorded []dashSample, rules []dashboards.Rule) {
+	t.Helper()
+	raw, err := os.ReadFile(dashboards.RulesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file dashboards.Rules
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		t.Fatalf("%s: %v", dashboards.RulesFile, err)
+	}
+	st := teststorage.New(t)
+	at := time.Now()
+	add := func(samples []dashSample) {
+		app := st.Appender(context.Background())
+		for _, s := range samples {
+			if _, err := app.Append(0, labels.FromMap(s.Series), at.UnixMilli(), s.Value); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := app.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(scraped)
+	engine := promql.NewEngine(promql.EngineOpts{MaxSamples: 1_000_000, Timeout: time.Minute, LookbackDelta: 5 * time.Minute})
+	// Within a group Prometheus evaluates the rules in order, each seeing
+	// what the ones before it recorded.
+	for _, g := range file.Groups {
+		for _, r := range g.Rules {
+			if r.Record == "" {
+				continue
+			}
+			rules = append(rules, r)
+			q, err := engine.NewInstantQuery(context.Background(), st, nil, r.Expr, at)
+			if err != nil {
+				t.Fatalf("recording rule %s: %v", r.Record, err)
+			}
+			vec, err := q.Exec(context.Background()).Vector()
+			if err != nil {
+				t.Fatalf("recording rule %s: %v", r.Record, err)
+			}
+			var out []dashSample
+			for _, smp := range vec {
+				s := dashSeries(smp.Metric.Map())
+				s["__name__"] = r.Record
+				out = append(out, dashSample{s, smp.F})
+			}
+			q.Close()
+			add(out)
+			recorded = append(recorded, out...)
+		}
+	}
+	return recorded, rules
 }
 
 // dashExprs returns every PromQL expression in the dashboard JSON: the
@@ -261,31 +336,25 @@ func TestDashboardQueries(t *testing.T) {
 	if len(exprs) < 40 {
 		t.Fatalf("found only %d expressions in the dashboard JSON; the extraction is broken", len(exprs))
 	}
-	scraped := dashScrape(t)
-	exported := map[string]bool{}
-	for _, s := range scraped {
-		exported[s["__name__"]] = true
+	samples := dashScrape(t)
+	recordedSamples, rules := dashRecord(t, samples)
+	// The series a Prometheus with rules.yml holds: the scrape and what
+	// the rules record from it.
+	var scraped []dashSeries
+	exported, recorded := map[string]bool{}, map[string]bool{}
+	for _, s := range samples {
+		scraped = append(scraped, s.Series)
+		exported[s.Series["__name__"]] = true
+	}
+	for _, s := range recordedSamples {
+		scraped = append(scraped, s.Series)
+	}
+	ruleExpr := map[string]string{}
+	for _, r := range rules {
+		recorded[r.Record] = true
+		ruleExpr[r.Record] = r.Expr
 	}
 	paths := slices.Sorted(maps.Keys(exprs))
-
-	t.Run("Queries lists every expression", func(t *testing.T) {
-		// gen -exprs prints what Queries returns, for checking queries by
-		// hand: it must be exactly what the JSON holds.
-		qs, err := dashboards.Queries()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var listed []string
-		for _, q := range qs {
-			listed = append(listed, q.Expr)
-		}
-		inJSON := slices.Collect(maps.Values(exprs))
-		slices.Sort(listed)
-		slices.Sort(inJSON)
-		if !slices.Equal(listed, inJSON) {
-			t.Errorf("Queries() lists %d expressions, the JSON holds %d:\n%q\n%q", len(listed), len(inJSON), listed, inJSON)
-		}
-	})
 
 	t.Run("every expression parses", func(t *testing.T) {
 		for _, path := range paths {
@@ -309,13 +378,32 @@ func TestDashboardQueries(t *testing.T) {
 					continue
 				}
 				used[name] = true
-				if !exported[name] {
-					t.Errorf("%s: %s is not exported by the exporter (query %q)", path, name, exprs[path])
+				if !exported[name] && !recorded[name] {
+					t.Errorf("%s: %s is neither exported by the exporter nor recorded by %s (query %q)", path, name, dashboards.RulesFile, exprs[path])
 				}
 			}
 		}
 		if len(used) == 0 {
 			t.Fatal("no metric names extracted")
+		}
+		// A recording rule the dashboard reads uses the metrics of its
+		// expression.
+		for changed := true; changed; {
+			changed = false
+			for name := range used {
+				if e, ok := ruleExpr[name]; ok {
+					sels, _, err := dashSelectors(e)
+					if err != nil {
+						t.Fatalf("recording rule %s: %v", name, err)
+					}
+					for _, vs := range sels {
+						if n := dashMetricName(vs); !used[n] {
+							used[n] = true
+							changed = true
+						}
+					}
+				}
+			}
 		}
 	})
 
@@ -370,6 +458,17 @@ func TestDashboardQueries(t *testing.T) {
 						t.Errorf("%s: %s groups by %q, a label none of %q has", path, agg.Op, label, names)
 					}
 				}
+			}
+		}
+	})
+
+	t.Run("the dashboard reads the recording rules", func(t *testing.T) {
+		// rules.yml's fleet and zone rules exist for the dashboard: it
+		// reads each of them (TestRecordingRulesHaveReaders checks that
+		// every rule has some reader).
+		for _, r := range rules {
+			if strings.HasPrefix(r.Record, "job:") && !used[r.Record] {
+				t.Errorf("the dashboard does not read the fleet rule %s", r.Record)
 			}
 		}
 	})
@@ -434,17 +533,18 @@ func TestDashboardThresholdsMatchAlerts(t *testing.T) {
 			})
 		}
 	}
+	cfg := mixinDefaults(t).Config
 	for _, c := range []struct {
 		severity string
-		days     int
-	}{{"warning", dashboards.RRSIGWarningDays}, {"critical", dashboards.RRSIGCriticalDays}} {
+		days     float64
+	}{{"warning", cfg["rrsigWarningDays"].(float64)}, {"critical", cfg["rrsigCriticalDays"].(float64)}} {
 		t.Run(c.severity, func(t *testing.T) {
 			got, ok := found[c.severity]
 			if !ok {
 				t.Fatalf("no %s alert compares dnshealth_rrsig_days_to_expiry with a number in alerts.yml (found %v)", c.severity, found)
 			}
-			if got != float64(c.days) {
-				t.Errorf("the %s alert fires under %g days, the dashboard colours at %d", c.severity, got, c.days)
+			if got != c.days {
+				t.Errorf("the %s alert fires under %g days, the dashboard colours at %g", c.severity, got, c.days)
 			}
 		})
 	}

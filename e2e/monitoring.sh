@@ -39,7 +39,9 @@
 # stops if any "example." name is left.
 #
 # The rules are dashboards/rules.yml unchanged and dashboards/alerts.yml with
-# every `for:` shortened, because alerts that wait 15m, 1h or 1d cannot fire
+# its report links pointed at the exporter under test (the mixin's example
+# reportURL http://dnshealth-exporter.example.net:9553 -> 127.0.0.1:<port>)
+# and every `for:` shortened, because alerts that wait 15m, 1h or 1d cannot fire
 # in a bounded test. The transformation keeps the order of the durations (so
 # an inhibiting alert still fires no later than the ones it inhibits):
 #
@@ -57,16 +59,17 @@
 # Assertions, each an "ok" or "FAIL" line:
 #   - the shipped rules pass promtool check rules; the adapted Prometheus
 #     and Alertmanager configurations pass promtool check config and amtool
-#     check-config; every runbook anchor in alerts.yml is a section of
-#     docs/checks.md;
+#     check-config;
 #   - the lab answers as built (dig against the servers and Unbound);
 #   - per zone, the alerts firing in Prometheus are exactly the expected
 #     ones (name and severity), once all have had time to fire;
 #   - per zone, the Slack payloads name exactly the expected alerts, after
 #     Alertmanager's inhibition; each on the receiver of its severity
 #     (/critical or /warning), and each alert's text has the zone, a runbook
-#     URL whose anchor is a section of docs/checks.md, and the zone's
-#     diagnosis cause as Prometheus has it from dnshealth_diagnosis_info;
+#     URL whose anchor is a section of docs/checks.md, the link to the
+#     zone's report page on the exporter (/report?target=<zone>&module=default),
+#     and the zone's diagnosis cause as Prometheus has it from
+#     dnshealth_diagnosis_info;
 #     nothing resolves and nothing else arrives while the test settles;
 #   - alerts of the file_sd zones carry its team label;
 #   - every rule evaluates without error, and every recording rule returns
@@ -118,23 +121,8 @@ check() {
 EX=$REPO/dashboards/examples
 check "promtool check rules dashboards/rules.yml dashboards/alerts.yml" \
 	promtool check rules "$REPO/dashboards/rules.yml" "$REPO/dashboards/alerts.yml"
-
-# Every runbook anchor in alerts.yml must be a "## <id>" section of
-# docs/checks.md (static anchors, and the ones the templates choose from).
-anchors_ok() {
-	local a missing=()
-	while read -r a; do
-		grep -qx "## $a" "$REPO/docs/checks.md" || missing+=("$a")
-	done < <({
-		grep -o '#[a-z0-9_]*'"'"'$' "$REPO/dashboards/alerts.yml" | tr -d "#'"
-		sed -n 's/.*{{- \(else \)\{0,1\}if eq \$cause "[a-z_]*" }}\([a-z0-9_]*\)$/\2/p' "$REPO/dashboards/alerts.yml"
-		printf '%s\n' lame_timeout lame_refused lame_servfail lame_not_authoritative lame_referral \
-			lame_upward_referral lame_wrong_zone lame_network_error lame_malformed \
-			resolver_servfail resolver_dnssec_failure dnssec_intermittent
-	} | sort -u)
-	[[ ${#missing[@]} -eq 0 ]] || { echo "not a section of docs/checks.md: ${missing[*]}"; return 1; }
-}
-check "every runbook anchor of alerts.yml is a section of docs/checks.md" anchors_ok
+# (That every runbook anchor the alerts can link is a section of
+# docs/checks.md is checked by the dashboards module's TestRunbookAnchors.)
 
 # ---------------------------------------------------------------- addresses
 
@@ -427,7 +415,13 @@ shorten_for() {
 	END { printf "%d\n", n > "/dev/stderr" }' "$1"
 }
 cp "$REPO/dashboards/rules.yml" "$PD/dnshealth/rules.yml"
-shorten_for "$REPO/dashboards/alerts.yml" >"$PD/dnshealth/alerts.yml" 2>"$WORK/shorten.txt" ||
+# The report links point at the exporter under test instead of the mixin's
+# example reportURL.
+REPORT_DEFAULT=http://dnshealth-exporter.example.net:9553
+REPORT_BASE=http://127.0.0.1:$PORT
+grep -qF "$REPORT_DEFAULT/report?" "$REPO/dashboards/alerts.yml" || die "alerts.yml has no $REPORT_DEFAULT/report? link"
+sed "s#$REPORT_DEFAULT#$REPORT_BASE#g" "$REPO/dashboards/alerts.yml" >"$WORK/alerts-report.yml"
+shorten_for "$WORK/alerts-report.yml" >"$PD/dnshealth/alerts.yml" 2>"$WORK/shorten.txt" ||
 	die "could not shorten the for: durations: $(cat "$WORK/shorten.txt")"
 nfor=$(grep -c '^[[:space:]]*for:' "$REPO/dashboards/alerts.yml")
 [[ $(tail -n 1 "$WORK/shorten.txt") == "$nfor" ]] || die "shortened $(tail -n 1 "$WORK/shorten.txt") of $nfor for: lines"
@@ -627,12 +621,18 @@ while IFS=$'\t' read -r path title block; do
 	elif ! grep -qx "## $anchor" "$REPO/docs/checks.md"; then
 		content_problems+=("$zone: runbook anchor #$anchor is not a section of docs/checks.md")
 	fi
+	# The zone's report page on the exporter, probed with the module the
+	# scrape uses (the default one: the example configuration names none).
+	report=$(grep -o "\*Report:\* [^ ]*" <<<"$block" | cut -d' ' -f2 || true)
+	want_report="$REPORT_BASE/report?target=$zone&module=default"
+	[[ $report == "$want_report" ]] ||
+		content_problems+=("$zone: report link '${report:-none}', want $want_report in $title")
 	want_cause=${CAUSE[$zone]:-unknown (no probe result)}
 	[[ $block == *"*Diagnosis:* $want_cause"* ]] ||
 		content_problems+=("$zone: diagnosis '$want_cause' not in $title: $(grep -o '\*Diagnosis:\*[^|]*' <<<"$block" || echo "no Diagnosis line")")
 done < <(slack_blocks)
 if [[ ${#content_problems[@]} -eq 0 && $n_blocks -gt 0 ]]; then
-	pass "slack: $n_blocks alert paragraphs in $n_payloads payloads, each on its severity's receiver with zone, runbook link and diagnosis; none resolved"
+	pass "slack: $n_blocks alert paragraphs in $n_payloads payloads, each on its severity's receiver with zone, runbook link, zone report link and diagnosis; none resolved"
 else
 	fail "slack: payload contents ($n_blocks alert paragraphs in $n_payloads payloads)" "$(printf '%s\n' "${content_problems[@]:-no alert paragraph at all}")"
 fi

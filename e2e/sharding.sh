@@ -70,8 +70,9 @@ for k in 0 1; do
 done
 log "exporters healthy on ${EXP[*]}"
 
-# Every demo zone the landing page links to.
-mapfile -t ZONES < <(curl -fsS --max-time 10 "http://${EXP[0]}/" | grep -o 'target=[a-z0-9.-]*\.test' | cut -d= -f2 | sort -u)
+# Every demo zone the landing page links to (its first load waits for the
+# demo zones' first round of probes).
+mapfile -t ZONES < <(curl -fsS --max-time 60 "http://${EXP[0]}/" | grep -o 'target=[a-z0-9.-]*\.test' | cut -d= -f2 | sort -u)
 [[ ${#ZONES[@]} -ge 20 ]] || die "the landing page lists ${#ZONES[@]} demo zones, want at least 20"
 for z in healthy.test lame-refused.test sec-expired.test; do
 	printf '%s\n' "${ZONES[@]}" | grep -qx "$z" || die "demo zone $z is not on the landing page"

@@ -1,34 +1,44 @@
-// Command gen writes the Grafana dashboard JSON built by package dashboards:
+// Command gen renders the monitoring mixin (dashboards/mixin/) into
+// alerts.yml, rules.yml and dnshealth-dashboard.json:
 //
-//	go generate ./dashboards         (from the repository root)
-//	go run ./dashboards/gen -o dashboards/dnshealth-dashboard.json
+//	go generate ./...                     (in dashboards/)
+//	go run ./gen -dir .                   (the same)
+//	go run ./gen -dir out -config '{reportURL: "https://dns.example.net"}'
 //
-// Without -o it writes to standard output. The output is stable: the same
-// source gives the same bytes, and dashboards' tests fail when the
-// committed file differs from what the builder produces.
-//
-// With -exprs it prints the dashboard's PromQL expressions instead, one
-// per line as "<panel>\t<refId>\t<expr>", for checking queries by hand.
+// -config is a jsonnet object merged into the mixin's _config, for users
+// who want the files with their own settings without a jsonnet toolchain.
+// -fmt formats the mixin's jsonnet files in place (as jsonnetfmt does)
+// instead; it runs in dashboards/, where mixin/ is.
+// The output is stable: the same mixin and settings give the same bytes,
+// and the dashboards tests fail when the committed files differ from what
+// the mixin renders with its defaults.
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io/fs"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/google/go-jsonnet/formatter"
 
 	"github.com/dnshealth/dnshealth_exporter/dashboards"
 )
 
 func main() {
-	out := flag.String("o", "", "file to write (default: standard output)")
-	exprs := flag.Bool("exprs", false, "print the PromQL expressions, one per line, instead of the dashboard")
+	dir := flag.String("dir", ".", "directory to write the files to")
+	config := flag.String("config", "", "jsonnet object merged into the mixin's _config, e.g. '{reportURL: \"https://dns.example.net\"}'")
+	format := flag.Bool("fmt", false, "format the jsonnet files under ./mixin in place, as jsonnetfmt does, and write nothing else")
 	flag.Parse()
 	var err error
-	if *exprs {
-		err = printExprs()
+	if *format {
+		err = formatMixin("mixin")
 	} else {
-		err = run(*out)
+		err = run(*dir, *config)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
@@ -36,28 +46,37 @@ func main() {
 	}
 }
 
-func printExprs() error {
-	qs, err := dashboards.Queries()
-	if err != nil {
-		return err
-	}
-	for _, q := range qs {
-		if strings.ContainsAny(q.Panel+q.Expr, "\t\n") {
-			return fmt.Errorf("panel %q: a tab or newline in the title or expression", q.Panel)
+// formatMixin formats every .libsonnet and .jsonnet file under dir with
+// go-jsonnet's formatter (jsonnetfmt's default options).
+func formatMixin(dir string) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "sonnet") {
+			return err
 		}
-		fmt.Printf("%s\t%s\t%s\n", q.Panel, q.RefID, q.Expr)
-	}
-	return nil
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out, err := formatter.Format(path, string(raw), formatter.DefaultOptions())
+		if err != nil {
+			return fmt.Errorf("formatting %s: %w", path, err)
+		}
+		if out == string(raw) {
+			return nil
+		}
+		return os.WriteFile(path, []byte(out), 0o644)
+	})
 }
 
-func run(out string) error {
-	b, err := dashboards.JSON()
+func run(dir, config string) error {
+	files, err := dashboards.Render(config)
 	if err != nil {
 		return err
 	}
-	if out == "" {
-		_, err = os.Stdout.Write(b)
-		return err
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
 	}
-	return os.WriteFile(out, b, 0o644)
+	return nil
 }
