@@ -37,6 +37,7 @@ import (
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/dnshealth/dnshealth_exporter/collector"
+	"github.com/dnshealth/dnshealth_exporter/internal/demo"
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 	"github.com/dnshealth/dnshealth_exporter/report"
@@ -431,31 +432,12 @@ func startLab(port int, logger *slog.Logger) (*lab.Lab, *probe.Module, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the demo hierarchy on port %d: %w", port, err)
 	}
-	m, err := labModule(l)
+	m, err := demo.Module(l)
 	if err != nil {
 		_ = l.Close()
 		return nil, nil, err
 	}
 	return l, m, nil
-}
-
-// labModule is module "demo": the lab's root hints, port and trust anchor.
-func labModule(l *lab.Lab) (*probe.Module, error) {
-	var err error
-	m := &probe.Module{Port: l.Port(), Timeout: 5 * time.Second, QueryTimeout: time.Second}
-	m.RootServers, err = probe.ParseRootHints(strings.NewReader(l.RootHints()), "demo")
-	if err != nil {
-		return nil, fmt.Errorf("demo root hints: %w", err)
-	}
-	// The demo root has its own keys: validate from its anchor, not IANA's.
-	m.TrustAnchors, err = probe.ParseTrustAnchors(strings.NewReader(l.TrustAnchors()), "demo")
-	if err != nil {
-		return nil, fmt.Errorf("demo trust anchors: %w", err)
-	}
-	if err := m.Validate(""); err != nil {
-		return nil, fmt.Errorf("demo module: %w", err)
-	}
-	return m, nil
 }
 
 // startDemo starts the lab and adds module "demo" to every configuration.

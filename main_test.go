@@ -16,17 +16,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	"github.com/prometheus/common/promslog"
 
 	"github.com/dnshealth/dnshealth_exporter/collector"
+	"github.com/dnshealth/dnshealth_exporter/internal/dnstest"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 	"github.com/dnshealth/dnshealth_exporter/triage"
 )
@@ -330,29 +329,14 @@ func TestDemo(t *testing.T) {
 	})
 }
 
-// blockingExchanger answers no query: it records the deadline of each and
-// waits for the context to end, like a server that drops every packet.
-type blockingExchanger struct {
-	mu        sync.Mutex
-	deadlines []time.Time
-}
-
-func (b *blockingExchanger) Exchange(ctx context.Context, _ *dns.Msg, _ netip.AddrPort, _ string) (*dns.Msg, time.Duration, error) {
-	dl, _ := ctx.Deadline() // none is recorded as the zero time, which fails the test
-	b.mu.Lock()
-	b.deadlines = append(b.deadlines, dl)
-	b.mu.Unlock()
-	<-ctx.Done()
-	return nil, 0, ctx.Err()
-}
-
 // TestProbeDeadlineReachesQueries runs the real probe engine behind the
 // /probe handler against root servers that never answer: the request must
 // end, and every query must carry a deadline no later than the one the
 // scrape timeout header set. It lives here, not in collector/, because
 // faking the network takes miekg/dns types, which collector must not import.
 func TestProbeDeadlineReachesQueries(t *testing.T) {
-	ex := &blockingExchanger{}
+	// An empty MemNet answers no query, like servers that drop every packet.
+	ex := &dnstest.DeadlineRecorder{Next: dnstest.MemNet{}}
 	m := &probe.Module{
 		Timeout:     time.Second,
 		RootServers: []probe.NameServer{{Name: "a.root.test.", Addrs: []netip.Addr{netip.MustParseAddr("192.0.2.53")}}},
@@ -380,13 +364,12 @@ func TestProbeDeadlineReachesQueries(t *testing.T) {
 	if !strings.Contains(w.Body.String(), "probe_success 0") {
 		t.Errorf("a probe that reached no server succeeded:\n%s", w.Body.String())
 	}
-	ex.mu.Lock()
-	defer ex.mu.Unlock()
-	if len(ex.deadlines) == 0 {
+	deadlines := ex.Deadlines()
+	if len(deadlines) == 0 {
 		t.Fatal("the probe sent no query")
 	}
 	// The probe deadline is arrival + 200ms, and arrival is before after.
-	for i, dl := range ex.deadlines {
+	for i, dl := range deadlines {
 		if dl.IsZero() || dl.After(after.Add(200*time.Millisecond)) {
 			t.Errorf("query %d: deadline %v, want one within the 200ms probe deadline (before %v)", i, dl, after.Add(200*time.Millisecond))
 		}
@@ -531,8 +514,8 @@ func TestColourOutput(t *testing.T) {
 
 func TestEmbeddedRunbook(t *testing.T) {
 	rb := triage.ParseRunbook(checksRunbook)
-	for _, check := range []string{probe.CheckLameRefused, probe.CheckRRSIGExpired, probe.CheckNoReachableAuthority} {
-		if e, ok := rb.Entry(check); !ok || len(e.Steps) == 0 {
+	for _, check := range []probe.CheckID{probe.CheckLameRefused, probe.CheckRRSIGExpired, probe.CheckNoReachableAuthority} {
+		if e, ok := rb.Entry(string(check)); !ok || len(e.Steps) == 0 {
 			t.Errorf("the embedded runbook has no steps for %s", check)
 		}
 	}

@@ -88,12 +88,12 @@ func (c *ProbeCollector) Collect(ch chan<- prometheus.Metric) {
 	// Findings repeat per nameserver; the metric says only which checks fired.
 	raised := map[[2]string]bool{}
 	for _, f := range r.Findings {
-		key := [2]string{f.Check, string(f.Severity)}
+		key := [2]string{string(f.Check), string(f.Severity)}
 		if raised[key] {
 			continue
 		}
 		raised[key] = true
-		gauge(findingDesc, 1, f.Check, string(f.Severity))
+		gauge(findingDesc, 1, string(f.Check), string(f.Severity))
 	}
 }
 

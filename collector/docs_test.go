@@ -30,16 +30,16 @@ func TestCausesDocumented(t *testing.T) {
 		t.Fatal(`docs/checks.md: no "## " section after "**Diagnosis causes**"`)
 	}
 	part := text[start : start+end]
-	var rows []string
+	var rows []probe.Cause
 	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z0-9_]+)` \\|").FindAllStringSubmatch(part, -1) {
-		rows = append(rows, m[1])
+		rows = append(rows, probe.Cause(m[1]))
 	}
 	if !slices.Equal(rows, probe.Causes) {
 		t.Errorf("Diagnosis causes table rows\n  %v\nwant probe.Causes\n  %v", rows, probe.Causes)
 	}
 	ids := map[string]bool{}
 	for _, c := range probe.Checks {
-		ids[c.ID] = true
+		ids[string(c.ID)] = true
 	}
 	for _, m := range regexp.MustCompile(`\]\(#([a-z0-9_]+)\)`).FindAllStringSubmatch(part, -1) {
 		if !ids[m[1]] {

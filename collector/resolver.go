@@ -21,7 +21,7 @@ func collectResolvers(r *probe.Report, gauge func(*prometheus.Desc, float64, ...
 		seen[res.Resolver] = true
 
 		for _, st := range probe.ResolverStatuses {
-			gauge(resolverStatusDesc, boolValue(st == res.Status), res.Resolver, st)
+			gauge(resolverStatusDesc, boolValue(st == string(res.Status)), res.Resolver, st)
 		}
 		gauge(resolverAuthenticatedDesc, boolValue(res.Authenticated), res.Resolver)
 		if resolverAnswered(res.Status) {
@@ -42,7 +42,7 @@ func collectResolvers(r *probe.Report, gauge func(*prometheus.Desc, float64, ...
 
 // resolverAnswered reports whether a resolver replied at all, so its RTT
 // means something.
-func resolverAnswered(status string) bool {
+func resolverAnswered(status probe.ResolverStatus) bool {
 	switch status {
 	case probe.ResolverTimeout, probe.ResolverNetworkError:
 		return false
@@ -62,5 +62,5 @@ func collectDiagnosis(r *probe.Report, gauge func(*prometheus.Desc, float64, ...
 	if severity == "" {
 		severity = "none" // healthy: no finding, so no severity
 	}
-	gauge(diagnosisInfoDesc, 1, d.Cause, severity)
+	gauge(diagnosisInfoDesc, 1, string(d.Cause), severity)
 }

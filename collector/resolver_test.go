@@ -120,7 +120,7 @@ func expiredReport() *probe.Report {
 			Severity:         probe.SeverityError,
 			ServfailExpected: true,
 			Summary:          "DNSSEC signatures of example.com have expired, earliest expiry -1.5 days (ns1.example.net 192.0.2.1): validating resolvers SERVFAIL it",
-			Checks:           []string{probe.CheckRRSIGExpired, probe.CheckResolverDNSSECFailure},
+			Checks:           []probe.CheckID{probe.CheckRRSIGExpired, probe.CheckResolverDNSSECFailure},
 		},
 	}
 }
@@ -176,7 +176,7 @@ func resolverLameReport() *probe.Report {
 		Cause:    probe.CausePartialLame,
 		Severity: probe.SeverityError,
 		Summary:  "2 of 3 nameserver addresses of xn--bcher-kva.example are lame; the others answer, so resolvers retry them and slow down",
-		Checks:   []string{probe.CheckLameRefused, probe.CheckLameTimeout, probe.CheckResolverUnreachable, probe.CheckSOASerialMismatch},
+		Checks:   []probe.CheckID{probe.CheckLameRefused, probe.CheckLameTimeout, probe.CheckResolverUnreachable, probe.CheckSOASerialMismatch},
 	}
 	return r
 }
@@ -276,11 +276,11 @@ func TestResolverStatusStateSet(t *testing.T) {
 	for _, st := range probe.ResolverStatuses {
 		t.Run(st, func(t *testing.T) {
 			r := emptyReport()
-			r.Resolvers = []probe.ResolverResult{{Resolver: "192.0.2.53", Status: st, RTT: time.Millisecond}}
+			r.Resolvers = []probe.ResolverResult{{Resolver: "192.0.2.53", Status: probe.ResolverStatus(st), RTT: time.Millisecond}}
 			c := NewProbeCollector(r)
 			assertStateSet(t, c, "dnshealth_resolver_status", "resolver", probe.ResolverStatuses, map[string]string{"192.0.2.53": st})
 			rtt := 1
-			if st == probe.ResolverTimeout || st == probe.ResolverNetworkError {
+			if st == string(probe.ResolverTimeout) || st == string(probe.ResolverNetworkError) {
 				rtt = 0
 			}
 			assertSeries(t, c, "dnshealth_resolver_rtt_seconds", rtt)
@@ -292,14 +292,14 @@ func TestResolverStatusStateSet(t *testing.T) {
 // severity or "none", and lints clean.
 func TestDiagnosisCauses(t *testing.T) {
 	for _, cause := range probe.Causes {
-		t.Run(cause, func(t *testing.T) {
+		t.Run(string(cause), func(t *testing.T) {
 			sev, want := probe.SeverityError, "error"
 			if cause == probe.CauseHealthy {
 				sev, want = "", "none"
 			}
 			r := emptyReport()
 			r.Diagnosis = &probe.Diagnosis{Cause: cause, Severity: sev}
-			assertProbeMetrics(t, r, `dnshealth_diagnosis_info{cause="`+cause+`",severity="`+want+`"} 1`, "dnshealth_diagnosis_info")
+			assertProbeMetrics(t, r, `dnshealth_diagnosis_info{cause="`+string(cause)+`",severity="`+want+`"} 1`, "dnshealth_diagnosis_info")
 		})
 	}
 }

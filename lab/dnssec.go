@@ -1,8 +1,6 @@
 package lab
 
 import (
-	"bytes"
-	"cmp"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -17,6 +15,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // DNSSEC verdicts for Zone.DNSSEC: what a validating resolver concludes
@@ -337,7 +337,7 @@ func (z *zone) authoritative() []string {
 			out = append(out, name)
 		}
 	}
-	slices.SortFunc(out, canonicalCompare)
+	slices.SortFunc(out, validate.Compare)
 	return out
 }
 
@@ -534,39 +534,6 @@ func childName(label, parent string) string {
 	return label + "." + parent
 }
 
-// canonicalCompare orders names as RFC 4034 section 6.1 does: label by
-// label from the root, each label compared as lower-cased octets, a name
-// sorting before its descendants.
-func canonicalCompare(a, b string) int {
-	la, lb := wireLabels(a), wireLabels(b)
-	for i := 1; i <= min(len(la), len(lb)); i++ {
-		if c := bytes.Compare(la[len(la)-i], lb[len(lb)-i]); c != 0 {
-			return c
-		}
-	}
-	return cmp.Compare(len(la), len(lb))
-}
-
-// wireLabels returns the labels of name in wire form (escapes resolved),
-// lower-cased, leftmost first.
-func wireLabels(name string) [][]byte {
-	buf := make([]byte, 256)
-	off, err := dns.PackDomainName(dns.CanonicalName(name), buf, 0, nil, false)
-	if err != nil {
-		// Not a valid name: fall back to its presentation labels.
-		var out [][]byte
-		for _, l := range dns.SplitDomainName(strings.ToLower(name)) {
-			out = append(out, []byte(l))
-		}
-		return out
-	}
-	var out [][]byte
-	for i := 0; i < off && buf[i] != 0; i += int(buf[i]) + 1 {
-		out = append(out, buf[i+1:i+1+int(buf[i])])
-	}
-	return out
-}
-
 // withSigs returns rrs with the zone's RRSIGs over each RRset inserted
 // after it, their TTLs those of the RRset as served.
 func (z *zone) withSigs(rrs []dns.RR) []dns.RR {
@@ -613,7 +580,7 @@ func (z *zone) sigsAt(name string) []dns.RR {
 // the last of the chain.
 func (z *zone) nsecFor(name string) dns.RR {
 	owners := z.sec.nsecOwners
-	i := sort.Search(len(owners), func(i int) bool { return canonicalCompare(owners[i], name) > 0 })
+	i := sort.Search(len(owners), func(i int) bool { return validate.Compare(owners[i], name) > 0 })
 	i = (i - 1 + len(owners)) % len(owners)
 	return dns.Copy(z.nodes[owners[i]].rrsets[dns.TypeNSEC][0])
 }

@@ -2,14 +2,16 @@ package probe
 
 import (
 	"net/netip"
-
-	"github.com/miekg/dns"
 	"sync"
 	"time"
+
+	"github.com/miekg/dns"
 )
 
 // Cache holds parent-side data across probes: the servers of zones met on
-// the way down from the root, and the addresses of nameserver names. Entries
+// the way down from the root, the addresses of nameserver names, and the
+// DNSKEYs of zones above the target once validated from the trust anchor
+// down (for at most maxKeyCache, and never past a signature's expiry). Entries
 // expire with their TTL; when full, the entry closest to expiry is dropped.
 // What is measured about the target zone itself is never cached.
 type Cache struct {

@@ -1,85 +1,89 @@
 package probe
 
+// CheckID names a check. The set is closed and documented in
+// docs/checks.md; it is used as a label value.
+type CheckID string
+
 // Check IDs. They are a stable contract: alert rules, dashboards and
 // docs/checks.md refer to them. Never rename one; add a new ID instead.
 const (
 	// Probe-level.
-	CheckProbeTimeout         = "probe_timeout"
-	CheckQueryBudgetExhausted = "query_budget_exhausted"
-	CheckResolutionFailed     = "resolution_failed"
-	CheckReferralLoop         = "referral_loop"
-	CheckNotAZone             = "not_a_zone"
+	CheckProbeTimeout         CheckID = "probe_timeout"
+	CheckQueryBudgetExhausted CheckID = "query_budget_exhausted"
+	CheckResolutionFailed     CheckID = "resolution_failed"
+	CheckReferralLoop         CheckID = "referral_loop"
+	CheckNotAZone             CheckID = "not_a_zone"
 
 	// Parent side.
-	CheckParentServerError    = "parent_server_error"
-	CheckParentNSInconsistent = "parent_ns_inconsistent"
-	CheckNSUnresolvable       = "ns_unresolvable"
-	CheckGlueMissing          = "glue_missing"
+	CheckParentServerError    CheckID = "parent_server_error"
+	CheckParentNSInconsistent CheckID = "parent_ns_inconsistent"
+	CheckNSUnresolvable       CheckID = "ns_unresolvable"
+	CheckGlueMissing          CheckID = "glue_missing"
 
 	// Each nameserver address of the zone.
-	CheckLameTimeout          = "lame_timeout"
-	CheckLameRefused          = "lame_refused"
-	CheckLameServfail         = "lame_servfail"
-	CheckLameNotAuthoritative = "lame_not_authoritative"
-	CheckLameReferral         = "lame_referral"
-	CheckLameUpwardReferral   = "lame_upward_referral"
-	CheckLameWrongZone        = "lame_wrong_zone"
-	CheckLameNetworkError     = "lame_network_error"
-	CheckLameMalformed        = "lame_malformed"
-	CheckFamilyUnreachable    = "address_family_unreachable"
-	CheckNoReachableAuthority = "no_reachable_authority"
-	CheckEDNSUnsupported      = "edns_unsupported"
-	CheckApexNSUnavailable    = "apex_ns_unavailable"
+	CheckLameTimeout          CheckID = "lame_timeout"
+	CheckLameRefused          CheckID = "lame_refused"
+	CheckLameServfail         CheckID = "lame_servfail"
+	CheckLameNotAuthoritative CheckID = "lame_not_authoritative"
+	CheckLameReferral         CheckID = "lame_referral"
+	CheckLameUpwardReferral   CheckID = "lame_upward_referral"
+	CheckLameWrongZone        CheckID = "lame_wrong_zone"
+	CheckLameNetworkError     CheckID = "lame_network_error"
+	CheckLameMalformed        CheckID = "lame_malformed"
+	CheckFamilyUnreachable    CheckID = "address_family_unreachable"
+	CheckNoReachableAuthority CheckID = "no_reachable_authority"
+	CheckEDNSUnsupported      CheckID = "edns_unsupported"
+	CheckApexNSUnavailable    CheckID = "apex_ns_unavailable"
 
 	// Consistency between servers and between parent and child.
-	CheckSOASerialMismatch   = "soa_serial_mismatch"
-	CheckNSParentChildDiffer = "ns_parent_child_mismatch"
-	CheckNSChildInconsistent = "ns_child_inconsistent"
-	CheckGlueMismatch        = "glue_mismatch"
+	CheckSOASerialMismatch   CheckID = "soa_serial_mismatch"
+	CheckNSParentChildDiffer CheckID = "ns_parent_child_mismatch"
+	CheckNSChildInconsistent CheckID = "ns_child_inconsistent"
+	CheckGlueMismatch        CheckID = "glue_mismatch"
 
 	// DNSSEC: the chain of trust from the anchor to the zone.
-	CheckChainBroken        = "dnssec_chain_broken"
-	CheckDSNoMatchingKey    = "ds_no_matching_key"
-	CheckDSUnsignedChild    = "ds_unsigned_child"
-	CheckDSUnmatched        = "ds_unmatched"
-	CheckDSKeyUnusable      = "ds_key_unusable"
-	CheckDSDigestSHA1Only   = "ds_digest_sha1_only"
-	CheckDSInconsistent     = "ds_inconsistent"
-	CheckUnsupportedAlgo    = "dnssec_unsupported_algorithm"
-	CheckDNSSECIntermittent = "dnssec_intermittent"
+	CheckChainBroken        CheckID = "dnssec_chain_broken"
+	CheckDSNoMatchingKey    CheckID = "ds_no_matching_key"
+	CheckDSUnsignedChild    CheckID = "ds_unsigned_child"
+	CheckDSUnmatched        CheckID = "ds_unmatched"
+	CheckDSKeyUnusable      CheckID = "ds_key_unusable"
+	CheckDSDigestSHA1Only   CheckID = "ds_digest_sha1_only"
+	CheckDSInconsistent     CheckID = "ds_inconsistent"
+	CheckUnsupportedAlgo    CheckID = "dnssec_unsupported_algorithm"
+	CheckDNSSECIntermittent CheckID = "dnssec_intermittent"
 
 	// DNSSEC: what each server serves.
-	CheckRRSIGExpired         = "rrsig_expired"
-	CheckRRSIGNotYetValid     = "rrsig_not_yet_valid"
-	CheckRRSIGInvalid         = "rrsig_invalid"
-	CheckRRSIGMissing         = "rrsig_missing"
-	CheckRRSIGMalformed       = "rrsig_malformed"
-	CheckRRSIGExpiresInTTL    = "rrsig_expires_before_ttl"
-	CheckRRSIGOrigTTL         = "rrsig_original_ttl_exceeded"
-	CheckDNSKEYInconsistent   = "dnskey_inconsistent"
-	CheckSigningKeyMissing    = "signing_key_missing"
-	CheckAlgorithmNotSigning  = "algorithm_not_signing"
-	CheckDenialInvalid        = "denial_invalid"
-	CheckNSEC3Iterations      = "nsec3_iterations_nonzero"
-	CheckNSEC3IterationsLimit = "nsec3_iterations_above_limit"
-	CheckNSEC3Salt            = "nsec3_salt"
-	CheckCDSInconsistent      = "cds_inconsistent"
-	CheckCDSMismatchDS        = "cds_ds_mismatch"
-	CheckCDSDelete            = "cds_delete"
-	CheckCDSNotSignedByDSKey  = "cds_not_signed_by_ds_key"
+	CheckRRSIGExpired         CheckID = "rrsig_expired"
+	CheckRRSIGNotYetValid     CheckID = "rrsig_not_yet_valid"
+	CheckRRSIGInvalid         CheckID = "rrsig_invalid"
+	CheckRRSIGMissing         CheckID = "rrsig_missing"
+	CheckRRSIGMalformed       CheckID = "rrsig_malformed"
+	CheckRRSIGExpiresInTTL    CheckID = "rrsig_expires_before_ttl"
+	CheckRRSIGOrigTTL         CheckID = "rrsig_original_ttl_exceeded"
+	CheckDNSKEYInconsistent   CheckID = "dnskey_inconsistent"
+	CheckSigningKeyMissing    CheckID = "signing_key_missing"
+	CheckAlgorithmNotSigning  CheckID = "algorithm_not_signing"
+	CheckDenialInvalid        CheckID = "denial_invalid"
+	CheckNSEC3Iterations      CheckID = "nsec3_iterations_nonzero"
+	CheckNSEC3IterationsLimit CheckID = "nsec3_iterations_above_limit"
+	CheckNSEC3Salt            CheckID = "nsec3_salt"
+	CheckCDSInconsistent      CheckID = "cds_inconsistent"
+	CheckCDSMismatchDS        CheckID = "cds_ds_mismatch"
+	CheckCDSDelete            CheckID = "cds_delete"
+	CheckCDSNotSignedByDSKey  CheckID = "cds_not_signed_by_ds_key"
 
 	// The resolver view.
-	CheckResolverDNSSECFailure = "resolver_dnssec_failure"
-	CheckResolverServfail      = "resolver_servfail"
-	CheckResolverNXDomain      = "resolver_nxdomain"
-	CheckResolverUnreachable   = "resolver_unreachable"
-	CheckResolverDisagreement  = "resolver_disagreement"
+	CheckResolverDNSSECFailure CheckID = "resolver_dnssec_failure"
+	CheckResolverServfail      CheckID = "resolver_servfail"
+	CheckResolverNXDomain      CheckID = "resolver_nxdomain"
+	CheckResolverUnreachable   CheckID = "resolver_unreachable"
+	CheckResolverDisagreement  CheckID = "resolver_disagreement"
 )
 
 // CheckInfo describes a check ID: its usual severity and a one-line summary.
 // docs/checks.md carries the runbook; a test keeps the two in step.
 type CheckInfo struct {
-	ID       string
+	ID       CheckID
 	Severity Severity
 	Summary  string
 }
@@ -149,7 +153,7 @@ var Checks = []CheckInfo{
 
 // CheckEDE maps a check ID to the RFC 8914 Extended DNS Error a validating
 // resolver typically attaches to its SERVFAIL, when there is one.
-var CheckEDE = map[string]int{
+var CheckEDE = map[CheckID]int{
 	CheckRRSIGExpired:         7,  // Signature Expired
 	CheckRRSIGNotYetValid:     8,  // Signature Not Yet Valid
 	CheckRRSIGInvalid:         6,  // DNSSEC Bogus
@@ -167,7 +171,7 @@ var CheckEDE = map[string]int{
 }
 
 // lameCheck maps a lame status to its check ID.
-var lameCheck = map[Status]string{
+var lameCheck = map[Status]CheckID{
 	StatusTimeout:          CheckLameTimeout,
 	StatusRefused:          CheckLameRefused,
 	StatusServfail:         CheckLameServfail,
@@ -179,7 +183,7 @@ var lameCheck = map[Status]string{
 	StatusMalformed:        CheckLameMalformed,
 }
 
-func checkSeverity(id string) Severity {
+func checkSeverity(id CheckID) Severity {
 	for _, c := range Checks {
 		if c.ID == id {
 			return c.Severity

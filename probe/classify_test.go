@@ -9,16 +9,9 @@ import (
 	"testing"
 
 	"github.com/miekg/dns"
-)
 
-func mustRR(t *testing.T, s string) dns.RR {
-	t.Helper()
-	rr, err := dns.NewRR(s)
-	if err != nil {
-		t.Fatalf("NewRR(%q): %v", s, err)
-	}
-	return rr
-}
+	"github.com/dnshealth/dnshealth_exporter/internal/dnstest"
+)
 
 func TestClassifySOA(t *testing.T) {
 	const zone = "zone.test."
@@ -53,10 +46,10 @@ func TestClassifySOA(t *testing.T) {
 			m.SetQuestion(zone, dns.TypeSOA)
 			m.Response, m.Rcode, m.Authoritative = true, tc.rcode, tc.aa
 			for _, s := range tc.answer {
-				m.Answer = append(m.Answer, mustRR(t, s))
+				m.Answer = append(m.Answer, dnstest.MustRR(t, s))
 			}
 			for _, s := range tc.ns {
-				m.Ns = append(m.Ns, mustRR(t, s))
+				m.Ns = append(m.Ns, dnstest.MustRR(t, s))
 			}
 			got, detail, serial := classifySOA(m, zone)
 			if got != tc.want {
@@ -115,7 +108,7 @@ func TestSerialLess(t *testing.T) {
 }
 
 func TestCheckCatalogue(t *testing.T) {
-	seen := map[string]bool{}
+	seen := map[CheckID]bool{}
 	for _, c := range Checks {
 		if seen[c.ID] {
 			t.Errorf("check %s listed twice", c.ID)

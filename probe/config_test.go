@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 func TestDefaultModuleHasIANARoots(t *testing.T) {
@@ -120,7 +122,7 @@ func TestDefaultTrustAnchors(t *testing.T) {
 	for _, k := range kta.Keys["."] {
 		matched := false
 		for _, ds := range ta.DS["."] {
-			matched = matched || dsMatches(ds, k)
+			matched = matched || validate.DSMatches(ds, k)
 		}
 		if !matched {
 			t.Errorf("root key %d matches no root DS", k.KeyTag())

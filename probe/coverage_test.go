@@ -30,7 +30,7 @@ func TestEveryCheckIsExercised(t *testing.T) {
 	text := corpus.String()
 	names := checkConstNames(t)
 	for _, c := range Checks {
-		if strings.Contains(text, `"`+c.ID+`"`) || (names[c.ID] != "" && strings.Contains(text, names[c.ID])) {
+		if strings.Contains(text, `"`+string(c.ID)+`"`) || (names[string(c.ID)] != "" && strings.Contains(text, names[string(c.ID)])) {
 			continue
 		}
 		t.Errorf("check %s is not expected by any test", c.ID)
@@ -48,8 +48,8 @@ func checkConstNames(t *testing.T) map[string]string {
 	out := map[string]string{}
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
-		if len(f) == 3 && strings.HasPrefix(f[0], "Check") && f[1] == "=" {
-			out[strings.Trim(f[2], `"`)] = f[0]
+		if len(f) == 4 && strings.HasPrefix(f[0], "Check") && f[1] == "CheckID" && f[2] == "=" {
+			out[strings.Trim(f[3], `"`)] = f[0]
 		}
 	}
 	if len(out) < len(Checks) {

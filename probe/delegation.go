@@ -9,137 +9,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/miekg/dns"
 )
-
-// maxParallel bounds the queries one probe has in flight at once.
-const maxParallel = 16
-
-// Probe walks the delegation of zone and checks every nameserver address.
-// zone must come from ParseTarget. It always returns a report: failures are
-// findings, and at the deadline (the context's or the module's timeout,
-// whichever is earlier) it returns what it has.
-func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) *Report {
-	began := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, m.Timeout)
-	defer cancel()
-	r := &run{
-		p:          p,
-		m:          m,
-		now:        p.now(),
-		report:     &Report{Zone: zone, Module: moduleName},
-		findingSet: map[string]bool{},
-	}
-	r.report.Time = r.now
-	r.probe(ctx, zone)
-	// The resolver view is wanted most when the probe above failed, so it
-	// runs whatever happened there (after DNSSEC, whose verdict it is
-	// compared with).
-	if len(m.resolverAddrs) > 0 && !r.aborted() && !r.budgetExhausted() {
-		r.checkResolvers(ctx, zone)
-	}
-	rep := r.report
-	rep.QueryCount = r.sent
-	if r.budgetHit {
-		r.addFinding(CheckQueryBudgetExhausted, "", "", "the probe stopped after max_queries=%d queries; results are partial", m.MaxQueries)
-	}
-	if r.aborted() {
-		rep.TimedOut = true
-		deadline, _ := ctx.Deadline()
-		r.addFinding(CheckProbeTimeout, "", "", "the probe reached its deadline after %s and %d queries; results are partial",
-			deadline.Sub(began).Round(time.Millisecond), r.sent)
-	}
-	sort.Slice(rep.Servers, func(i, j int) bool {
-		a, b := rep.Servers[i], rep.Servers[j]
-		if a.Nameserver != b.Nameserver {
-			return a.Nameserver < b.Nameserver
-		}
-		return a.Address < b.Address
-	})
-	// Findings arrive from parallel queries: give them a stable order,
-	// most urgent first, so reports and summaries are reproducible.
-	sort.SliceStable(rep.Findings, func(i, j int) bool {
-		a, b := rep.Findings[i], rep.Findings[j]
-		if x, y := sevRank(a.Severity), sevRank(b.Severity); x != y {
-			return x < y
-		}
-		if a.Check != b.Check {
-			return a.Check < b.Check
-		}
-		if a.Nameserver != b.Nameserver {
-			return a.Nameserver < b.Nameserver
-		}
-		return a.Address < b.Address
-	})
-	rep.Diagnosis = diagnose(rep)
-	rep.Duration = time.Since(began)
-	p.logger().Debug("probe finished", "zone", zone, "module", moduleName, "queries", r.sent,
-		"duration_seconds", rep.Duration.Seconds(), "findings", len(rep.Findings))
-	return rep
-}
-
-func (r *run) aborted() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.abortSeen
-}
-
-// stop turns a walk error into a finding. Budget and deadline errors are
-// reported once, at the end of the probe.
-func (r *run) stop(err error) {
-	var wf *walkFailure
-	switch {
-	case errors.Is(err, errBudget), errors.Is(err, errAborted):
-	case errors.As(err, &wf):
-		r.addFinding(wf.check, "", "", "%s", wf.detail)
-	default:
-		r.addFinding(CheckResolutionFailed, "", "", "%v", err)
-	}
-}
-
-func (r *run) probe(ctx context.Context, zone string) {
-	rep := r.report
-
-	// 1. Walk from the root to the servers of the parent zone.
-	res, err := r.iterate(ctx, zone, dns.TypeNS, 0, true, &rep.Path)
-	if err != nil {
-		r.stop(err)
-		return
-	}
-	if !r.isCut(zone, res) {
-		return
-	}
-	parent := res.zone
-	rep.Parent = parent.zone
-
-	// 2. Ask every address of every parent server for the delegation.
-	glue := r.checkParent(ctx, zone, parent, res)
-	if len(rep.DelegationNS) == 0 {
-		if !r.aborted() && !r.budgetExhausted() {
-			r.addFinding(CheckResolutionFailed, "", "", "no server of the parent zone %s returned the delegation of %s", zoneLabel(parent.zone), zone)
-		}
-		return
-	}
-
-	// 3. Find the addresses of every delegated nameserver.
-	servers := r.nsAddresses(ctx, zone, glue)
-
-	// 4. Ask every address for the zone's SOA and NS.
-	r.checkServers(ctx, zone, servers)
-
-	// 5. Compare what the servers and the parent said.
-	r.compareSerials()
-	r.compareNS()
-	r.compareGlue(ctx, zone, glue)
-	if r.m.dnssecEnabled() && !r.aborted() && !r.budgetExhausted() {
-		r.checkDNSSEC(ctx, zone, parent)
-	}
-	if !r.aborted() && !r.budgetExhausted() && r.okCount() == 0 {
-		r.noReachableAuthority(zone, servers)
-	}
-}
 
 // noReachableAuthority explains why no address answered. When nothing
 // could be tried from this host (an unreachable or unprobed family), the
@@ -215,11 +87,29 @@ func soaOwner(m *dns.Msg, fallback string) string {
 // returns the union of the glue they gave.
 // The walk's own last reply stands for the server that sent it.
 func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, walked iterResult) map[string][]netip.Addr {
-	type target struct {
-		name string
-		addr netip.Addr
+	obs := r.askParents(ctx, zone, r.parentTargets(ctx, parent), walked)
+	for _, o := range obs {
+		d := o.ds
+		if d.msg != nil || (d.err != nil && !errors.Is(d.err, errBudget) && !errors.Is(d.err, errAborted)) {
+			r.parentDS = append(r.parentDS, d)
+		}
 	}
-	var targets []target
+	v := judgeParents(zone, obs)
+	r.report.ParentServers = append(r.report.ParentServers, v.servers...)
+	r.report.DelegationNS = v.delegationNS
+	r.record(v.findings)
+	return v.glue
+}
+
+// parentTarget is one address of one server of the parent zone.
+type parentTarget struct {
+	name string
+	addr netip.Addr
+}
+
+// parentTargets lists the parent servers' addresses of the wanted families.
+func (r *run) parentTargets(ctx context.Context, parent zoneServers) []parentTarget {
+	var targets []parentTarget
 	for _, ns := range parent.servers {
 		addrs := ns.Addrs
 		if len(addrs) == 0 {
@@ -227,14 +117,25 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 		}
 		for _, a := range addrs {
 			if r.m.wantFamily(a) {
-				targets = append(targets, target{ns.Name, a})
+				targets = append(targets, parentTarget{ns.Name, a})
 			}
 		}
 	}
-	results := make([]ParentServer, len(targets))
-	glues := make([]map[string][]netip.Addr, len(targets))
-	measured := make([]bool, len(targets))
-	dsReplies := make([]dsReply, len(targets))
+	return targets
+}
+
+// parentObs is what one parent server address said about the delegation.
+type parentObs struct {
+	ps       ParentServer
+	glue     map[string][]netip.Addr
+	measured bool // false when the budget or the deadline cut it short
+	ds       dsReply
+}
+
+// askParents asks every parent server address for the delegation (and,
+// with DNSSEC, for the DS RRset), in parallel.
+func (r *run) askParents(ctx context.Context, zone string, targets []parentTarget, walked iterResult) []parentObs {
+	obs := make([]parentObs, len(targets))
 	parallel(len(targets), func(i int) {
 		t := targets[i]
 		ps := ParentServer{Nameserver: strings.TrimSuffix(t.name, "."), Address: t.addr.String()}
@@ -242,7 +143,7 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 		// each parent server is asked, as each is asked for the NS set.
 		if r.m.dnssecEnabled() {
 			dsRep := r.askDO(ctx, t.name, t.addr, zone, dns.TypeDS, true)
-			dsReplies[i] = dsReply{nameserver: ps.Nameserver, address: ps.Address, msg: dsRep.msg, err: dsRep.err}
+			obs[i].ds = dsReply{nameserver: ps.Nameserver, address: ps.Address, msg: dsRep.msg, err: dsRep.err}
 		}
 		var rep reply
 		if t.addr == walked.from && walked.msg != nil {
@@ -266,72 +167,11 @@ func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, 
 			for n, as := range glue {
 				ps.Glue[strings.TrimSuffix(n, ".")] = addrStrings(as)
 			}
-			glues[i] = glue
+			obs[i].glue = glue
 		}
-		results[i], measured[i] = ps, true
+		obs[i].ps, obs[i].measured = ps, true
 	})
-
-	for _, d := range dsReplies {
-		if d.msg != nil || (d.err != nil && !errors.Is(d.err, errBudget) && !errors.Is(d.err, errAborted)) {
-			r.parentDS = append(r.parentDS, d)
-		}
-	}
-	rep := r.report
-	union := map[string]bool{}
-	allGlue := map[string][]netip.Addr{}
-	var ok []int
-	for i, ps := range results {
-		if !measured[i] {
-			continue
-		}
-		rep.ParentServers = append(rep.ParentServers, ps)
-		if !ps.OK {
-			check := CheckParentServerError
-			if strings.HasPrefix(ps.Detail, string(StatusFamilyUnreachable)) {
-				check = CheckFamilyUnreachable
-			}
-			r.addFinding(check, ps.Nameserver, ps.Address, "parent zone server gave no delegation for %s: %s", zone, ps.Detail)
-			continue
-		}
-		ok = append(ok, i)
-		for _, n := range ps.NS {
-			union[n] = true
-		}
-		for n, as := range glues[i] {
-			for _, a := range as {
-				if !containsAddr(allGlue[n], a) {
-					allGlue[n] = append(allGlue[n], a)
-				}
-			}
-		}
-	}
-	// Servers that differ from what most parent servers say are the odd
-	// ones out; on a tie, the first server's view is the reference.
-	count := map[string]int{}
-	ref := ""
-	for _, i := range ok {
-		d := describeDelegation(&results[i], zone)
-		count[d]++
-		if ref == "" || count[d] > count[ref] {
-			ref = d
-		}
-	}
-	for _, i := range ok {
-		if d := describeDelegation(&results[i], zone); d != ref {
-			ps := results[i]
-			r.addFinding(CheckParentNSInconsistent, ps.Nameserver, ps.Address,
-				"this parent zone server gives %s for %s, while %d of %d parent server addresses give %s",
-				d, zone, count[ref], len(ok), ref)
-		}
-	}
-	for n := range union {
-		rep.DelegationNS = append(rep.DelegationNS, n)
-	}
-	sort.Strings(rep.DelegationNS)
-	for n := range allGlue {
-		sortAddrs(allGlue[n])
-	}
-	return allGlue
+	return obs
 }
 
 // delegationFrom extracts the NS names and glue a parent server gave for
@@ -548,25 +388,11 @@ func (r *run) okCount() int { return len(r.okServers()) }
 // compareSerials checks that every server serves the same SOA serial,
 // naming each one behind the newest (RFC 1982 comparison).
 func (r *run) compareSerials() {
-	ok := r.okServers()
-	if len(ok) == 0 {
-		return
+	c, fs := judgeSerials(r.report.Servers)
+	if c != nil {
+		r.report.SerialConsistent = c
 	}
-	newest := ok[0].Serial
-	for _, s := range ok[1:] {
-		if serialLess(newest, s.Serial) {
-			newest = s.Serial
-		}
-	}
-	consistent := true
-	for _, s := range ok {
-		if s.Serial != newest {
-			consistent = false
-			r.addFinding(CheckSOASerialMismatch, s.Nameserver, s.Address,
-				"serves SOA serial %d while other servers serve %d: zone transfers to it may have stopped", s.Serial, newest)
-		}
-	}
-	r.report.SerialConsistent = &consistent
+	r.record(fs)
 }
 
 // serialLess is RFC 1982 serial number arithmetic: a < b.
@@ -576,36 +402,11 @@ func serialLess(a, b uint32) bool {
 
 // compareNS checks the parent's NS set against each server's apex NS set.
 func (r *run) compareNS() {
-	parent := r.report.DelegationNS
-	var sets [][]string
-	consistent := true
-	for _, s := range r.okServers() {
-		if s.ApexNS == nil {
-			continue
-		}
-		if !slices.ContainsFunc(sets, func(x []string) bool { return slices.Equal(x, s.ApexNS) }) {
-			sets = append(sets, s.ApexNS)
-		}
-		if slices.Equal(s.ApexNS, parent) {
-			continue
-		}
-		consistent = false
-		r.addFinding(CheckNSParentChildDiffer, s.Nameserver, s.Address,
-			"serves apex NS [%s] but the parent lists [%s]: only at the parent: [%s], only in the zone: [%s]",
-			strings.Join(s.ApexNS, " "), strings.Join(parent, " "),
-			strings.Join(minus(parent, s.ApexNS), " "), strings.Join(minus(s.ApexNS, parent), " "))
+	c, fs := judgeNS(r.report.DelegationNS, r.report.Servers)
+	if c != nil {
+		r.report.NSConsistent = c
 	}
-	if len(sets) == 0 {
-		return
-	}
-	r.report.NSConsistent = &consistent
-	if len(sets) > 1 {
-		var desc []string
-		for _, set := range sets {
-			desc = append(desc, "["+strings.Join(set, " ")+"]")
-		}
-		r.addFinding(CheckNSChildInconsistent, "", "", "the zone's servers serve %d different apex NS sets: %s", len(sets), strings.Join(desc, ", "))
-	}
+	r.record(fs)
 }
 
 // minus returns the members of a that are not in b.

@@ -10,60 +10,71 @@ import (
 // (and whose condition holds) names the cause: rules are in the order an
 // on-call should care, outages first.
 type rule struct {
-	cause  string
-	checks []string
+	cause  Cause
+	checks []CheckID
 	when   func(*Report) bool
-	// servfail says what validating resolvers do: "all" (every path),
-	// "some" (depends on the server or path), or "" (no SERVFAIL).
-	servfail func(*Report) string
+	// servfail says what validating resolvers do.
+	servfail func(*Report) servfailScope
 }
+
+// servfailScope is where validating resolvers SERVFAIL the zone.
+type servfailScope int
+
+const (
+	servfailNone servfailScope = iota
+	servfailAll                // on every path
+	servfailSome               // depending on the server or path
+)
+
+func servfailEverywhere(*Report) servfailScope { return servfailAll }
+func servfailSomewhere(*Report) servfailScope  { return servfailSome }
 
 func bogus(r *Report) bool { return r.DNSSEC != nil && r.DNSSEC.Status == DNSSECBogus }
 
-func bogusServfail(r *Report) string {
+func bogusServfail(r *Report) servfailScope {
 	if r.DNSSEC != nil && r.DNSSEC.Intermittent {
-		return "some"
+		return servfailSome
 	}
-	return "all"
+	return servfailAll
 }
 
 var rules = []rule{
-	{cause: CauseNotAZone, checks: []string{CheckNotAZone}},
-	{cause: CauseResolutionFailed, checks: []string{CheckReferralLoop}, servfail: func(*Report) string { return "all" }},
-	{cause: CauseResolutionFailed, checks: []string{CheckResolutionFailed}},
-	{cause: CauseNoReachableAuthority, checks: []string{CheckNoReachableAuthority}, servfail: func(*Report) string { return "all" }},
-	{cause: CauseChainBroken, checks: []string{CheckChainBroken}, when: bogus, servfail: func(*Report) string { return "all" }},
-	{cause: CauseSignatureExpired, checks: []string{CheckRRSIGExpired}, when: bogus, servfail: bogusServfail},
-	{cause: CauseSignatureNotYetValid, checks: []string{CheckRRSIGNotYetValid}, when: bogus, servfail: bogusServfail},
-	{cause: CauseStaleSecondary, checks: []string{CheckSigningKeyMissing, CheckDNSKEYInconsistent}, when: func(r *Report) bool { return bogus(r) && r.DNSSEC.Intermittent }, servfail: bogusServfail},
-	{cause: CauseDSMismatch, checks: []string{CheckDSNoMatchingKey, CheckDSKeyUnusable}, when: bogus, servfail: bogusServfail},
-	{cause: CauseDNSKEYMissing, checks: []string{CheckDSUnsignedChild, CheckSigningKeyMissing}, when: bogus, servfail: bogusServfail},
-	{cause: CauseBogusSignature, checks: []string{CheckRRSIGInvalid, CheckRRSIGMissing, CheckRRSIGMalformed}, when: bogus, servfail: bogusServfail},
-	{cause: CauseBogusDenial, checks: []string{CheckDenialInvalid}, when: bogus, servfail: bogusServfail},
-	{cause: CauseProbeIncomplete, checks: []string{CheckProbeTimeout, CheckQueryBudgetExhausted}},
-	{cause: CauseResolverFailure, checks: []string{CheckResolverDNSSECFailure, CheckResolverServfail, CheckResolverNXDomain}, servfail: func(*Report) string { return "some" }},
-	{cause: CausePartialLame, checks: []string{
+	{cause: CauseNotAZone, checks: []CheckID{CheckNotAZone}},
+	{cause: CauseResolutionFailed, checks: []CheckID{CheckReferralLoop}, servfail: servfailEverywhere},
+	{cause: CauseResolutionFailed, checks: []CheckID{CheckResolutionFailed}},
+	{cause: CauseNoReachableAuthority, checks: []CheckID{CheckNoReachableAuthority}, servfail: servfailEverywhere},
+	{cause: CauseChainBroken, checks: []CheckID{CheckChainBroken}, when: bogus, servfail: servfailEverywhere},
+	{cause: CauseSignatureExpired, checks: []CheckID{CheckRRSIGExpired}, when: bogus, servfail: bogusServfail},
+	{cause: CauseSignatureNotYetValid, checks: []CheckID{CheckRRSIGNotYetValid}, when: bogus, servfail: bogusServfail},
+	{cause: CauseStaleSecondary, checks: []CheckID{CheckSigningKeyMissing, CheckDNSKEYInconsistent}, when: func(r *Report) bool { return bogus(r) && r.DNSSEC.Intermittent }, servfail: bogusServfail},
+	{cause: CauseDSMismatch, checks: []CheckID{CheckDSNoMatchingKey, CheckDSKeyUnusable}, when: bogus, servfail: bogusServfail},
+	{cause: CauseDNSKEYMissing, checks: []CheckID{CheckDSUnsignedChild, CheckSigningKeyMissing}, when: bogus, servfail: bogusServfail},
+	{cause: CauseBogusSignature, checks: []CheckID{CheckRRSIGInvalid, CheckRRSIGMissing, CheckRRSIGMalformed}, when: bogus, servfail: bogusServfail},
+	{cause: CauseBogusDenial, checks: []CheckID{CheckDenialInvalid}, when: bogus, servfail: bogusServfail},
+	{cause: CauseProbeIncomplete, checks: []CheckID{CheckProbeTimeout, CheckQueryBudgetExhausted}},
+	{cause: CauseResolverFailure, checks: []CheckID{CheckResolverDNSSECFailure, CheckResolverServfail, CheckResolverNXDomain}, servfail: servfailSomewhere},
+	{cause: CausePartialLame, checks: []CheckID{
 		CheckLameTimeout, CheckLameRefused, CheckLameServfail, CheckLameNotAuthoritative, CheckLameReferral,
 		CheckLameUpwardReferral, CheckLameWrongZone, CheckLameNetworkError, CheckLameMalformed,
 		CheckEDNSUnsupported, CheckApexNSUnavailable,
 	}},
-	{cause: CauseDelegationMismatch, checks: []string{
+	{cause: CauseDelegationMismatch, checks: []CheckID{
 		CheckNSUnresolvable, CheckGlueMissing, CheckParentNSInconsistent, CheckParentServerError,
 		CheckNSParentChildDiffer, CheckNSChildInconsistent, CheckGlueMismatch, CheckDSInconsistent,
 	}},
-	{cause: CauseStaleSecondary, checks: []string{CheckSOASerialMismatch, CheckDNSKEYInconsistent, CheckSigningKeyMissing}},
-	{cause: CauseSignatureExpired, checks: []string{CheckRRSIGExpiresInTTL}},
-	{cause: CauseInsecureDowngrade, checks: []string{CheckNSEC3IterationsLimit, CheckUnsupportedAlgo}},
-	{cause: CauseRolloverStuck, checks: []string{CheckCDSMismatchDS, CheckDSUnmatched, CheckAlgorithmNotSigning, CheckCDSNotSignedByDSKey, CheckCDSInconsistent, CheckDSKeyUnusable}},
+	{cause: CauseStaleSecondary, checks: []CheckID{CheckSOASerialMismatch, CheckDNSKEYInconsistent, CheckSigningKeyMissing}},
+	{cause: CauseSignatureExpired, checks: []CheckID{CheckRRSIGExpiresInTTL}},
+	{cause: CauseInsecureDowngrade, checks: []CheckID{CheckNSEC3IterationsLimit, CheckUnsupportedAlgo}},
+	{cause: CauseRolloverStuck, checks: []CheckID{CheckCDSMismatchDS, CheckDSUnmatched, CheckAlgorithmNotSigning, CheckCDSNotSignedByDSKey, CheckCDSInconsistent, CheckDSKeyUnusable}},
 	{cause: CauseAdvisory, checks: nil},
 }
 
 // diagnose draws the probe's one conclusion from its findings, DNSSEC
 // verdict and resolver view.
 func diagnose(r *Report) *Diagnosis {
-	raised := map[string]Severity{}
+	raised := map[CheckID]Severity{}
 	for _, f := range r.Findings {
-		if s, ok := raised[f.Check]; !ok || sevRank(f.Severity) < sevRank(s) {
+		if s, ok := raised[f.Check]; !ok || f.Severity.Rank() < s.Rank() {
 			raised[f.Check] = f.Severity
 		}
 	}
@@ -74,7 +85,7 @@ func diagnose(r *Report) *Diagnosis {
 		return d
 	}
 	for _, ru := range rules {
-		var hit []string
+		var hit []CheckID
 		for _, c := range ru.checks {
 			if _, ok := raised[c]; ok {
 				hit = append(hit, c)
@@ -89,9 +100,9 @@ func diagnose(r *Report) *Diagnosis {
 		d.Cause = ru.cause
 		if ru.servfail != nil {
 			switch ru.servfail(r) {
-			case "all":
+			case servfailAll:
 				d.ServfailExpected = true
-			case "some":
+			case servfailSome:
 				d.ServfailIntermittent = true
 			}
 		}
@@ -99,7 +110,7 @@ func diagnose(r *Report) *Diagnosis {
 	}
 	// The checks behind the cause first, then every other one raised,
 	// errors before warnings before notices.
-	primary := map[string]bool{}
+	primary := map[CheckID]bool{}
 	for _, ru := range rules {
 		if ru.cause == d.Cause {
 			for _, c := range ru.checks {
@@ -112,21 +123,21 @@ func diagnose(r *Report) *Diagnosis {
 	for c := range raised {
 		d.Checks = append(d.Checks, c)
 	}
-	slices.SortFunc(d.Checks, func(a, b string) int {
+	slices.SortFunc(d.Checks, func(a, b CheckID) int {
 		if primary[a] != primary[b] {
 			if primary[a] {
 				return -1
 			}
 			return 1
 		}
-		if x, y := sevRank(raised[a]), sevRank(raised[b]); x != y {
+		if x, y := raised[a].Rank(), raised[b].Rank(); x != y {
 			return x - y
 		}
-		return strings.Compare(a, b)
+		return strings.Compare(string(a), string(b))
 	})
 	d.Severity = raised[d.Checks[0]]
 	for c, s := range raised {
-		if primary[c] && sevRank(s) < sevRank(d.Severity) {
+		if primary[c] && s.Rank() < d.Severity.Rank() {
 			d.Severity = s
 		}
 	}
@@ -146,18 +157,6 @@ func (r *Report) noteResolverServfail(d *Diagnosis) {
 			d.ServfailIntermittent = true
 		}
 	}
-}
-
-func sevRank(s Severity) int {
-	switch s {
-	case SeverityError:
-		return 0
-	case SeverityWarning:
-		return 1
-	case SeverityNotice:
-		return 2
-	}
-	return 3
 }
 
 func healthySummary(r *Report) string {
@@ -181,23 +180,9 @@ func healthySummary(r *Report) string {
 }
 
 // summarise writes the one line an on-call reads first.
-func summarise(r *Report, d *Diagnosis, raised map[string]Severity) string {
+func summarise(r *Report, d *Diagnosis, raised map[CheckID]Severity) string {
 	z := strings.TrimSuffix(r.Zone, ".")
-	subjects := func(checks ...string) string {
-		var out []string
-		for _, f := range r.Findings {
-			if slices.Contains(checks, f.Check) && f.Address != "" {
-				out = appendUnique(out, strings.TrimSpace(f.Nameserver+" "+f.Address))
-			}
-		}
-		if len(out) == 0 {
-			return ""
-		}
-		if len(out) > 3 {
-			out = append(out[:3], fmt.Sprintf("and %d more", len(out)-3))
-		}
-		return " (" + strings.Join(out, ", ") + ")"
-	}
+	subjects := func(checks ...CheckID) string { return subjectsOf(r, checks...) }
 	effect := ""
 	switch {
 	case d.ServfailExpected:
@@ -260,19 +245,19 @@ func summarise(r *Report, d *Diagnosis, raised map[string]Severity) string {
 	case CauseRolloverStuck:
 		return "a DNSSEC key rollover of " + z + " is incomplete" + firstMessage(r, rulesChecks(CauseRolloverStuck)...)
 	}
-	return fmt.Sprintf("%s resolves; advisory: %s", z, strings.Join(d.Checks, ", "))
+	return fmt.Sprintf("%s resolves; advisory: %s", z, joinChecks(d.Checks))
 }
 
-func lameChecks() []string {
-	var out []string
+func lameChecks() []CheckID {
+	var out []CheckID
 	for _, c := range lameCheck {
 		out = append(out, c)
 	}
 	return out
 }
 
-func rulesChecks(cause string) []string {
-	var out []string
+func rulesChecks(cause Cause) []CheckID {
+	var out []CheckID
 	for _, ru := range rules {
 		if ru.cause == cause {
 			out = append(out, ru.checks...)
@@ -282,7 +267,7 @@ func rulesChecks(cause string) []string {
 }
 
 // firstMessage is ": <message>" of the first finding of those checks.
-func firstMessage(r *Report, checks ...string) string {
+func firstMessage(r *Report, checks ...CheckID) string {
 	for _, c := range checks {
 		for _, f := range r.Findings {
 			if f.Check == c {
@@ -291,4 +276,30 @@ func firstMessage(r *Report, checks ...string) string {
 		}
 	}
 	return ""
+}
+
+func joinChecks(ids []CheckID) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	return strings.Join(s, ", ")
+}
+
+// subjectsOf is " (ns addr, ...)" naming up to three addresses with
+// findings of the checks, or "".
+func subjectsOf(r *Report, checks ...CheckID) string {
+	var out []string
+	for _, f := range r.Findings {
+		if slices.Contains(checks, f.Check) && f.Address != "" {
+			out = appendUnique(out, strings.TrimSpace(f.Nameserver+" "+f.Address))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	if len(out) > 3 {
+		out = append(out[:3], fmt.Sprintf("and %d more", len(out)-3))
+	}
+	return " (" + strings.Join(out, ", ") + ")"
 }

@@ -13,7 +13,7 @@ import (
 func TestDiagnosisLab(t *testing.T) {
 	l, m := startLab(t)
 	want := map[string]struct {
-		cause                  string
+		cause                  probe.Cause
 		expected, intermittent bool
 	}{
 		"healthy.test.":               {probe.CauseHealthy, false, false},

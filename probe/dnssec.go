@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // dsReply is one parent server's answer to "<zone> DS" with DO=1.
@@ -23,14 +25,14 @@ type dsReply struct {
 
 // chainResult is the state of the chain of trust at the target's parent.
 type chainResult struct {
-	status string // secure, insecure, bogus or indeterminate
+	status DNSSECStatus
 	keys   []*dns.DNSKEY
 	detail string
 }
 
-// serverDNSSEC is what one address of the zone served, judged with the
+// serverMaterial is what one address of the zone served, judged with the
 // keys its own DNSKEY RRset holds (trusted through the parent's DS).
-type serverDNSSEC struct {
+type serverMaterial struct {
 	name, addr string
 	secure     bool
 	checked    bool // false when its DNSKEY could not be fetched
@@ -45,7 +47,7 @@ type serverDNSSEC struct {
 	nsec3      *NSEC3Param
 }
 
-// maxTTLForCache bounds how long validated keys stay cached.
+// maxKeyCache bounds how long validated keys stay cached.
 const maxKeyCache = 24 * time.Hour
 
 // checkDNSSEC validates the zone from the trust anchor down and checks what
@@ -57,7 +59,7 @@ func (r *run) checkDNSSEC(ctx context.Context, zone string, parent zoneServers) 
 	anchorZone, ok := r.m.TrustAnchors.closest(zone)
 	if !ok {
 		d.Status = DNSSECInsecure
-		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECInsecure, Detail: "no trust anchor covers the zone"})
+		d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECInsecure, Detail: "no trust anchor covers the zone"})
 		return
 	}
 	d.Anchor = anchorZone
@@ -127,16 +129,16 @@ func (r *run) zoneKeys(ctx context.Context, zone string, ds []*dns.DS) ([]*dns.D
 	if err != nil {
 		return nil, false, err
 	}
-	keyset, sigs := splitSigs(msg.Answer, zone, dns.TypeDNSKEY)
+	keyset, sigs := validate.SplitSigs(msg.Answer, zone, dns.TypeDNSKEY)
 	if len(keyset) == 0 {
-		return nil, false, &walkFailure{CheckDSUnsignedChild, fmt.Sprintf("%s has DS records but serves no DNSKEY", zoneLabel(zone))}
+		return nil, false, &stageFailure{CheckDSUnsignedChild, fmt.Sprintf("%s has DS records but serves no DNSKEY", zoneLabel(zone))}
 	}
 	anchors := r.m.TrustAnchors
-	keys, v, err := trustKeys(keyset, sigs, append(ds, anchors.DS[zone]...), anchors.Keys[zone], zone, r.now)
+	keys, v, err := r.val.TrustKeys(keyset, sigs, append(ds, anchors.DS[zone]...), anchors.Keys[zone], zone, r.now)
 	if err != nil {
-		return nil, false, &walkFailure{v.check, err.Error()}
+		return nil, false, &stageFailure{checkOf(v.Reason), err.Error()}
 	}
-	ttl := min(time.Duration(keyset[0].Header().Ttl)*time.Second, v.expiration.Sub(r.now), maxKeyCache)
+	ttl := min(time.Duration(keyset[0].Header().Ttl)*time.Second, v.Expiration.Sub(r.now), maxKeyCache)
 	r.p.Cache.putKeys(key, keys, ttl, r.now)
 	return keys, false, nil
 }
@@ -148,7 +150,7 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 	if err != nil {
 		return r.chainError(anchor, err, d)
 	}
-	d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(anchor), Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
+	d.Chain = append(d.Chain, ChainLink{Zone: anchor, Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
 	cur := anchor
 	for range maxReferrals {
 		if cur == parent.zone {
@@ -159,7 +161,7 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 		// no DS query until they expire from the cache.
 		if k, ok := r.p.Cache.getKeys(r.cacheScope()+next, r.now); ok {
 			keys, cur = k, next
-			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: true})
+			d.Chain = append(d.Chain, ChainLink{Zone: next, Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: true})
 			continue
 		}
 		z, ok := r.zoneServersFor(ctx, cur)
@@ -177,44 +179,44 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 				return r.chainError(next, err, d)
 			}
 		}
-		dsSet, sigs := splitSigs(msg.Answer, next, dns.TypeDS)
+		dsSet, sigs := validate.SplitSigs(msg.Answer, next, dns.TypeDS)
 		if len(dsSet) == 0 {
-			dv := verifyDenial(msg, cur, next, dns.TypeDS, keys, r.now)
-			if !dv.valid {
-				return r.chainBogus(next, fmt.Sprintf("the proof that %s has no DS does not hold: %s", zoneLabel(next), dv.detail), d)
+			dv := r.val.VerifyDenial(msg, cur, next, dns.TypeDS, keys, r.now)
+			if !dv.Valid {
+				return r.chainBogus(next, fmt.Sprintf("the proof that %s has no DS does not hold: %s", zoneLabel(next), dv.Detail), d)
 			}
-			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECInsecure, Detail: "no DS at " + zoneLabel(cur) + ": an insecure delegation"})
+			d.Chain = append(d.Chain, ChainLink{Zone: next, Status: DNSSECInsecure, Detail: "no DS at " + zoneLabel(cur) + ": an insecure delegation"})
 			return chainResult{status: DNSSECInsecure}
 		}
-		if v := verifyRRset(dsSet, sigs, keys, cur, r.now); !v.valid {
-			return r.chainBogus(next, "the DS RRset at "+zoneLabel(cur)+" does not validate: "+v.detail, d)
+		if v := r.val.VerifyRRset(dsSet, sigs, keys, cur, r.now); !v.Valid {
+			return r.chainBogus(next, "the DS RRset at "+zoneLabel(cur)+" does not validate: "+v.Detail, d)
 		}
 		supported := supportedDS(asDS(dsSet))
 		if len(supported) == 0 {
-			d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
+			d.Chain = append(d.Chain, ChainLink{Zone: next, Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
 			return chainResult{status: DNSSECInsecure}
 		}
 		keys, cached, err = r.zoneKeys(ctx, next, supported)
 		if err != nil {
 			return r.chainError(next, err, d)
 		}
-		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(next), Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
+		d.Chain = append(d.Chain, ChainLink{Zone: next, Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
 		cur = next
 	}
 	return chainResult{status: DNSSECIndeterminate, detail: "too many zone cuts"}
 }
 
 func (r *run) chainError(zone string, err error, d *DNSSECReport) chainResult {
-	var wf *walkFailure
+	var wf *stageFailure
 	if errors.As(err, &wf) && wf.check != CheckResolutionFailed && wf.check != CheckReferralLoop {
 		return r.chainBogus(zone, wf.detail, d)
 	}
-	d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECIndeterminate, Detail: err.Error()})
+	d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECIndeterminate, Detail: err.Error()})
 	return chainResult{status: DNSSECIndeterminate, detail: err.Error()}
 }
 
 func (r *run) chainBogus(zone, detail string, d *DNSSECReport) chainResult {
-	d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECBogus, Detail: detail})
+	d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECBogus, Detail: detail})
 	return chainResult{status: DNSSECBogus, detail: detail}
 }
 
@@ -235,54 +237,12 @@ func (r *run) nextCut(cur, parent string) string {
 // targetDS checks the DS RRsets the parent servers gave for the zone. It
 // returns the DS records to trust, or a final status when the zone is
 // insecure or bogus at the parent already.
-func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool, d *DNSSECReport) ([]*dns.DS, string) {
+func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool, d *DNSSECReport) ([]*dns.DS, DNSSECStatus) {
 	if selfAnchored {
 		return r.m.TrustAnchors.DS[zone], ""
 	}
-	var union []*dns.DS
-	var sets []string
-	var withDS, withoutDS, answered, bad int
-	for _, rep := range r.parentDS {
-		// A server that fails the query proves nothing either way:
-		// resolvers ask another parent server (RFC 4035 section 5).
-		if rep.err != nil || rep.msg == nil {
-			r.addFinding(CheckParentServerError, rep.nameserver, rep.address, "parent zone server gave no answer to %s DS: %v", zoneLabel(zone), rep.err)
-			continue
-		}
-		if rc := rep.msg.Rcode; rc != dns.RcodeSuccess && rc != dns.RcodeNameError {
-			r.addFinding(CheckParentServerError, rep.nameserver, rep.address, "parent zone server answered %s DS with %s", zoneLabel(zone), dns.RcodeToString[rc])
-			continue
-		}
-		answered++
-		dsSet, sigs := splitSigs(rep.msg.Answer, zone, dns.TypeDS)
-		if len(dsSet) == 0 {
-			dv := verifyDenial(rep.msg, r.report.Parent, zone, dns.TypeDS, parentKeys, r.now)
-			if !dv.valid {
-				r.addFinding(dv.check, rep.nameserver, rep.address, "the parent server's proof that %s has no DS does not hold: %s", zoneLabel(zone), dv.detail)
-				bad++
-				continue
-			}
-			withoutDS++
-			sets = appendUnique(sets, "")
-			continue
-		}
-		if v := verifyRRset(dsSet, sigs, parentKeys, r.report.Parent, r.now); !v.valid {
-			r.addFinding(v.check, rep.nameserver, rep.address, "the DS RRset for %s from this parent server does not validate: %s", zoneLabel(zone), v.detail)
-			bad++
-			continue
-		}
-		withDS++
-		var desc []string
-		for _, rr := range dsSet {
-			ds := rr.(*dns.DS)
-			desc = append(desc, strings.ToLower(ds.String()[len(ds.Hdr.String()):]))
-			if !slices.ContainsFunc(union, func(x *dns.DS) bool { return sameDS(x, ds) }) {
-				union = append(union, ds)
-			}
-		}
-		sort.Strings(desc)
-		sets = appendUnique(sets, strings.Join(desc, ","))
-	}
+	t := r.tallyParentDS(zone, parentKeys)
+	union, sets, withDS, withoutDS, answered, bad := t.union, t.sets, t.withDS, t.withoutDS, t.answered, t.bad
 	if len(sets) > 1 {
 		r.addFinding(CheckDSInconsistent, "", "", "the parent servers serve %d different DS sets for %s (%d with DS, %d without)", len(sets), zoneLabel(zone), withDS, withoutDS)
 	}
@@ -300,7 +260,7 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 		return nil, DNSSECIndeterminate
 	}
 	if len(union) == 0 {
-		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECInsecure, Detail: "no DS at the parent: the zone is not signed, or not secured"})
+		d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECInsecure, Detail: "no DS at the parent: the zone is not signed, or not secured"})
 		return nil, DNSSECInsecure
 	}
 	for _, ds := range union {
@@ -309,7 +269,7 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 	supported := supportedDS(union)
 	if len(supported) == 0 {
 		r.addFinding(CheckUnsupportedAlgo, "", "", "every DS for %s uses an algorithm or digest type this exporter cannot validate (algorithms %v): validators treat the zone as insecure", zoneLabel(zone), dsAlgorithms(union))
-		d.Chain = append(d.Chain, ChainLink{Zone: zoneLabel(zone), Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
+		d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
 		return nil, DNSSECInsecure
 	}
 	sha1Only := true
@@ -322,6 +282,61 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 	return supported, ""
 }
 
+// dsTally is what the parent servers' DS replies add up to.
+type dsTally struct {
+	union                            []*dns.DS
+	sets                             []string
+	withDS, withoutDS, answered, bad int
+}
+
+// tallyParentDS checks each parent server's DS reply, or its proof that
+// there is none, with the parent's keys.
+func (r *run) tallyParentDS(zone string, parentKeys []*dns.DNSKEY) dsTally {
+	var t dsTally
+	for _, rep := range r.parentDS {
+		// A server that fails the query proves nothing either way:
+		// resolvers ask another parent server (RFC 4035 section 5).
+		if rep.err != nil || rep.msg == nil {
+			r.addFinding(CheckParentServerError, rep.nameserver, rep.address, "parent zone server gave no answer to %s DS: %v", zoneLabel(zone), rep.err)
+			continue
+		}
+		if rc := rep.msg.Rcode; rc != dns.RcodeSuccess && rc != dns.RcodeNameError {
+			r.addFinding(CheckParentServerError, rep.nameserver, rep.address, "parent zone server answered %s DS with %s", zoneLabel(zone), dns.RcodeToString[rc])
+			continue
+		}
+		t.answered++
+		dsSet, sigs := validate.SplitSigs(rep.msg.Answer, zone, dns.TypeDS)
+		if len(dsSet) == 0 {
+			dv := r.val.VerifyDenial(rep.msg, r.report.Parent, zone, dns.TypeDS, parentKeys, r.now)
+			if !dv.Valid {
+				r.addFinding(checkOf(dv.Reason), rep.nameserver, rep.address, "the parent server's proof that %s has no DS does not hold: %s", zoneLabel(zone), dv.Detail)
+				t.bad++
+				continue
+			}
+			t.withoutDS++
+			t.sets = appendUnique(t.sets, "")
+			continue
+		}
+		if v := r.val.VerifyRRset(dsSet, sigs, parentKeys, r.report.Parent, r.now); !v.Valid {
+			r.addFinding(checkOf(v.Reason), rep.nameserver, rep.address, "the DS RRset for %s from this parent server does not validate: %s", zoneLabel(zone), v.Detail)
+			t.bad++
+			continue
+		}
+		t.withDS++
+		var desc []string
+		for _, rr := range dsSet {
+			ds := rr.(*dns.DS)
+			desc = append(desc, strings.ToLower(ds.String()[len(ds.Hdr.String()):]))
+			if !slices.ContainsFunc(t.union, func(x *dns.DS) bool { return sameDS(x, ds) }) {
+				t.union = append(t.union, ds)
+			}
+		}
+		sort.Strings(desc)
+		t.sets = appendUnique(t.sets, strings.Join(desc, ","))
+	}
+	return t
+}
+
 // checkServersDNSSEC asks every answering address of the zone for its
 // DNSSEC data and judges it with the DS set.
 func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS, d *DNSSECReport) {
@@ -331,16 +346,16 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 			targets = append(targets, s)
 		}
 	}
-	results := make([]*serverDNSSEC, len(targets))
+	results := make([]*serverMaterial, len(targets))
 	sigObs := make([][]SignatureObs, len(targets))
 	denials := make([][]DenialObs, len(targets))
 	// One random label per probe: a name no cache or zone will have.
 	nxName := fmt.Sprintf("dnshealth-%08x.%s", rand.Uint32(), zone)
 	parallel(len(targets), func(i int) {
-		results[i], sigObs[i], denials[i] = r.serverDNSSEC(ctx, zone, targets[i], ds, nxName)
+		results[i], sigObs[i], denials[i] = r.checkServerDNSSEC(ctx, zone, targets[i], ds, nxName)
 	})
 
-	var checked []*serverDNSSEC
+	var checked []*serverMaterial
 	for i, s := range results {
 		if s == nil || !s.checked {
 			continue
@@ -383,8 +398,8 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 	if d.NSEC3 != nil {
 		limited := false
 		for _, f := range nsec3Findings(*d.NSEC3) {
-			r.addFinding(f[0], "", "", "%s", f[1])
-			limited = limited || f[0] == CheckNSEC3IterationsLimit
+			r.addFinding(f.check, "", "", "%s", f.message)
+			limited = limited || f.check == CheckNSEC3IterationsLimit
 		}
 		// Above the validators' limits the answer is insecure, not bogus.
 		if limited && d.Status == DNSSECSecure {
@@ -393,168 +408,212 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 	}
 }
 
-// serverDNSSEC checks one address: its DNSKEY RRset against the DS set,
+// checkServerDNSSEC checks one address: its DNSKEY RRset against the DS set,
 // then the signatures over SOA, NS, DNSKEY, CDS/CDNSKEY and the module's
 // records, then a proof of non-existence for a random name and for an
 // absent type at the apex.
-func (r *run) serverDNSSEC(ctx context.Context, zone string, s ServerResult, ds []*dns.DS, nxName string) (*serverDNSSEC, []SignatureObs, []DenialObs) {
-	out := &serverDNSSEC{name: s.Nameserver, addr: s.Address, signers: map[uint16]bool{}, keySigners: map[uint16]bool{}}
-	addr := netip.MustParseAddr(s.Address)
-	ns := dns.Fqdn(s.Nameserver)
-	ask := func(qname string, qtype uint16) *dns.Msg {
-		rep := r.askDO(ctx, ns, addr, qname, qtype, true)
-		if rep.err != nil {
-			return nil
-		}
-		return rep.msg
+func (r *run) checkServerDNSSEC(ctx context.Context, zone string, s ServerResult, ds []*dns.DS, nxName string) (*serverMaterial, []SignatureObs, []DenialObs) {
+	c := &serverCheck{r: r, ctx: ctx, zone: zone, s: s, secure: true,
+		addr: netip.MustParseAddr(s.Address), ns: dns.Fqdn(s.Nameserver),
+		out: &serverMaterial{name: s.Nameserver, addr: s.Address, signers: map[uint16]bool{}, keySigners: map[uint16]bool{}}}
+	keyset, keySigs, ok := c.fetchKeys()
+	if !ok {
+		return c.out, nil, nil
 	}
-	keyMsg := ask(zone, dns.TypeDNSKEY)
+	c.trust(keyset, keySigs, ds)
+	c.judge(zone, dns.TypeDNSKEY, keyset, keySigs)
+	soaSet, soaSigs := validate.SplitSigs(s.soa.Answer, zone, dns.TypeSOA)
+	c.judge(zone, dns.TypeSOA, soaSet, soaSigs)
+	if s.ns != nil {
+		nsSet, nsSigs := validate.SplitSigs(s.ns.Answer, zone, dns.TypeNS)
+		c.judge(zone, dns.TypeNS, nsSet, nsSigs)
+	}
+	c.records()
+	c.nsec3Param()
+	c.cds()
+	c.denials(nxName)
+	c.out.secure = c.secure
+	return c.out, c.obs, c.denied
+}
+
+// serverCheck is the DNSSEC check of one address of the zone, in progress.
+type serverCheck struct {
+	r      *run
+	ctx    context.Context
+	zone   string
+	s      ServerResult
+	addr   netip.Addr
+	ns     string
+	out    *serverMaterial
+	keys   []*dns.DNSKEY // trusted, or the server's own when not
+	secure bool
+	obs    []SignatureObs
+	denied []DenialObs
+}
+
+// ask sends qname/qtype with DO=1 to the address; nil when it failed.
+func (c *serverCheck) ask(qname string, qtype uint16) *dns.Msg {
+	rep := c.r.askDO(c.ctx, c.ns, c.addr, qname, qtype, true)
+	if rep.err != nil {
+		return nil
+	}
+	return rep.msg
+}
+
+// fetchKeys asks for the DNSKEY RRset and notes which keys sign it at
+// all, trusted or not: a DS "matches" a key only if that key signs the
+// set. A revoked key still signs the set (RFC 5011 section 2.1), so it is
+// counted here, but it never validates anything below.
+func (c *serverCheck) fetchKeys() ([]dns.RR, []*dns.RRSIG, bool) {
+	keyMsg := c.ask(c.zone, dns.TypeDNSKEY)
 	if keyMsg == nil {
-		return out, nil, nil
+		return nil, nil, false
 	}
-	out.checked = true
-	keyset, keySigs := splitSigs(keyMsg.Answer, zone, dns.TypeDNSKEY)
+	c.out.checked = true
+	keyset, keySigs := validate.SplitSigs(keyMsg.Answer, c.zone, dns.TypeDNSKEY)
 	for _, rr := range keyset {
-		out.keyset = append(out.keyset, rr.(*dns.DNSKEY))
+		c.out.keyset = append(c.out.keyset, rr.(*dns.DNSKEY))
 	}
 	if len(keyset) == 0 {
-		r.addFinding(CheckDSUnsignedChild, s.Nameserver, s.Address, "the parent has DS records for %s but this server serves no DNSKEY: validators SERVFAIL the zone", zoneLabel(zone))
-		return out, nil, nil
+		c.r.addFinding(CheckDSUnsignedChild, c.s.Nameserver, c.s.Address, "the parent has DS records for %s but this server serves no DNSKEY: validators SERVFAIL the zone", zoneLabel(c.zone))
+		return nil, nil, false
 	}
-	// Which keys sign the DNSKEY RRset at all, trusted or not: a DS
-	// "matches" a key only if that key signs the set.
-	// A revoked key still signs the set (RFC 5011 section 2.1), so it is
-	// counted here, but it never validates anything below.
 	var zoneBit []*dns.DNSKEY
-	for _, k := range out.keyset {
+	for _, k := range c.out.keyset {
 		if k.Flags&dns.ZONE != 0 {
 			zoneBit = append(zoneBit, k)
 		}
 	}
-	for _, t := range verifyRRset(keyset, keySigs, zoneBit, zone, r.now).keyTags {
-		out.keySigners[t] = true
+	for _, t := range c.r.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.r.now).KeyTags {
+		c.out.keySigners[t] = true
 	}
-	own := zoneKeysOf(out.keyset)
-	var obs []SignatureObs
-	observe := func(owner string, qtype uint16, v sigVerdict) {
-		obs = append(obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: zoneLabel(owner), Type: dns.TypeToString[qtype],
-			Expiration: v.expiration, Inception: v.inception, Valid: v.valid, Detail: v.detail})
-		for _, t := range v.keyTags {
-			out.signers[t] = true
-		}
-	}
-	secure := true
-	keys, kv, err := trustKeys(keyset, keySigs, ds, r.m.TrustAnchors.Keys[zone], zone, r.now)
+	return keyset, keySigs, true
+}
+
+// trust validates the DNSKEY RRset through the parent's DS set (or the
+// zone's trust anchor). Not trusted, the server is bogus; its other
+// signatures are still checked with its own keys, for the expiry figures.
+func (c *serverCheck) trust(keyset []dns.RR, keySigs []*dns.RRSIG, ds []*dns.DS) {
+	keys, kv, err := c.r.val.TrustKeys(keyset, keySigs, ds, c.r.m.TrustAnchors.Keys[c.zone], c.zone, c.r.now)
 	if err != nil {
-		// Not trusted: the server is bogus. Its other signatures are still
-		// checked with its own keys, for the expiry figures.
-		secure = false
-		keys = own
-		check := kv.check
-		if check == "" {
-			check = CheckDSNoMatchingKey
-		}
-		r.addFinding(check, s.Nameserver, s.Address, "the DNSKEY RRset this server serves is not trusted through the parent's DS: %v", err)
+		c.secure = false
+		keys = zoneKeysOf(c.out.keyset)
+		c.r.addFinding(checkOf(kv.Reason), c.s.Nameserver, c.s.Address, "the DNSKEY RRset this server serves is not trusted through the parent's DS: %v", err)
 	}
-	judge := func(owner string, qtype uint16, rrset []dns.RR, sigs []*dns.RRSIG) {
-		v := verifyRRset(rrset, sigs, keys, zone, r.now)
-		observe(owner, qtype, v)
-		if !v.valid {
-			secure = false
-			r.addFinding(v.check, s.Nameserver, s.Address, "%s", v.detail)
-			return
-		}
-		if left := v.expiration.Sub(r.now); left < time.Duration(v.ttl)*time.Second {
-			r.addFinding(CheckRRSIGExpiresInTTL, s.Nameserver, s.Address, "the signature over %s %s expires in %s, sooner than its TTL of %ds: caches will hold it after it expires",
-				zoneLabel(owner), dns.TypeToString[qtype], left.Round(time.Second), v.ttl)
-		}
-		if v.origTTL != 0 {
-			r.addFinding(CheckRRSIGOrigTTL, s.Nameserver, s.Address, "%s %s is served with TTL %d, above its signature's original TTL %d: validators cap the TTL to %d",
-				zoneLabel(owner), dns.TypeToString[qtype], v.ttl, v.origTTL, v.origTTL)
-		}
-		r.checkAlgorithms(s, owner, qtype, keys, v)
+	c.keys = keys
+}
+
+// judge verifies the signatures over one RRset with the trusted keys and
+// raises what they show.
+func (c *serverCheck) judge(owner string, qtype uint16, rrset []dns.RR, sigs []*dns.RRSIG) {
+	r, s := c.r, c.s
+	v := r.val.VerifyRRset(rrset, sigs, c.keys, c.zone, r.now)
+	c.obs = append(c.obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: owner, Type: dns.TypeToString[qtype],
+		Expiration: v.Expiration, Inception: v.Inception, Valid: v.Valid, Detail: v.Detail})
+	for _, t := range v.KeyTags {
+		c.out.signers[t] = true
 	}
-	judge(zone, dns.TypeDNSKEY, keyset, keySigs)
-	soaSet, soaSigs := splitSigs(s.soa.Answer, zone, dns.TypeSOA)
-	judge(zone, dns.TypeSOA, soaSet, soaSigs)
-	if s.ns != nil {
-		nsSet, nsSigs := splitSigs(s.ns.Answer, zone, dns.TypeNS)
-		judge(zone, dns.TypeNS, nsSet, nsSigs)
+	if !v.Valid {
+		c.secure = false
+		r.addFinding(checkOf(v.Reason), s.Nameserver, s.Address, "%s", v.Detail)
+		return
 	}
-	for _, rec := range r.m.Records {
+	if left := v.Expiration.Sub(r.now); left < time.Duration(v.TTL)*time.Second {
+		r.addFinding(CheckRRSIGExpiresInTTL, s.Nameserver, s.Address, "the signature over %s %s expires in %s, sooner than its TTL of %ds: caches will hold it after it expires",
+			zoneLabel(owner), dns.TypeToString[qtype], left.Round(time.Second), v.TTL)
+	}
+	if v.OrigTTL != 0 {
+		r.addFinding(CheckRRSIGOrigTTL, s.Nameserver, s.Address, "%s %s is served with TTL %d, above its signature's original TTL %d: validators cap the TTL to %d",
+			zoneLabel(owner), dns.TypeToString[qtype], v.TTL, v.OrigTTL, v.OrigTTL)
+	}
+	r.checkAlgorithms(s, owner, qtype, c.keys, v)
+}
+
+// records checks the signatures over the module's extra records.
+func (c *serverCheck) records() {
+	for _, rec := range c.r.m.Records {
 		owner := rec.Name
 		switch {
 		case owner == "@":
-			owner = zone
+			owner = c.zone
 		case !dns.IsFqdn(owner):
-			owner = strings.ToLower(owner) + "." + zone
+			owner = strings.ToLower(owner) + "." + c.zone
 		}
-		if m := ask(owner, rec.qtype); m != nil {
-			set, sigs := splitSigs(m.Answer, owner, rec.qtype)
+		if m := c.ask(owner, rec.qtype); m != nil {
+			set, sigs := validate.SplitSigs(m.Answer, owner, rec.qtype)
 			if len(set) > 0 {
-				judge(owner, rec.qtype, set, sigs)
+				c.judge(owner, rec.qtype, set, sigs)
 			}
 		}
 	}
-	// NSEC3PARAM names the chain's parameters even where no proof was
-	// asked for; its signature is checked like any other RRset's.
-	if m := ask(zone, dns.TypeNSEC3PARAM); m != nil {
-		if set, sigs := splitSigs(m.Answer, zone, dns.TypeNSEC3PARAM); len(set) > 0 {
-			judge(zone, dns.TypeNSEC3PARAM, set, sigs)
+}
+
+// nsec3Param: NSEC3PARAM names the chain's parameters even where no proof
+// was asked for; its signature is checked like any other RRset's.
+func (c *serverCheck) nsec3Param() {
+	if m := c.ask(c.zone, dns.TypeNSEC3PARAM); m != nil {
+		if set, sigs := validate.SplitSigs(m.Answer, c.zone, dns.TypeNSEC3PARAM); len(set) > 0 {
+			c.judge(c.zone, dns.TypeNSEC3PARAM, set, sigs)
 			p := set[0].(*dns.NSEC3PARAM)
-			out.nsec3 = &NSEC3Param{Iterations: p.Iterations, SaltLength: int(p.SaltLength)}
+			c.out.nsec3 = &NSEC3Param{Iterations: p.Iterations, SaltLength: int(p.SaltLength)}
 		}
 	}
+}
+
+// cds collects and checks the CDS and CDNSKEY RRsets.
+func (c *serverCheck) cds() {
 	for _, t := range []uint16{dns.TypeCDS, dns.TypeCDNSKEY} {
-		m := ask(zone, t)
+		m := c.ask(c.zone, t)
 		if m == nil {
 			continue
 		}
-		set, sigs := splitSigs(m.Answer, zone, t)
+		set, sigs := validate.SplitSigs(m.Answer, c.zone, t)
 		if len(set) == 0 {
 			continue
 		}
-		judge(zone, t, set, sigs)
+		c.judge(c.zone, t, set, sigs)
 		for _, rr := range set {
 			switch v := rr.(type) {
 			case *dns.CDS:
-				out.cds = append(out.cds, v)
+				c.out.cds = append(c.out.cds, v)
 			case *dns.CDNSKEY:
-				out.cdnskey = append(out.cdnskey, v)
+				c.out.cdnskey = append(c.out.cdnskey, v)
 			}
 		}
-		out.cdsSigners = append(out.cdsSigners, verifyRRset(set, sigs, keys, zone, r.now).keyTags...)
+		c.out.cdsSigners = append(c.out.cdsSigners, c.r.val.VerifyRRset(set, sigs, c.keys, c.zone, c.r.now).KeyTags...)
 	}
+}
 
-	var denials []DenialObs
+// denials asks for a name that does not exist and a type the apex lacks,
+// and checks the proofs.
+func (c *serverCheck) denials(nxName string) {
+	s := c.s
 	for _, q := range []struct {
 		name  string
 		qtype uint16
-	}{{nxName, dns.TypeA}, {zone, dns.TypeNULL}} {
-		m := ask(q.name, q.qtype)
+	}{{nxName, dns.TypeA}, {c.zone, dns.TypeNULL}} {
+		m := c.ask(q.name, q.qtype)
 		if m == nil {
 			continue
 		}
-		dv := verifyDenial(m, zone, q.name, q.qtype, keys, r.now)
-		denials = append(denials, DenialObs{Nameserver: s.Nameserver, Address: s.Address, Kind: dv.kind, Qname: q.name, Qtype: dns.TypeToString[q.qtype], Valid: dv.valid, Detail: dv.detail})
-		if dv.nsec3 != nil {
-			out.nsec3 = dv.nsec3 // as served in proofs, opt-out included
+		dv := c.r.val.VerifyDenial(m, c.zone, q.name, q.qtype, c.keys, c.r.now)
+		c.denied = append(c.denied, DenialObs{Nameserver: s.Nameserver, Address: s.Address, Kind: dv.Kind, Qname: q.name, Qtype: dns.TypeToString[q.qtype], Valid: dv.Valid, Detail: dv.Detail})
+		if dv.NSEC3 != nil {
+			c.out.nsec3 = nsec3Param(dv.NSEC3) // as served in proofs, opt-out included
 		}
-		if !dv.valid {
-			secure = false
-			r.addFinding(dv.check, s.Nameserver, s.Address, "%s %s: %s", q.name, dns.TypeToString[q.qtype], dv.detail)
+		if !dv.Valid {
+			c.secure = false
+			c.r.addFinding(checkOf(dv.Reason), s.Nameserver, s.Address, "%s %s: %s", q.name, dns.TypeToString[q.qtype], dv.Detail)
 		}
 	}
-	out.secure = secure
-	return out, obs, denials
 }
 
 // checkAlgorithms applies RFC 4035 section 2.2: every algorithm in the
 // zone's DNSKEY RRset signs each RRset.
-func (r *run) checkAlgorithms(s ServerResult, owner string, qtype uint16, keys []*dns.DNSKEY, v sigVerdict) {
+func (r *run) checkAlgorithms(s ServerResult, owner string, qtype uint16, keys []*dns.DNSKEY, v validate.SigVerdict) {
 	var missing []string
 	for _, k := range keys {
-		if !v.algorithms[k.Algorithm] && algorithmSupported(k.Algorithm) && !slices.Contains(missing, fmt.Sprint(k.Algorithm)) {
+		if !v.Algorithms[k.Algorithm] && validate.AlgorithmSupported(k.Algorithm) && !slices.Contains(missing, fmt.Sprint(k.Algorithm)) {
 			missing = append(missing, fmt.Sprint(k.Algorithm))
 		}
 	}
@@ -566,7 +625,17 @@ func (r *run) checkAlgorithms(s ServerResult, owner string, qtype uint16, keys [
 
 // compareKeys compares the DNSKEY RRsets across servers and matches the DS
 // set against them.
-func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *DNSSECReport) {
+func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) {
+	if !r.compareKeySets(zone, checked, d) {
+		return
+	}
+	r.matchDS(zone, ds, checked, d)
+	r.dsAlgorithmsSign(zone, ds, d)
+}
+
+// compareKeySets compares the DNSKEY RRsets the addresses serve and lists
+// their union in d; false when no address serves a key.
+func (r *run) compareKeySets(zone string, checked []*serverMaterial, d *DNSSECReport) bool {
 	sets := map[string]bool{}
 	union := map[string]*dns.DNSKEY{}
 	signers := map[uint16]bool{}
@@ -589,7 +658,7 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 		// No server serves a key: ds_unsigned_child already says so.
 		f := false
 		d.DSMatchesDNSKEY = &f
-		return
+		return false
 	}
 	if !consistent {
 		r.addFinding(CheckDNSKEYInconsistent, "", "", "the nameserver addresses of %s serve %d different DNSKEY RRsets", zoneLabel(zone), len(sets))
@@ -618,10 +687,13 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 		k := union[id]
 		d.DNSKEYs = append(d.DNSKEYs, KeyRecord{KeyTag: k.KeyTag(), Algorithm: k.Algorithm, Flags: k.Flags, SignsKeySet: keySigners[k.KeyTag()]})
 	}
+	return true
+}
 
-	// DS against keys: a DS is matched when its key is published and signs
-	// the DNSKEY RRset; the zone is reachable when one DS is matched on
-	// every server.
+// matchDS: a DS is matched when its key is published and signs the
+// DNSKEY RRset; the zone is reachable when one DS is matched on every
+// server.
+func (r *run) matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) {
 	matchedEverywhere := false
 	anyMatched := false
 	unusable := map[int]bool{} // DS that point at a revoked or non-zone key
@@ -639,7 +711,7 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 		for _, s := range checked {
 			found := false
 			for _, k := range s.keyset {
-				if dsMatches(dsrr, k) {
+				if validate.DSMatches(dsrr, k) {
 					if k.Flags&dns.REVOKE != 0 || k.Flags&dns.ZONE == 0 {
 						unusable[i] = true
 						r.addFinding(CheckDSKeyUnusable, s.name, s.addr, "DS %d matches a key that is revoked or not a zone key (flags %d): validators cannot use it", k.KeyTag(), k.Flags)
@@ -667,6 +739,10 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 		r.addFinding(CheckDSNoMatchingKey, "", "", "no DS at the parent (key tags %v) matches a DNSKEY that signs the DNSKEY RRset of %s (key tags %v): validators SERVFAIL the zone",
 			dsTags(ds), zoneLabel(zone), keyRecordTags(d.DNSKEYs))
 	}
+}
+
+// dsAlgorithmsSign applies RFC 4035 section 2.2 to the DS set.
+func (r *run) dsAlgorithmsSign(zone string, ds []*dns.DS, d *DNSSECReport) {
 	// RFC 4035 section 2.2 for the DS set: each algorithm in it signs the
 	// DNSKEY RRset (validators may insist: Unbound's harden-algo-downgrade).
 	for _, alg := range dsAlgorithms(ds) {
@@ -674,7 +750,7 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 		for _, k := range d.DNSKEYs {
 			signed = signed || (k.Algorithm == alg && k.SignsKeySet)
 		}
-		if !signed && algorithmSupported(alg) {
+		if !signed && validate.AlgorithmSupported(alg) {
 			r.addFinding(CheckAlgorithmNotSigning, "", "", "the DS set has algorithm %d but no key of that algorithm signs the DNSKEY RRset of %s", alg, zoneLabel(zone))
 		}
 	}
@@ -682,9 +758,9 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverDNSSEC, d 
 
 // compareCDS checks CDS and CDNSKEY consistency across servers and against
 // the DS set (RFC 7344, RFC 8078).
-func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *DNSSECReport) {
+func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) {
 	sets := map[string]bool{}
-	var published *serverDNSSEC
+	var published *serverMaterial
 	for _, s := range checked {
 		var ids []string
 		for _, c := range s.cds {
@@ -752,7 +828,7 @@ func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *
 		trusted := false
 		for _, t := range s.cdsSigners {
 			for _, k := range s.keyset {
-				if k.KeyTag() == t && slices.ContainsFunc(ds, func(x *dns.DS) bool { return dsMatches(x, k) }) {
+				if k.KeyTag() == t && slices.ContainsFunc(ds, func(x *dns.DS) bool { return validate.DSMatches(x, k) }) {
 					trusted = true
 				}
 			}
@@ -766,7 +842,7 @@ func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverDNSSEC, d *
 // cdsMatches reports whether a server's CDS/CDNSKEY RRsets ask for exactly
 // the DS set the parent has. CDNSKEY keys are hashed with the digest types
 // the DS set uses.
-func cdsMatches(s *serverDNSSEC, ds []*dns.DS) bool {
+func cdsMatches(s *serverMaterial, ds []*dns.DS) bool {
 	wanted := map[string]bool{}
 	for _, c := range s.cds {
 		wanted[dsID(&c.DS)] = true
@@ -819,7 +895,7 @@ func dsID(x *dns.DS) string {
 func dsDigestTypes(ds []*dns.DS) []uint8 {
 	var out []uint8
 	for _, x := range ds {
-		if digestSupported(x.DigestType) && !slices.Contains(out, x.DigestType) {
+		if validate.DigestSupported(x.DigestType) && !slices.Contains(out, x.DigestType) {
 			out = append(out, x.DigestType)
 		}
 	}
@@ -836,7 +912,7 @@ func supportedDS(set []*dns.DS) []*dns.DS {
 	// cannot vouch for a key the SHA-256 DS does not.
 	var favourite uint8
 	for _, ds := range set {
-		if algorithmSupported(ds.Algorithm) && digestSupported(ds.DigestType) && ds.DigestType > favourite {
+		if validate.AlgorithmSupported(ds.Algorithm) && validate.DigestSupported(ds.DigestType) && ds.DigestType > favourite {
 			favourite = ds.DigestType
 		}
 	}
@@ -845,7 +921,7 @@ func supportedDS(set []*dns.DS) []*dns.DS {
 	}
 	var out []*dns.DS
 	for _, ds := range set {
-		if algorithmSupported(ds.Algorithm) && ds.DigestType == favourite {
+		if validate.AlgorithmSupported(ds.Algorithm) && ds.DigestType == favourite {
 			out = append(out, ds)
 		}
 	}

@@ -2,23 +2,27 @@ package probe
 
 import "time"
 
-// DNSSEC verdicts, as a validating resolver would reach them (RFC 4035
-// section 4.3).
+// DNSSECStatus is a DNSSEC verdict, as a validating resolver would reach
+// it (RFC 4035 section 4.3). The set is closed: it is used as a label value.
+type DNSSECStatus string
+
+// DNSSEC verdicts.
 const (
-	DNSSECSecure        = "secure"
-	DNSSECInsecure      = "insecure"
-	DNSSECBogus         = "bogus"
-	DNSSECIndeterminate = "indeterminate"
+	DNSSECSecure        DNSSECStatus = "secure"
+	DNSSECInsecure      DNSSECStatus = "insecure"
+	DNSSECBogus         DNSSECStatus = "bogus"
+	DNSSECIndeterminate DNSSECStatus = "indeterminate"
 )
 
 // DNSSECStatuses lists the verdicts in a fixed order, for state-set metrics.
-var DNSSECStatuses = []string{DNSSECSecure, DNSSECInsecure, DNSSECBogus, DNSSECIndeterminate}
+// They are strings, the label values they become (dashboards/ lists them too).
+var DNSSECStatuses = []string{string(DNSSECSecure), string(DNSSECInsecure), string(DNSSECBogus), string(DNSSECIndeterminate)}
 
 // DNSSECReport is what the probe found about the zone's chain of trust.
 type DNSSECReport struct {
 	// Status is the verdict for the zone as a whole: bogus if any server
 	// serves data a validator would reject.
-	Status string `json:"status"`
+	Status DNSSECStatus `json:"status"`
 	// Intermittent is set when servers differ: some serve data that
 	// validates and some do not, so resolvers fail depending on the server.
 	Intermittent bool `json:"intermittent"`
@@ -46,11 +50,11 @@ type DNSSECReport struct {
 
 // ChainLink is one zone on the way from the trust anchor to the target.
 type ChainLink struct {
-	Zone    string   `json:"zone"`
-	Status  string   `json:"status"`             // secure, insecure or bogus
-	KeyTags []uint16 `json:"key_tags,omitempty"` // validated DNSKEY tags
-	Cached  bool     `json:"cached,omitempty"`
-	Detail  string   `json:"detail,omitempty"`
+	Zone    string       `json:"zone"`
+	Status  DNSSECStatus `json:"status"`             // secure, insecure or bogus
+	KeyTags []uint16     `json:"key_tags,omitempty"` // validated DNSKEY tags
+	Cached  bool         `json:"cached,omitempty"`
+	Detail  string       `json:"detail,omitempty"`
 }
 
 // DSRecord is one DS record at the parent and whether it matches a DNSKEY

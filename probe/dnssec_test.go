@@ -5,12 +5,12 @@ import (
 	"math"
 	"net/netip"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
 
+	"github.com/dnshealth/dnshealth_exporter/internal/demo"
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
@@ -25,10 +25,8 @@ func TestDaysToExpiry(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	roots, _ := probe.ParseRootHints(strings.NewReader(l.RootHints()), "lab")
-	anchors, _ := probe.ParseTrustAnchors(strings.NewReader(l.TrustAnchors()), "lab")
-	m := &probe.Module{Port: l.Port(), RootServers: roots, TrustAnchors: anchors, QueryTimeout: time.Second}
-	if err := m.Validate(""); err != nil {
+	m, err := demo.Module(l)
+	if err != nil {
 		t.Fatal(err)
 	}
 	probed := signed.Add(72 * time.Hour)
@@ -88,7 +86,7 @@ func TestOriginalTTLExceeded(t *testing.T) {
 	p := newProber()
 	p.Exchanger = ttlRaiser{}
 	r := p.Probe(t.Context(), "sec-healthy.test.", "lab", m)
-	if got := checkIDs(r); !slices.Equal(got, []string{probe.CheckRRSIGOrigTTL}) || r.DNSSEC.Status != probe.DNSSECSecure {
+	if got := checkIDs(r); !slices.Equal(got, []string{string(probe.CheckRRSIGOrigTTL)}) || r.DNSSEC.Status != probe.DNSSECSecure {
 		t.Errorf("checks %v status %s, want only rrsig_original_ttl_exceeded and secure\n%s", got, r.DNSSEC.Status, debugText(r))
 	}
 }

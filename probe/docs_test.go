@@ -19,8 +19,8 @@ func TestChecksDocumented(t *testing.T) {
 	}
 	known := map[string]bool{}
 	for _, c := range Checks {
-		known[c.ID] = true
-		if !headings[c.ID] {
+		known[string(c.ID)] = true
+		if !headings[string(c.ID)] {
 			t.Errorf("docs/checks.md has no section \"## %s\"", c.ID)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // A SHA-1 DS beside a SHA-256 DS is ignored, as Unbound does (only the
@@ -35,14 +37,14 @@ func TestSHA1DSIgnoredBesideSHA256(t *testing.T) {
 	if len(got) != 1 || got[0].DigestType != dns.SHA256 {
 		t.Fatalf("supportedDS kept %v, want only the SHA-256 DS", got)
 	}
-	if _, _, err := trustKeys(keyset, []*dns.RRSIG{sig}, got, nil, "example.", now); err == nil {
+	if _, _, err := (validate.Validator{}).TrustKeys(keyset, []*dns.RRSIG{sig}, got, nil, "example.", now); err == nil {
 		t.Error("a SHA-1 DS beside a non-matching SHA-256 DS made the key trusted")
 	}
 	// Alone, the SHA-1 DS still counts (with its own finding elsewhere).
 	if got := supportedDS([]*dns.DS{sha1}); len(got) != 1 {
 		t.Errorf("supportedDS of a lone SHA-1 DS = %v", got)
 	}
-	if _, _, err := trustKeys(keyset, []*dns.RRSIG{sig}, supportedDS([]*dns.DS{sha1, sha256}), nil, "example.", now); err != nil {
+	if _, _, err := (validate.Validator{}).TrustKeys(keyset, []*dns.RRSIG{sig}, supportedDS([]*dns.DS{sha1, sha256}), nil, "example.", now); err != nil {
 		t.Errorf("matching SHA-1 and SHA-256 DS: %v", err)
 	}
 	// No supported digest at all: nothing is kept.

@@ -56,7 +56,7 @@ func TestUnreachableFamilyIsNotLame(t *testing.T) {
 		t.Fatalf("no family_unreachable result or finding\n%s", debugText(r))
 	}
 	for _, f := range r.Findings {
-		if strings.HasPrefix(f.Check, "lame_") || f.Check == probe.CheckNoReachableAuthority {
+		if strings.HasPrefix(string(f.Check), "lame_") || f.Check == probe.CheckNoReachableAuthority {
 			t.Errorf("unexpected %s finding: %s", f.Check, f.Message)
 		}
 	}

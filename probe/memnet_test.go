@@ -1,8 +1,6 @@
 package probe_test
 
 import (
-	"context"
-	"fmt"
 	"net/netip"
 	"slices"
 	"sort"
@@ -11,60 +9,9 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/dnshealth/dnshealth_exporter/internal/dnstest"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
-
-// memNet is an in-memory DNS network for logic that the lab cannot stage:
-// each address has a handler; messages go through wire format both ways.
-type memNet map[netip.Addr]func(q *dns.Msg) *dns.Msg
-
-func (n memNet) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPort, _ string) (*dns.Msg, time.Duration, error) {
-	h, ok := n[addr.Addr()]
-	if !ok {
-		<-ctx.Done()
-		return nil, 0, ctx.Err()
-	}
-	wire, err := m.Pack()
-	if err != nil {
-		return nil, 0, err
-	}
-	q := new(dns.Msg)
-	if err := q.Unpack(wire); err != nil {
-		return nil, 0, err
-	}
-	resp := h(q)
-	if wire, err = resp.Pack(); err != nil {
-		return nil, 0, err
-	}
-	out := new(dns.Msg)
-	return out, time.Millisecond, out.Unpack(wire)
-}
-
-// zoneHandler answers from a fixed table of replies keyed by "qname qtype".
-func zoneHandler(t *testing.T, aa bool, answers map[string][]string) func(*dns.Msg) *dns.Msg {
-	return func(q *dns.Msg) *dns.Msg {
-		m := new(dns.Msg)
-		m.SetReply(q)
-		key := fmt.Sprintf("%s %s", q.Question[0].Name, dns.TypeToString[q.Question[0].Qtype])
-		rrs, ok := answers[key]
-		if !ok {
-			rrs = answers["*"]
-		}
-		m.Authoritative = aa
-		for _, s := range rrs {
-			rr := probe.MustRR(t, s[2:])
-			switch s[:2] {
-			case "A ":
-				m.Answer = append(m.Answer, rr)
-			case "N ":
-				m.Ns = append(m.Ns, rr)
-			case "X ":
-				m.Extra = append(m.Extra, rr)
-			}
-		}
-		return m
-	}
-}
 
 // TestSidewaysReferralSkipsServer: a root server that refers the probe
 // somewhere that does not lead to the target is skipped, as a resolver
@@ -73,11 +20,11 @@ func TestSidewaysReferralSkipsServer(t *testing.T) {
 	bad, good := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
 	tld, child := netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.20")
 	soa := "A zone.tld. 300 IN SOA ns.zone.tld. h.zone.tld. 1 1 1 1 1"
-	net := memNet{
-		bad:  zoneHandler(t, false, map[string][]string{"*": {"N other. 3600 IN NS ns.other.", "X ns.other. 3600 IN A 192.0.2.99"}}),
-		good: zoneHandler(t, false, map[string][]string{"*": {"N tld. 3600 IN NS ns.tld.", "X ns.tld. 3600 IN A 192.0.2.10"}}),
-		tld:  zoneHandler(t, false, map[string][]string{"*": {"N zone.tld. 3600 IN NS ns.zone.tld.", "X ns.zone.tld. 3600 IN A 192.0.2.20"}}),
-		child: zoneHandler(t, true, map[string][]string{
+	net := dnstest.MemNet{
+		bad:  dnstest.Table(t, false, map[string][]string{"*": {"N other. 3600 IN NS ns.other.", "X ns.other. 3600 IN A 192.0.2.99"}}),
+		good: dnstest.Table(t, false, map[string][]string{"*": {"N tld. 3600 IN NS ns.tld.", "X ns.tld. 3600 IN A 192.0.2.10"}}),
+		tld:  dnstest.Table(t, false, map[string][]string{"*": {"N zone.tld. 3600 IN NS ns.zone.tld.", "X ns.zone.tld. 3600 IN A 192.0.2.20"}}),
+		child: dnstest.Table(t, true, map[string][]string{
 			"zone.tld. SOA":     {soa},
 			"zone.tld. NS":      {"A zone.tld. 3600 IN NS ns.zone.tld."},
 			"ns.zone.tld. A":    {"A ns.zone.tld. 3600 IN A 192.0.2.20"},
@@ -99,13 +46,13 @@ func TestSidewaysReferralSkipsServer(t *testing.T) {
 // stops with referral_loop rather than wandering.
 func TestReferralLoop(t *testing.T) {
 	root := netip.MustParseAddr("192.0.2.1")
-	net := memNet{root: zoneHandler(t, false, map[string][]string{"*": {"N other. 3600 IN NS ns.other.", "X ns.other. 3600 IN A 192.0.2.99"}})}
+	net := dnstest.MemNet{root: dnstest.Table(t, false, map[string][]string{"*": {"N other. 3600 IN NS ns.other.", "X ns.other. 3600 IN A 192.0.2.99"}})}
 	m := &probe.Module{RootServers: []probe.NameServer{{Name: "a.root.", Addrs: []netip.Addr{root}}}}
 	if err := m.Validate(""); err != nil {
 		t.Fatal(err)
 	}
 	r := (&probe.Prober{Exchanger: net}).Probe(t.Context(), "zone.tld.", "mem", m)
-	if got := checkIDs(r); len(got) != 1 || got[0] != probe.CheckReferralLoop {
+	if got := checkIDs(r); len(got) != 1 || got[0] != string(probe.CheckReferralLoop) {
 		t.Errorf("checks = %v, want [referral_loop]\n%s", got, debugText(r))
 	}
 }
@@ -113,7 +60,7 @@ func TestReferralLoop(t *testing.T) {
 // miniNet is root → tld. → zone.tld. in memory, with two servers for tld.
 // and two for the zone, for faults the lab does not stage. Tests edit the
 // returned map to break things.
-func miniNet(t *testing.T) (memNet, *probe.Module) {
+func miniNet(t *testing.T) (dnstest.MemNet, *probe.Module) {
 	t.Helper()
 	root := netip.MustParseAddr("192.0.2.1")
 	tld1, tld2 := netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.11")
@@ -122,13 +69,13 @@ func miniNet(t *testing.T) (memNet, *probe.Module) {
 		"N zone.tld. 3600 IN NS ns1.zone.tld.", "N zone.tld. 3600 IN NS ns2.zone.tld.",
 		"X ns1.zone.tld. 3600 IN A 192.0.2.21", "X ns2.zone.tld. 3600 IN A 192.0.2.22",
 	}
-	net := memNet{
-		root: zoneHandler(t, false, map[string][]string{"*": {
+	net := dnstest.MemNet{
+		root: dnstest.Table(t, false, map[string][]string{"*": {
 			"N tld. 3600 IN NS ns1.tld.", "N tld. 3600 IN NS ns2.tld.",
 			"X ns1.tld. 3600 IN A 192.0.2.10", "X ns2.tld. 3600 IN A 192.0.2.11",
 		}}),
-		tld1: zoneHandler(t, false, map[string][]string{"*": referral}),
-		tld2: zoneHandler(t, false, map[string][]string{"*": referral}),
+		tld1: dnstest.Table(t, false, map[string][]string{"*": referral}),
+		tld2: dnstest.Table(t, false, map[string][]string{"*": referral}),
 		ns1:  childHandler(t, "ns1.zone.tld.", "ns2.zone.tld."),
 		ns2:  childHandler(t, "ns1.zone.tld.", "ns2.zone.tld."),
 	}
@@ -140,7 +87,7 @@ func miniNet(t *testing.T) (memNet, *probe.Module) {
 }
 
 // childHandler serves zone.tld. authoritatively with the given apex NS set.
-func childHandler(t *testing.T, apexNS ...string) func(*dns.Msg) *dns.Msg {
+func childHandler(t *testing.T, apexNS ...string) dnstest.Handler {
 	soa := "zone.tld. 300 IN SOA ns1.zone.tld. h.zone.tld. 1 1 1 1 300"
 	answers := map[string][]string{
 		"zone.tld. SOA":      {"A " + soa},
@@ -152,13 +99,7 @@ func childHandler(t *testing.T, apexNS ...string) func(*dns.Msg) *dns.Msg {
 	for _, ns := range apexNS {
 		answers["zone.tld. NS"] = append(answers["zone.tld. NS"], "A zone.tld. 3600 IN NS "+ns)
 	}
-	return zoneHandler(t, true, answers)
-}
-
-func refuser(q *dns.Msg) *dns.Msg {
-	m := new(dns.Msg)
-	m.SetRcode(q, dns.RcodeRefused)
-	return m
+	return dnstest.Table(t, true, answers)
 }
 
 // TestMemNetFaults raises, each in a scenario of its own, the checks the
@@ -166,26 +107,26 @@ func refuser(q *dns.Msg) *dns.Msg {
 func TestMemNetFaults(t *testing.T) {
 	cases := []struct {
 		name     string
-		breakNet func(memNet)
+		breakNet func(dnstest.MemNet)
 		want     []string
 	}{
-		{"healthy", func(memNet) {}, nil},
-		{probe.CheckResolutionFailed, func(n memNet) {
-			n[netip.MustParseAddr("192.0.2.1")] = refuser
-		}, []string{probe.CheckResolutionFailed}},
-		{probe.CheckParentServerError, func(n memNet) {
-			n[netip.MustParseAddr("192.0.2.11")] = refuser
-		}, []string{probe.CheckParentServerError}},
-		{probe.CheckGlueMissing, func(n memNet) {
-			h := zoneHandler(t, false, map[string][]string{"*": {
+		{"healthy", func(dnstest.MemNet) {}, nil},
+		{string(probe.CheckResolutionFailed), func(n dnstest.MemNet) {
+			n[netip.MustParseAddr("192.0.2.1")] = dnstest.Rcode(dns.RcodeRefused)
+		}, []string{string(probe.CheckResolutionFailed)}},
+		{string(probe.CheckParentServerError), func(n dnstest.MemNet) {
+			n[netip.MustParseAddr("192.0.2.11")] = dnstest.Rcode(dns.RcodeRefused)
+		}, []string{string(probe.CheckParentServerError)}},
+		{string(probe.CheckGlueMissing), func(n dnstest.MemNet) {
+			h := dnstest.Table(t, false, map[string][]string{"*": {
 				"N zone.tld. 3600 IN NS ns1.zone.tld.", "N zone.tld. 3600 IN NS ns2.zone.tld.",
 				"X ns1.zone.tld. 3600 IN A 192.0.2.21",
 			}})
 			n[netip.MustParseAddr("192.0.2.10")], n[netip.MustParseAddr("192.0.2.11")] = h, h
-		}, []string{probe.CheckGlueMissing}},
-		{probe.CheckNSChildInconsistent, func(n memNet) {
+		}, []string{string(probe.CheckGlueMissing)}},
+		{string(probe.CheckNSChildInconsistent), func(n dnstest.MemNet) {
 			n[netip.MustParseAddr("192.0.2.22")] = childHandler(t, "ns1.zone.tld.")
-		}, []string{probe.CheckNSChildInconsistent, probe.CheckNSParentChildDiffer}},
+		}, []string{string(probe.CheckNSChildInconsistent), string(probe.CheckNSParentChildDiffer)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -43,7 +43,10 @@ func TestParentServerFailingDSIsNotBogus(t *testing.T) {
 		name  string
 		rcode int
 	}{{"servfail", dns.RcodeServerFailure}, {"refused", dns.RcodeRefused}, {"timeout", -1}} {
-		for _, z := range []struct{ zone, status string }{
+		for _, z := range []struct {
+			zone   string
+			status probe.DNSSECStatus
+		}{
 			{"sec-healthy.test.", probe.DNSSECSecure},
 			{"healthy.test.", probe.DNSSECInsecure},
 		} {

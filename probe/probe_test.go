@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dnshealth/dnshealth_exporter/internal/demo"
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
@@ -21,23 +22,10 @@ func startLab(t testing.TB) (*lab.Lab, *probe.Module) {
 		t.Fatalf("starting lab: %v", err)
 	}
 	t.Cleanup(func() { l.Close() })
-	roots, err := probe.ParseRootHints(strings.NewReader(l.RootHints()), "lab")
+	m, err := demo.Module(l, func(m *probe.Module) {
+		m.QueryTimeout, m.QueryAttempts = 400*time.Millisecond, 2
+	})
 	if err != nil {
-		t.Fatalf("lab root hints: %v", err)
-	}
-	anchors, err := probe.ParseTrustAnchors(strings.NewReader(l.TrustAnchors()), "lab")
-	if err != nil {
-		t.Fatalf("lab trust anchors: %v", err)
-	}
-	m := &probe.Module{
-		Port:          l.Port(),
-		Timeout:       5 * time.Second,
-		QueryTimeout:  400 * time.Millisecond,
-		QueryAttempts: 2,
-		RootServers:   roots,
-		TrustAnchors:  anchors,
-	}
-	if err := m.Validate(""); err != nil {
 		t.Fatal(err)
 	}
 	return l, m
@@ -61,8 +49,8 @@ func lameAddresses(r *probe.Report) []string {
 func checkIDs(r *probe.Report) []string {
 	var out []string
 	for _, f := range r.Findings {
-		if !slices.Contains(out, f.Check) {
-			out = append(out, f.Check)
+		if !slices.Contains(out, string(f.Check)) {
+			out = append(out, string(f.Check))
 		}
 	}
 	sort.Strings(out)
@@ -98,7 +86,7 @@ func TestLabZones(t *testing.T) {
 			if z.DNSSEC != "" {
 				got := "none"
 				if r.DNSSEC != nil {
-					got = r.DNSSEC.Status
+					got = string(r.DNSSEC.Status)
 				}
 				if got != z.DNSSEC {
 					t.Errorf("DNSSEC status = %s, want %s\n%s", got, z.DNSSEC, debugText(r))
@@ -195,7 +183,7 @@ func TestNotAZone(t *testing.T) {
 	for _, zone := range []string{"www.healthy.test.", "does-not-exist.test.", "nothing.www.healthy.test."} {
 		t.Run(zone, func(t *testing.T) {
 			r := p.Probe(t.Context(), zone, "lab", m)
-			if got := checkIDs(r); !slices.Equal(got, []string{probe.CheckNotAZone}) {
+			if got := checkIDs(r); !slices.Equal(got, []string{string(probe.CheckNotAZone)}) {
 				t.Errorf("checks = %v\n%s", got, debugText(r))
 			}
 			if r.Success() || len(r.Servers) != 0 {

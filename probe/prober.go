@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // Exchanger sends one DNS message to one address over "udp" or "tcp" and
@@ -46,7 +48,13 @@ type Prober struct {
 	Now    func() time.Time
 	Cache  *Cache
 	Logger *slog.Logger
+	// SigMemo remembers signature checks across probes (see
+	// validate.Memo); nil checks every signature afresh.
+	SigMemo *validate.Memo
 }
+
+// sigMemoEntries bounds the signature memo of NewProber.
+const sigMemoEntries = 20000
 
 // NewProber returns a Prober on real sockets with a cache of the given size.
 func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
@@ -58,6 +66,7 @@ func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 		Now:       time.Now,
 		Cache:     NewCache(cacheEntries),
 		Logger:    logger,
+		SigMemo:   validate.NewMemo(sigMemoEntries),
 	}
 }
 

@@ -8,80 +8,11 @@ import (
 	"net/netip"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/miekg/dns"
 )
-
-// errBudget is returned once a probe has sent max_queries queries.
-var errBudget = errors.New("query budget exhausted")
-
-// errAborted is returned when the probe's own deadline, not the server,
-// cut a query short; such a query measured nothing about the server.
-var errAborted = errors.New("probe deadline reached")
-
-// run is the state of one probe: the report being built, the query budget
-// and the clock reading taken at the start.
-type run struct {
-	p      *Prober
-	m      *Module
-	now    time.Time
-	report *Report
-
-	mu        sync.Mutex
-	sent      int
-	budgetHit bool
-	abortSeen bool // a query was cut short by the probe's deadline
-	// cuts are the zone cuts met by this probe's walks, with their servers.
-	cuts map[string]zoneServers
-	// parentDS are the parent servers' replies to "<zone> DS".
-	parentDS   []dsReply
-	findingSet map[string]bool
-}
-
-func (r *run) addQuery(q Query) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.report.Queries = append(r.report.Queries, q)
-}
-
-// addFinding records a finding once per (check, nameserver, address).
-func (r *run) addFinding(check, nameserver, address, format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	key := check + "|" + nameserver + "|" + address
-	if r.findingSet[key] {
-		return
-	}
-	r.findingSet[key] = true
-	r.report.Findings = append(r.report.Findings, Finding{
-		Check:      check,
-		Severity:   checkSeverity(check),
-		Nameserver: strings.TrimSuffix(nameserver, "."),
-		Address:    address,
-		Message:    fmt.Sprintf(format, args...),
-	})
-}
-
-func (r *run) markAborted() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.abortSeen = true
-}
-
-// takeBudget reserves one query, or reports that the budget is spent.
-func (r *run) takeBudget() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.sent >= r.m.MaxQueries {
-		r.budgetHit = true
-		return false
-	}
-	r.sent++
-	return true
-}
 
 // reply is the outcome of one question to one address, after UDP retries
 // and TCP fallback.

@@ -16,10 +16,24 @@ const (
 	SeverityNotice  Severity = "notice"
 )
 
+// Rank orders severities for sorting, most urgent first (error 0, warning
+// 1, notice 2); an unknown severity sorts last.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityError:
+		return 0
+	case SeverityWarning:
+		return 1
+	case SeverityNotice:
+		return 2
+	}
+	return 3
+}
+
 // Finding is one problem the probe observed. Check is a stable snake_case ID
 // documented in docs/checks.md; Message is for people and never a label.
 type Finding struct {
-	Check      string   `json:"check"`
+	Check      CheckID  `json:"check"`
 	Severity   Severity `json:"severity"`
 	Nameserver string   `json:"nameserver,omitempty"`
 	Address    string   `json:"address,omitempty"`
@@ -166,7 +180,7 @@ func (r *Report) Success() bool {
 }
 
 // HasFinding reports whether a finding with the check ID was raised.
-func (r *Report) HasFinding(check string) bool {
+func (r *Report) HasFinding(check CheckID) bool {
 	for _, f := range r.Findings {
 		if f.Check == check {
 			return true

@@ -108,24 +108,15 @@ type resolverView struct {
 // checkResolver asks one resolver and classifies what it said. nil means
 // the probe ran out of budget or time before measuring it.
 func (r *run) checkResolver(ctx context.Context, zone, label string, ap netip.AddrPort) *resolverView {
+	a := &resolverAsk{r: r, ctx: ctx, ap: ap}
 	v := &resolverView{addr: ap.String()}
 	res := &v.result
 	res.Resolver = label
-	var asked []*resolverReply
-	ask := func(qname string, qtype uint16, cd bool) *resolverReply {
-		q := r.askResolver(ctx, ap, qname, qtype, cd)
-		if !q.unmeasured() {
-			asked = append(asked, q)
-		}
-		return q
-	}
-
-	v.soa0 = ask(zone, dns.TypeSOA, false)
+	v.soa0 = a.ask(zone, dns.TypeSOA, false)
 	if v.soa0.unmeasured() {
 		return nil
 	}
 	res.RTT = v.soa0.RTT
-	var detail []string
 	switch {
 	case v.soa0.err != nil:
 		// No reply at all: the resolver's view is missing, and a CD=1
@@ -138,9 +129,9 @@ func (r *run) checkResolver(ctx context.Context, zone, label string, ap netip.Ad
 		default:
 			res.Status = ResolverNetworkError
 		}
-		detail = append(detail, v.soa0.err.Error())
+		a.detail = append(a.detail, v.soa0.err.Error())
 	default:
-		v.soa1 = ask(zone, dns.TypeSOA, true)
+		v.soa1 = a.ask(zone, dns.TypeSOA, true)
 		if v.soa1.unmeasured() {
 			if v.soa0.is(dns.RcodeServerFailure) {
 				return nil // SERVFAIL with CD=0 means little without the CD=1 reply
@@ -149,50 +140,78 @@ func (r *run) checkResolver(ctx context.Context, zone, label string, ap netip.Ad
 		}
 		res.Status, v.why = r.classifyResolverSOA(v.soa0, v.soa1)
 		if v.why != "" {
-			detail = append(detail, v.why)
+			a.detail = append(a.detail, v.why)
 		}
 		res.Authenticated = v.soa0.AD
 	}
-
 	// The module's records add evidence when the apex resolves: a record
 	// that fails validation makes the zone a DNSSEC failure for its users.
 	// Against a resolver that already fails, they would only spend budget.
 	if res.Status == ResolverOK || res.Status == ResolverInsecure {
-		seen := map[string]bool{zone + "/" + dns.TypeToString[dns.TypeSOA]: true}
-		for _, rec := range r.m.Records {
-			owner := recordOwner(rec.Name, zone)
-			key := owner + "/" + dns.TypeToString[rec.qtype]
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			q0 := ask(owner, rec.qtype, false)
-			if q0.unmeasured() {
-				break
-			}
-			q1 := ask(owner, rec.qtype, true)
-			if q1.unmeasured() {
-				break
-			}
-			switch {
-			case q0.is(dns.RcodeServerFailure) && q1.answered():
-				if v.rec0 == nil {
-					v.rec0, v.rec1 = q0, q1
-				}
-			case !q0.answered():
-				detail = append(detail, fmt.Sprintf("%s %s: %s with CD=0, %s with CD=1",
-					strings.TrimSuffix(owner, "."), dns.TypeToString[rec.qtype], q0.outcome(), q1.outcome()))
-			}
+		a.records(zone, v)
+	}
+	a.gather(res)
+	return v
+}
+
+// resolverAsk is the questions put to one resolver and the notes on its
+// answers, for ResolverResult.Detail.
+type resolverAsk struct {
+	r      *run
+	ctx    context.Context
+	ap     netip.AddrPort
+	asked  []*resolverReply
+	detail []string
+}
+
+func (a *resolverAsk) ask(qname string, qtype uint16, cd bool) *resolverReply {
+	q := a.r.askResolver(a.ctx, a.ap, qname, qtype, cd)
+	if !q.unmeasured() {
+		a.asked = append(a.asked, q)
+	}
+	return q
+}
+
+// records asks for the module's records with CD=0 and CD=1; the first
+// that fails only with CD=0 makes the resolver's status dnssec_failure.
+func (a *resolverAsk) records(zone string, v *resolverView) {
+	seen := map[string]bool{zone + "/" + dns.TypeToString[dns.TypeSOA]: true}
+	for _, rec := range a.r.m.Records {
+		owner := recordOwner(rec.Name, zone)
+		key := owner + "/" + dns.TypeToString[rec.qtype]
+		if seen[key] {
+			continue
 		}
-		if v.rec0 != nil {
-			res.Status = ResolverDNSSECFailure
-			detail = append(detail, fmt.Sprintf("%s %s: SERVFAIL with CD=0, %s with CD=1",
-				strings.TrimSuffix(v.rec0.Qname, "."), v.rec0.Qtype, v.rec1.outcome()))
+		seen[key] = true
+		q0 := a.ask(owner, rec.qtype, false)
+		if q0.unmeasured() {
+			break
+		}
+		q1 := a.ask(owner, rec.qtype, true)
+		if q1.unmeasured() {
+			break
+		}
+		switch {
+		case q0.is(dns.RcodeServerFailure) && q1.answered():
+			if v.rec0 == nil {
+				v.rec0, v.rec1 = q0, q1
+			}
+		case !q0.answered():
+			a.detail = append(a.detail, fmt.Sprintf("%s %s: %s with CD=0, %s with CD=1",
+				strings.TrimSuffix(owner, "."), dns.TypeToString[rec.qtype], q0.outcome(), q1.outcome()))
 		}
 	}
+	if v.rec0 != nil {
+		v.result.Status = ResolverDNSSECFailure
+		a.detail = append(a.detail, fmt.Sprintf("%s %s: SERVFAIL with CD=0, %s with CD=1",
+			strings.TrimSuffix(v.rec0.Qname, "."), v.rec0.Qtype, v.rec1.outcome()))
+	}
+}
 
+// gather puts the queries, the distinct EDEs and the notes into res.
+func (a *resolverAsk) gather(res *ResolverResult) {
 	seenEDE := map[uint16]bool{}
-	for _, q := range asked {
+	for _, q := range a.asked {
 		res.Queries = append(res.Queries, q.ResolverQuery)
 		for _, e := range q.EDE {
 			if !seenEDE[e.Code] {
@@ -201,18 +220,17 @@ func (r *run) checkResolver(ctx context.Context, zone, label string, ap netip.Ad
 			}
 		}
 		for _, e := range q.unknown {
-			detail = append(detail, fmt.Sprintf("unregistered EDE code %d %q on %s %s cd=%d",
+			a.detail = append(a.detail, fmt.Sprintf("unregistered EDE code %d %q on %s %s cd=%d",
 				e.Code, e.Text, strings.TrimSuffix(q.Qname, "."), q.Qtype, b2i(q.CD)))
 		}
 	}
-	res.Detail = strings.Join(detail, "; ")
-	return v
+	res.Detail = strings.Join(a.detail, "; ")
 }
 
 // classifyResolverSOA reads the replies to "zone SOA": q0 with CD=0, q1
 // with CD=1 (nil when not measured). The CD=1 reply only tells a DNSSEC
 // failure from a plain SERVFAIL.
-func (r *run) classifyResolverSOA(q0, q1 *resolverReply) (string, string) {
+func (r *run) classifyResolverSOA(q0, q1 *resolverReply) (ResolverStatus, string) {
 	m := q0.msg
 	switch m.Rcode {
 	case dns.RcodeSuccess:
@@ -241,7 +259,7 @@ func (r *run) classifyResolverSOA(q0, q1 *resolverReply) (string, string) {
 	return ResolverOK, ""
 }
 
-// recordOwner resolves a RecordSpec name as serverDNSSEC does: "@" is the
+// recordOwner resolves a RecordSpec name as checkServerDNSSEC does: "@" is the
 // apex, a name ending in a dot is absolute, anything else is under zone.
 func recordOwner(name, zone string) string {
 	switch {

@@ -4,22 +4,27 @@ import "time"
 
 // Resolver statuses: what a recursive resolver does with the zone. The set
 // is closed: it is used as a label value.
+// ResolverStatus is what one recursive resolver did with the zone. The
+// set is closed: it is used as a label value.
+type ResolverStatus string
+
 const (
-	ResolverOK             = "ok"             // answers; AD set when the zone is secure
-	ResolverDNSSECFailure  = "dnssec_failure" // SERVFAIL with CD=0, an answer with CD=1
-	ResolverServfail       = "servfail"       // SERVFAIL with and without CD
-	ResolverNXDomain       = "nxdomain"       // says the zone's apex does not exist
-	ResolverTimeout        = "timeout"        // no answer in time
-	ResolverRefused        = "refused"        // refuses to recurse for the exporter
-	ResolverInsecure       = "insecure"       // answers without AD for a zone the exporter finds secure
-	ResolverNetworkError   = "network_error"  // could not be reached
-	ResolverMalformedReply = "malformed"      // an unusable reply
+	ResolverOK             ResolverStatus = "ok"             // answers; AD set when the zone is secure
+	ResolverDNSSECFailure  ResolverStatus = "dnssec_failure" // SERVFAIL with CD=0, an answer with CD=1
+	ResolverServfail       ResolverStatus = "servfail"       // SERVFAIL with and without CD
+	ResolverNXDomain       ResolverStatus = "nxdomain"       // says the zone's apex does not exist
+	ResolverTimeout        ResolverStatus = "timeout"        // no answer in time
+	ResolverRefused        ResolverStatus = "refused"        // refuses to recurse for the exporter
+	ResolverInsecure       ResolverStatus = "insecure"       // answers without AD for a zone the exporter finds secure
+	ResolverNetworkError   ResolverStatus = "network_error"  // could not be reached
+	ResolverMalformedReply ResolverStatus = "malformed"      // an unusable reply
 )
 
 // ResolverStatuses lists every resolver status in a fixed order.
+// They are strings, the label values they become (dashboards/ lists them too).
 var ResolverStatuses = []string{
-	ResolverOK, ResolverDNSSECFailure, ResolverServfail, ResolverNXDomain, ResolverTimeout,
-	ResolverRefused, ResolverInsecure, ResolverNetworkError, ResolverMalformedReply,
+	string(ResolverOK), string(ResolverDNSSECFailure), string(ResolverServfail), string(ResolverNXDomain), string(ResolverTimeout),
+	string(ResolverRefused), string(ResolverInsecure), string(ResolverNetworkError), string(ResolverMalformedReply),
 }
 
 // EDE is one RFC 8914 Extended DNS Error a resolver returned. Text is for
@@ -44,8 +49,8 @@ type ResolverQuery struct {
 
 // ResolverResult is the view of the zone from one recursive resolver.
 type ResolverResult struct {
-	Resolver string `json:"resolver"` // as configured: address, or address:port
-	Status   string `json:"status"`
+	Resolver string         `json:"resolver"` // as configured: address, or address:port
+	Status   ResolverStatus `json:"status"`
 	// Authenticated: the resolver set AD on its answer to the zone's SOA
 	// with CD=0, i.e. it validated the zone as secure.
 	Authenticated bool `json:"authenticated"`
@@ -57,33 +62,37 @@ type ResolverResult struct {
 	Detail  string          `json:"detail,omitempty"`
 }
 
+// Cause is the one conclusion a Diagnosis draws. The set is closed: it
+// is used as a label value.
+type Cause string
+
 // Diagnosis causes: the fixed set a probe's conclusion is drawn from.
 const (
-	CauseHealthy              = "healthy"
-	CauseSignatureExpired     = "signature_expired"
-	CauseSignatureNotYetValid = "signature_not_yet_valid"
-	CauseDSMismatch           = "ds_mismatch"
-	CauseDNSKEYMissing        = "dnskey_missing"
-	CauseBogusSignature       = "bogus_signature"
-	CauseBogusDenial          = "bogus_denial"
-	CauseChainBroken          = "chain_broken"
-	CauseNoReachableAuthority = "no_reachable_authority"
-	CausePartialLame          = "partial_lame"
-	CauseStaleSecondary       = "stale_secondary"
-	CauseRolloverStuck        = "rollover_stuck"
-	CauseInsecureDowngrade    = "insecure_downgrade"
-	CauseDelegationMismatch   = "delegation_mismatch"
-	CauseNotAZone             = "not_a_zone"
-	CauseResolutionFailed     = "resolution_failed"
-	CauseResolverFailure      = "resolver_failure"
-	CauseProbeIncomplete      = "probe_incomplete"
+	CauseHealthy              Cause = "healthy"
+	CauseSignatureExpired     Cause = "signature_expired"
+	CauseSignatureNotYetValid Cause = "signature_not_yet_valid"
+	CauseDSMismatch           Cause = "ds_mismatch"
+	CauseDNSKEYMissing        Cause = "dnskey_missing"
+	CauseBogusSignature       Cause = "bogus_signature"
+	CauseBogusDenial          Cause = "bogus_denial"
+	CauseChainBroken          Cause = "chain_broken"
+	CauseNoReachableAuthority Cause = "no_reachable_authority"
+	CausePartialLame          Cause = "partial_lame"
+	CauseStaleSecondary       Cause = "stale_secondary"
+	CauseRolloverStuck        Cause = "rollover_stuck"
+	CauseInsecureDowngrade    Cause = "insecure_downgrade"
+	CauseDelegationMismatch   Cause = "delegation_mismatch"
+	CauseNotAZone             Cause = "not_a_zone"
+	CauseResolutionFailed     Cause = "resolution_failed"
+	CauseResolverFailure      Cause = "resolver_failure"
+	CauseProbeIncomplete      Cause = "probe_incomplete"
 	// CauseAdvisory: every finding is advisory; resolvers are not affected,
 	// but something should still be fixed.
-	CauseAdvisory = "advisory"
+	CauseAdvisory Cause = "advisory"
 )
 
 // Causes lists every cause in the order docs/checks.md explains them.
-var Causes = []string{
+var Causes = []Cause{
 	CauseHealthy, CauseSignatureExpired, CauseSignatureNotYetValid, CauseDSMismatch,
 	CauseDNSKEYMissing, CauseBogusSignature, CauseBogusDenial, CauseChainBroken,
 	CauseNoReachableAuthority, CausePartialLame, CauseStaleSecondary, CauseRolloverStuck,
@@ -93,7 +102,7 @@ var Causes = []string{
 
 // Diagnosis is the one conclusion a probe draws from all its evidence.
 type Diagnosis struct {
-	Cause    string   `json:"cause"`
+	Cause    Cause    `json:"cause"`
 	Severity Severity `json:"severity"` // "" for healthy
 	// ServfailExpected: validating resolvers SERVFAIL the zone on every path.
 	ServfailExpected bool `json:"servfail_expected"`
@@ -103,5 +112,5 @@ type Diagnosis struct {
 	Summary string `json:"summary"`
 	// Checks are the findings behind the cause, most important first;
 	// their runbook entries are the remediation steps.
-	Checks []string `json:"checks,omitempty"`
+	Checks []CheckID `json:"checks,omitempty"`
 }

@@ -3,124 +3,17 @@ package probe
 import (
 	"context"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/internal/dnstest"
 )
 
 const rsZone = "example.com."
-
-// rsStub is an in-process stand-in for a recursive resolver: a miekg
-// dns.Server on 127.0.0.1 with its own handler, recording what it is asked.
-type rsStub struct {
-	addr string
-
-	mu   sync.Mutex
-	reqs []rsRequest
-}
-
-type rsRequest struct {
-	network string
-	msg     *dns.Msg
-}
-
-func (s *rsStub) requests() []rsRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.reqs)
-}
-
-// startResolverStub serves h over UDP, and over TCP on the same port when
-// withTCP is set.
-func startResolverStub(t *testing.T, withTCP bool, h func(w dns.ResponseWriter, req *dns.Msg)) *rsStub {
-	t.Helper()
-	s := &rsStub{}
-	handler := dns.HandlerFunc(func(w dns.ResponseWriter, req *dns.Msg) {
-		s.mu.Lock()
-		s.reqs = append(s.reqs, rsRequest{network: w.RemoteAddr().Network(), msg: req.Copy()})
-		s.mu.Unlock()
-		h(w, req)
-	})
-	var pc net.PacketConn
-	var ln net.Listener
-	for try := 0; ; try++ {
-		var err error
-		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !withTCP {
-			break
-		}
-		// The TCP port must equal the UDP one; another process may hold it.
-		if ln, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
-			break
-		}
-		pc.Close()
-		if try == 20 {
-			t.Fatalf("no port free for both UDP and TCP: %v", err)
-		}
-	}
-	s.addr = pc.LocalAddr().String()
-	rsServe(t, &dns.Server{PacketConn: pc, Handler: handler})
-	if ln != nil {
-		rsServe(t, &dns.Server{Listener: ln, Handler: handler})
-	}
-	return s
-}
-
-func rsServe(t *testing.T, srv *dns.Server) {
-	t.Helper()
-	started := make(chan struct{})
-	srv.NotifyStartedFunc = func() { close(started) }
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ActivateAndServe() }()
-	select {
-	case <-started:
-	case err := <-errc:
-		t.Fatalf("stub resolver: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Shutdown(); err != nil {
-			t.Errorf("stub resolver shutdown: %v", err)
-		}
-	})
-}
-
-// rsReply builds a resolver's reply: rcode, the asked RRset when data is
-// set and the rcode is NOERROR, the AD bit, and EDE options.
-func rsReply(t *testing.T, req *dns.Msg, rcode int, ad, data bool, edes ...dns.EDNS0_EDE) *dns.Msg {
-	t.Helper()
-	m := new(dns.Msg)
-	m.SetRcode(req, rcode)
-	m.RecursionAvailable = true
-	m.AuthenticatedData = ad
-	q := req.Question[0]
-	if data && rcode == dns.RcodeSuccess {
-		switch q.Qtype {
-		case dns.TypeSOA:
-			m.Answer = append(m.Answer, mustRR(t, q.Name+" 300 IN SOA ns1.example.com. hostmaster.example.com. 2026030101 7200 3600 1209600 300"))
-		case dns.TypeA:
-			m.Answer = append(m.Answer, mustRR(t, q.Name+" 300 IN A 192.0.2.1"))
-		default:
-			t.Errorf("stub resolver: unexpected qtype %s", dns.TypeToString[q.Qtype])
-		}
-	}
-	if rcode == dns.RcodeNameError {
-		m.Ns = append(m.Ns, mustRR(t, "com. 900 IN SOA a.gtld-servers.net. nstld.verisign-grs.com. 1 1800 900 604800 86400"))
-	}
-	m.SetEdns0(1232, true)
-	opt := m.IsEdns0()
-	for i := range edes {
-		opt.Option = append(opt.Option, &edes[i])
-	}
-	return m
-}
 
 func rsWrite(t *testing.T, w dns.ResponseWriter, m *dns.Msg) {
 	if err := w.WriteMsg(m); err != nil {
@@ -130,7 +23,7 @@ func rsWrite(t *testing.T, w dns.ResponseWriter, m *dns.Msg) {
 
 // rsRun builds a run as Probe does, for the given resolvers and records,
 // with the exporter's own DNSSEC verdict set when verdict is not "".
-func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict string) *run {
+func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict DNSSECStatus) *run {
 	t.Helper()
 	m := &Module{Resolvers: resolvers, Records: records, QueryTimeout: 200 * time.Millisecond, QueryAttempts: 1}
 	if err := m.Validate(""); err != nil {
@@ -152,7 +45,7 @@ func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict strin
 }
 
 type rsFinding struct {
-	check    string
+	check    CheckID
 	severity Severity
 }
 
@@ -164,15 +57,15 @@ func TestResolverClassification(t *testing.T) {
 	servfailUnlessCD := func(t *testing.T) func(w dns.ResponseWriter, req *dns.Msg) {
 		return func(w dns.ResponseWriter, req *dns.Msg) {
 			if req.CheckingDisabled {
-				rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, false, true))
+				rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeSuccess, false, true))
 				return
 			}
-			rsWrite(t, w, rsReply(t, req, dns.RcodeServerFailure, false, false, expired))
+			rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeServerFailure, false, false, expired))
 		}
 	}
 	always := func(t *testing.T, rcode int, ad, data bool, edes ...dns.EDNS0_EDE) func(w dns.ResponseWriter, req *dns.Msg) {
 		return func(w dns.ResponseWriter, req *dns.Msg) {
-			rsWrite(t, w, rsReply(t, req, rcode, ad, data, edes...))
+			rsWrite(t, w, dnstest.ResolverReply(t, req, rcode, ad, data, edes...))
 		}
 	}
 
@@ -181,9 +74,9 @@ func TestResolverClassification(t *testing.T) {
 		handler func(t *testing.T) func(w dns.ResponseWriter, req *dns.Msg)
 		tcp     bool
 		records []RecordSpec
-		verdict string // the exporter's own verdict; "" leaves Report.DNSSEC nil
+		verdict DNSSECStatus // the exporter's own verdict; "" leaves Report.DNSSEC nil
 
-		status   string
+		status   ResolverStatus
 		auth     bool
 		ede      []uint16
 		findings []rsFinding
@@ -306,7 +199,7 @@ func TestResolverClassification(t *testing.T) {
 			name: "mismatched question",
 			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
 				return func(w dns.ResponseWriter, req *dns.Msg) {
-					m := rsReply(t, req, dns.RcodeSuccess, true, true)
+					m := dnstest.ResolverReply(t, req, dns.RcodeSuccess, true, true)
 					m.Question[0].Name = "example.net."
 					rsWrite(t, w, m)
 				}
@@ -342,12 +235,12 @@ func TestResolverClassification(t *testing.T) {
 			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
 				return func(w dns.ResponseWriter, req *dns.Msg) {
 					if w.RemoteAddr().Network() == "udp" {
-						m := rsReply(t, req, dns.RcodeSuccess, true, false)
+						m := dnstest.ResolverReply(t, req, dns.RcodeSuccess, true, false)
 						m.Truncated = true
 						rsWrite(t, w, m)
 						return
 					}
-					rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, true, true))
+					rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeSuccess, true, true))
 				}
 			},
 			tcp:     true,
@@ -370,10 +263,10 @@ func TestResolverClassification(t *testing.T) {
 			handler: func(t *testing.T) func(dns.ResponseWriter, *dns.Msg) {
 				return func(w dns.ResponseWriter, req *dns.Msg) {
 					if req.Question[0].Qtype == dns.TypeA && !req.CheckingDisabled {
-						rsWrite(t, w, rsReply(t, req, dns.RcodeServerFailure, false, false, expired))
+						rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeServerFailure, false, false, expired))
 						return
 					}
-					rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, !req.CheckingDisabled, true))
+					rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeSuccess, !req.CheckingDisabled, true))
 				}
 			},
 			// "@ SOA" is the SOA already asked: not asked twice.
@@ -399,16 +292,16 @@ func TestResolverClassification(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			stub := startResolverStub(t, tc.tcp, tc.handler(t))
-			r := rsRun(t, []string{stub.addr}, tc.records, tc.verdict)
+			stub := dnstest.StartResolverStub(t, tc.tcp, tc.handler(t))
+			r := rsRun(t, []string{stub.Addr}, tc.records, tc.verdict)
 			r.checkResolvers(context.Background(), rsZone)
 
 			if len(r.report.Resolvers) != 1 {
 				t.Fatalf("got %d resolver results, want 1", len(r.report.Resolvers))
 			}
 			res := r.report.Resolvers[0]
-			if res.Resolver != stub.addr {
-				t.Errorf("Resolver = %q, want %q", res.Resolver, stub.addr)
+			if res.Resolver != stub.Addr {
+				t.Errorf("Resolver = %q, want %q", res.Resolver, stub.Addr)
 			}
 			if res.Status != tc.status {
 				t.Errorf("Status = %q, want %q (detail %q)", res.Status, tc.status, res.Detail)
@@ -436,8 +329,8 @@ func TestResolverClassification(t *testing.T) {
 			var got []rsFinding
 			for _, f := range r.report.Findings {
 				got = append(got, rsFinding{f.Check, f.Severity})
-				if f.Nameserver != "" || f.Address != stub.addr {
-					t.Errorf("finding %s is about %q %q, want \"\" %q", f.Check, f.Nameserver, f.Address, stub.addr)
+				if f.Nameserver != "" || f.Address != stub.Addr {
+					t.Errorf("finding %s is about %q %q, want \"\" %q", f.Check, f.Nameserver, f.Address, stub.Addr)
 				}
 				if strings.ContainsAny(f.Message, "\n\r") {
 					t.Errorf("finding %s message is not one line: %q", f.Check, f.Message)
@@ -445,7 +338,7 @@ func TestResolverClassification(t *testing.T) {
 				if tc.msg != "" && !strings.Contains(f.Message, tc.msg) && f.Check != CheckResolverDisagreement {
 					t.Errorf("finding %s message %q does not contain %q", f.Check, f.Message, tc.msg)
 				}
-				if f.Check == CheckResolverDisagreement && !strings.Contains(f.Message, "exporter's own validation says "+tc.verdict) {
+				if f.Check == CheckResolverDisagreement && !strings.Contains(f.Message, "exporter's own validation says "+string(tc.verdict)) {
 					t.Errorf("disagreement %q does not say what the exporter says (%s)", f.Message, tc.verdict)
 				}
 			}
@@ -458,7 +351,7 @@ func TestResolverClassification(t *testing.T) {
 				t.Errorf("%d queries in the report, fewer than the %d resolver queries", len(r.report.Queries), len(res.Queries))
 			}
 			for i, q := range r.report.Queries {
-				if q.Nameserver != "resolver" || q.Address != stub.addr {
+				if q.Nameserver != "resolver" || q.Address != stub.Addr {
 					t.Errorf("query %d is to %q %q", i, q.Nameserver, q.Address)
 				}
 				if !strings.HasPrefix(q.Flags, "rd=1 edns=1232 do=1 cd=") {
@@ -475,11 +368,11 @@ func TestResolverClassification(t *testing.T) {
 			}
 
 			// What the resolver saw: RD=1, DO=1, EDNS 1232, CD=0 then CD=1.
-			reqs := stub.requests()
+			reqs := stub.Requests()
 			for i, rq := range reqs {
-				opt := rq.msg.IsEdns0()
-				if !rq.msg.RecursionDesired || opt == nil || !opt.Do() || opt.UDPSize() != 1232 {
-					t.Errorf("request %d: rd=%v edns=%v", i, rq.msg.RecursionDesired, opt)
+				opt := rq.Msg.IsEdns0()
+				if !rq.Msg.RecursionDesired || opt == nil || !opt.Do() || opt.UDPSize() != 1232 {
+					t.Errorf("request %d: rd=%v edns=%v", i, rq.Msg.RecursionDesired, opt)
 				}
 			}
 			if tc.queries >= 2 {
@@ -498,31 +391,31 @@ func TestResolverClassification(t *testing.T) {
 // TestResolverOrder checks that results follow the configuration, not the
 // order in which the parallel queries finish.
 func TestResolverOrder(t *testing.T) {
-	slow := startResolverStub(t, false, func(dns.ResponseWriter, *dns.Msg) {}) // times out
-	fail := startResolverStub(t, false, func(w dns.ResponseWriter, req *dns.Msg) {
-		rsWrite(t, w, rsReply(t, req, dns.RcodeServerFailure, false, false))
+	slow := dnstest.StartResolverStub(t, false, func(dns.ResponseWriter, *dns.Msg) {}) // times out
+	fail := dnstest.StartResolverStub(t, false, func(w dns.ResponseWriter, req *dns.Msg) {
+		rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeServerFailure, false, false))
 	})
-	ok := startResolverStub(t, false, func(w dns.ResponseWriter, req *dns.Msg) {
-		rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, true, true))
+	ok := dnstest.StartResolverStub(t, false, func(w dns.ResponseWriter, req *dns.Msg) {
+		rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeSuccess, true, true))
 	})
-	r := rsRun(t, []string{slow.addr, fail.addr, ok.addr}, nil, DNSSECSecure)
+	r := rsRun(t, []string{slow.Addr, fail.Addr, ok.Addr}, nil, DNSSECSecure)
 	r.checkResolvers(context.Background(), rsZone)
 	var got []string
 	for _, res := range r.report.Resolvers {
-		got = append(got, res.Resolver+"="+res.Status)
+		got = append(got, res.Resolver+"="+string(res.Status))
 	}
-	want := []string{slow.addr + "=timeout", fail.addr + "=servfail", ok.addr + "=ok"}
+	want := []string{slow.Addr + "=timeout", fail.Addr + "=servfail", ok.Addr + "=ok"}
 	if !slices.Equal(got, want) {
 		t.Errorf("results %v, want %v", got, want)
 	}
 	var checks []string
 	for _, f := range r.report.Findings {
-		checks = append(checks, f.Check+"@"+f.Address)
+		checks = append(checks, string(f.Check)+"@"+f.Address)
 	}
 	wantChecks := []string{
-		CheckResolverUnreachable + "@" + slow.addr,
-		CheckResolverServfail + "@" + fail.addr,
-		CheckResolverDisagreement + "@" + fail.addr,
+		string(CheckResolverUnreachable) + "@" + slow.Addr,
+		string(CheckResolverServfail) + "@" + fail.Addr,
+		string(CheckResolverDisagreement) + "@" + fail.Addr,
 	}
 	if !slices.Equal(checks, wantChecks) {
 		t.Errorf("findings %v, want %v", checks, wantChecks)
@@ -535,15 +428,15 @@ func TestResolverCutShort(t *testing.T) {
 	handler := func(t *testing.T) func(w dns.ResponseWriter, req *dns.Msg) {
 		return func(w dns.ResponseWriter, req *dns.Msg) {
 			if req.CheckingDisabled {
-				rsWrite(t, w, rsReply(t, req, dns.RcodeSuccess, false, true))
+				rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeSuccess, false, true))
 				return
 			}
-			rsWrite(t, w, rsReply(t, req, dns.RcodeServerFailure, false, false))
+			rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeServerFailure, false, false))
 		}
 	}
 	t.Run("budget spent", func(t *testing.T) {
-		stub := startResolverStub(t, false, handler(t))
-		r := rsRun(t, []string{stub.addr}, nil, DNSSECSecure)
+		stub := dnstest.StartResolverStub(t, false, handler(t))
+		r := rsRun(t, []string{stub.Addr}, nil, DNSSECSecure)
 		r.sent = r.m.MaxQueries
 		r.checkResolvers(context.Background(), rsZone)
 		if len(r.report.Resolvers) != 0 || len(r.report.Findings) != 0 || !r.budgetHit {
@@ -551,8 +444,8 @@ func TestResolverCutShort(t *testing.T) {
 		}
 	})
 	t.Run("budget spent before the CD=1 query", func(t *testing.T) {
-		stub := startResolverStub(t, false, handler(t))
-		r := rsRun(t, []string{stub.addr}, nil, DNSSECSecure)
+		stub := dnstest.StartResolverStub(t, false, handler(t))
+		r := rsRun(t, []string{stub.Addr}, nil, DNSSECSecure)
 		r.sent = r.m.MaxQueries - 1
 		r.checkResolvers(context.Background(), rsZone)
 		// SERVFAIL with CD=0 alone does not tell a DNSSEC failure from a
@@ -562,12 +455,12 @@ func TestResolverCutShort(t *testing.T) {
 		}
 	})
 	t.Run("deadline passed", func(t *testing.T) {
-		stub := startResolverStub(t, false, handler(t))
-		r := rsRun(t, []string{stub.addr}, nil, DNSSECSecure)
+		stub := dnstest.StartResolverStub(t, false, handler(t))
+		r := rsRun(t, []string{stub.Addr}, nil, DNSSECSecure)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		r.checkResolvers(ctx, rsZone)
-		if len(r.report.Resolvers) != 0 || len(r.report.Findings) != 0 || !r.aborted() || len(stub.requests()) != 0 {
+		if len(r.report.Resolvers) != 0 || len(r.report.Findings) != 0 || !r.aborted() || len(stub.Requests()) != 0 {
 			t.Errorf("resolvers %+v, findings %+v, aborted %v", r.report.Resolvers, r.report.Findings, r.aborted())
 		}
 	})
@@ -597,20 +490,20 @@ func TestResolverEDERegistry(t *testing.T) {
 }
 
 func TestResolverHasRRset(t *testing.T) {
-	cname := mustRR(t, "www.example.com. 300 IN CNAME web.example.net.")
-	a := mustRR(t, "web.example.net. 300 IN A 192.0.2.1")
+	cname := dnstest.MustRR(t, "www.example.com. 300 IN CNAME web.example.net.")
+	a := dnstest.MustRR(t, "web.example.net. 300 IN A 192.0.2.1")
 	cases := []struct {
 		name   string
 		answer []dns.RR
 		qtype  uint16
 		want   bool
 	}{
-		{"direct", []dns.RR{mustRR(t, "WWW.example.com. 300 IN A 192.0.2.1")}, dns.TypeA, true},
+		{"direct", []dns.RR{dnstest.MustRR(t, "WWW.example.com. 300 IN A 192.0.2.1")}, dns.TypeA, true},
 		{"through a CNAME", []dns.RR{cname, a}, dns.TypeA, true},
 		{"CNAME without its target", []dns.RR{cname}, dns.TypeA, false},
 		{"the CNAME itself", []dns.RR{cname}, dns.TypeCNAME, true},
 		{"another type", []dns.RR{a}, dns.TypeAAAA, false},
-		{"CNAME loop", []dns.RR{cname, mustRR(t, "web.example.net. 300 IN CNAME www.example.com.")}, dns.TypeA, false},
+		{"CNAME loop", []dns.RR{cname, dnstest.MustRR(t, "web.example.net. 300 IN CNAME www.example.com.")}, dns.TypeA, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -639,10 +532,10 @@ func TestResolverCleanText(t *testing.T) {
 // TestResolverServfailWithLameZone: when no server of the zone answers, a
 // resolver's SERVFAIL agrees with the exporter; it is not a disagreement.
 func TestResolverServfailWithLameZone(t *testing.T) {
-	stub := startResolverStub(t, false, func(w dns.ResponseWriter, q *dns.Msg) {
-		rsWrite(t, w, rsReply(t, q, dns.RcodeServerFailure, false, false))
+	stub := dnstest.StartResolverStub(t, false, func(w dns.ResponseWriter, q *dns.Msg) {
+		rsWrite(t, w, dnstest.ResolverReply(t, q, dns.RcodeServerFailure, false, false))
 	})
-	r := rsRun(t, []string{stub.addr}, nil, DNSSECInsecure)
+	r := rsRun(t, []string{stub.Addr}, nil, DNSSECInsecure)
 	r.report.Servers[0].Status = StatusRefused
 	r.checkResolvers(t.Context(), rsZone)
 	for _, f := range r.report.Findings {

@@ -10,6 +10,16 @@ import (
 // WriteDebug writes the report as text for /probe?debug=true: the walk,
 // every query sent, every server's result and every finding.
 func (r *Report) WriteDebug(w io.Writer) {
+	r.debugServers(w)
+	if d := r.DNSSEC; d != nil {
+		r.debugDNSSEC(w, d)
+	}
+	r.debugResolvers(w)
+	r.debugQueries(w)
+}
+
+// debugServers writes the walk, the parent servers and the nameservers.
+func (r *Report) debugServers(w io.Writer) {
 	fmt.Fprintf(w, "zone %s (module %s), parent %s, %d queries in %s, timed out: %t\n",
 		r.Zone, r.Module, orDash(r.Parent), r.QueryCount, r.Duration.Round(1e6), r.TimedOut)
 
@@ -43,57 +53,61 @@ func (r *Report) WriteDebug(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+}
 
-	if d := r.DNSSEC; d != nil {
-		fmt.Fprintf(w, "\ndnssec: %s", d.Status)
-		if d.Intermittent {
-			fmt.Fprintf(w, " (intermittent: some servers validate, some do not)")
+// debugDNSSEC writes the chain of trust and what every address serves.
+func (r *Report) debugDNSSEC(w io.Writer, d *DNSSECReport) {
+	fmt.Fprintf(w, "\ndnssec: %s", d.Status)
+	if d.Intermittent {
+		fmt.Fprintf(w, " (intermittent: some servers validate, some do not)")
+	}
+	if d.Anchor != "" {
+		fmt.Fprintf(w, ", trust anchor at %s", d.Anchor)
+	}
+	if !d.EarliestExpiration.IsZero() {
+		fmt.Fprintf(w, ", earliest signature expiry %s (%.2f days)", d.EarliestExpiration.Format(time.RFC3339), d.EarliestExpiration.Sub(r.Time).Hours()/24)
+	}
+	fmt.Fprintln(w)
+	for _, c := range d.Chain {
+		fmt.Fprintf(w, "  chain %s: %s keys=%v", zoneLabel(c.Zone), c.Status, c.KeyTags)
+		if c.Cached {
+			fmt.Fprintf(w, " (cached)")
 		}
-		if d.Anchor != "" {
-			fmt.Fprintf(w, ", trust anchor at %s", d.Anchor)
-		}
-		if !d.EarliestExpiration.IsZero() {
-			fmt.Fprintf(w, ", earliest signature expiry %s (%.2f days)", d.EarliestExpiration.Format(time.RFC3339), d.EarliestExpiration.Sub(r.Time).Hours()/24)
+		if c.Detail != "" {
+			fmt.Fprintf(w, " (%s)", c.Detail)
 		}
 		fmt.Fprintln(w)
-		for _, c := range d.Chain {
-			fmt.Fprintf(w, "  chain %s: %s keys=%v", c.Zone, c.Status, c.KeyTags)
-			if c.Cached {
-				fmt.Fprintf(w, " (cached)")
-			}
-			if c.Detail != "" {
-				fmt.Fprintf(w, " (%s)", c.Detail)
-			}
-			fmt.Fprintln(w)
-		}
-		for _, ds := range d.DS {
-			fmt.Fprintf(w, "  DS %d algorithm %d digest %d matched=%t\n", ds.KeyTag, ds.Algorithm, ds.DigestType, ds.Matched)
-		}
-		for _, k := range d.DNSKEYs {
-			fmt.Fprintf(w, "  DNSKEY %d algorithm %d flags %d signs-key-set=%t\n", k.KeyTag, k.Algorithm, k.Flags, k.SignsKeySet)
-		}
-		for _, o := range d.Signatures {
-			fmt.Fprintf(w, "  RRSIG %s %s %s %s valid=%t", o.Nameserver, o.Address, o.Owner, o.Type, o.Valid)
-			if !o.Expiration.IsZero() {
-				fmt.Fprintf(w, " inception=%s expiration=%s", o.Inception.Format(time.RFC3339), o.Expiration.Format(time.RFC3339))
-			}
-			if o.Detail != "" {
-				fmt.Fprintf(w, " (%s)", o.Detail)
-			}
-			fmt.Fprintln(w)
-		}
-		for _, o := range d.Denials {
-			fmt.Fprintf(w, "  denial %s %s %s %s %s valid=%t", o.Nameserver, o.Address, o.Kind, o.Qname, o.Qtype, o.Valid)
-			if o.Detail != "" {
-				fmt.Fprintf(w, " (%s)", o.Detail)
-			}
-			fmt.Fprintln(w)
-		}
-		if p := d.NSEC3; p != nil {
-			fmt.Fprintf(w, "  NSEC3 iterations=%d salt_length=%d opt_out=%t\n", p.Iterations, p.SaltLength, p.OptOut)
-		}
 	}
+	for _, ds := range d.DS {
+		fmt.Fprintf(w, "  DS %d algorithm %d digest %d matched=%t\n", ds.KeyTag, ds.Algorithm, ds.DigestType, ds.Matched)
+	}
+	for _, k := range d.DNSKEYs {
+		fmt.Fprintf(w, "  DNSKEY %d algorithm %d flags %d signs-key-set=%t\n", k.KeyTag, k.Algorithm, k.Flags, k.SignsKeySet)
+	}
+	for _, o := range d.Signatures {
+		fmt.Fprintf(w, "  RRSIG %s %s %s %s valid=%t", o.Nameserver, o.Address, zoneLabel(o.Owner), o.Type, o.Valid)
+		if !o.Expiration.IsZero() {
+			fmt.Fprintf(w, " inception=%s expiration=%s", o.Inception.Format(time.RFC3339), o.Expiration.Format(time.RFC3339))
+		}
+		if o.Detail != "" {
+			fmt.Fprintf(w, " (%s)", o.Detail)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, o := range d.Denials {
+		fmt.Fprintf(w, "  denial %s %s %s %s %s valid=%t", o.Nameserver, o.Address, o.Kind, o.Qname, o.Qtype, o.Valid)
+		if o.Detail != "" {
+			fmt.Fprintf(w, " (%s)", o.Detail)
+		}
+		fmt.Fprintln(w)
+	}
+	if p := d.NSEC3; p != nil {
+		fmt.Fprintf(w, "  NSEC3 iterations=%d salt_length=%d opt_out=%t\n", p.Iterations, p.SaltLength, p.OptOut)
+	}
+}
 
+// debugResolvers writes the resolvers' view and the diagnosis.
+func (r *Report) debugResolvers(w io.Writer) {
 	if len(r.Resolvers) > 0 {
 		fmt.Fprintf(w, "\nresolvers:\n")
 		for _, res := range r.Resolvers {
@@ -119,7 +133,10 @@ func (r *Report) WriteDebug(w io.Writer) {
 		fmt.Fprintf(w, "\ndiagnosis: %s (severity %s, servfail expected %t, intermittent %t)\n  %s\n",
 			d.Cause, orDash(string(d.Severity)), d.ServfailExpected, d.ServfailIntermittent, d.Summary)
 	}
+}
 
+// debugQueries writes every query sent and every finding.
+func (r *Report) debugQueries(w io.Writer) {
 	fmt.Fprintf(w, "\nqueries:\n")
 	for _, q := range r.Queries {
 		fmt.Fprintf(w, "  %s %s %s %s %s %s", q.Transport, orDash(q.Nameserver), q.Address, q.Qname, q.Qtype, q.Flags)

@@ -36,14 +36,6 @@ func (z zoneServers) names() []string {
 	return out
 }
 
-// walkFailure is why an iterative walk stopped without an answer.
-type walkFailure struct {
-	check  string
-	detail string
-}
-
-func (w *walkFailure) Error() string { return w.detail }
-
 // outcome of an iterative query.
 type outcome int
 
@@ -143,7 +135,7 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 		}
 		return iterResult{kind: outAnswer, zone: cur, msg: msg, from: from}, nil
 	}
-	return iterResult{}, &walkFailure{CheckReferralLoop, fmt.Sprintf("more than %d referrals while resolving %s", maxReferrals, qname)}
+	return iterResult{}, &stageFailure{CheckReferralLoop, fmt.Sprintf("more than %d referrals while resolving %s", maxReferrals, qname)}
 }
 
 // askZone asks the servers of a zone in turn until one gives a usable
@@ -207,7 +199,7 @@ func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype ui
 	if badReferrals > 0 && badReferrals == len(reasons) {
 		check = CheckReferralLoop
 	}
-	return nil, from, &walkFailure{check,
+	return nil, from, &stageFailure{check,
 		fmt.Sprintf("no server of %s answered %s %s: %s", zoneLabel(z.zone), qname, dns.TypeToString[qtype], strings.Join(reasons, "; "))}
 }
 

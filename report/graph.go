@@ -164,7 +164,7 @@ func worse(a, b string) string {
 }
 
 // dnssecStatus maps a DNSSEC verdict to a colour.
-func dnssecStatus(s string) string {
+func dnssecStatus(s probe.DNSSECStatus) string {
 	switch s {
 	case probe.DNSSECSecure:
 		return stOK
@@ -283,7 +283,7 @@ func buildGraph(r *probe.Report) *Graph {
 	dnssecNodes(r, tv, byZone[parent])
 	if r.DNSSEC != nil && len(tv.ds) == 0 && len(tv.keys) == 0 && r.Parent != "" {
 		// An unsigned delegation: say so where the DS would be.
-		n := newNode("ds", target, dnssecStatus(r.DNSSEC.Status), "no DS at "+parent, "DNSSEC "+r.DNSSEC.Status)
+		n := newNode("ds", target, dnssecStatus(r.DNSSEC.Status), "no DS at "+parent, "DNSSEC "+string(r.DNSSEC.Status))
 		n.Name = "no DS"
 		tv.ds = append(tv.ds, n)
 	}
@@ -340,7 +340,7 @@ func buildGraph(r *probe.Report) *Graph {
 			for _, ds := range c.ds {
 				st, label := dnssecStatus(linkStatus(p)), ""
 				if ds.Name == "no DS" {
-					st, label = ds.Status, r.DNSSEC.Status // the parent vouches for no key
+					st, label = ds.Status, string(r.DNSSEC.Status) // the parent vouches for no key
 				}
 				g.Edges = append(g.Edges, chainEdge(p, ds.X+ds.W/2, ds.Y, st, "ds", label))
 			}
@@ -357,7 +357,7 @@ func buildGraph(r *probe.Report) *Graph {
 			}
 			label := ""
 			if c.link != nil {
-				label = c.link.Status
+				label = string(c.link.Status)
 			}
 			g.Edges = append(g.Edges, chainEdge(p, tx, ty, st, "chain", label))
 		}
@@ -366,7 +366,7 @@ func buildGraph(r *probe.Report) *Graph {
 	return g
 }
 
-func linkStatus(v *zoneView) string {
+func linkStatus(v *zoneView) probe.DNSSECStatus {
 	if v.link == nil {
 		return ""
 	}
@@ -379,19 +379,19 @@ func clusterStatus(r *probe.Report, v *zoneView) (string, string) {
 	if v.zone == fqdn(r.Zone) {
 		st, detail := stOK, "healthy"
 		if d := r.Diagnosis; d != nil {
-			detail = d.Cause
+			detail = string(d.Cause)
 			if d.Severity != "" {
 				st = severityStatus(d.Severity)
 				detail += " (" + string(d.Severity) + ")"
 			}
 		}
 		if r.DNSSEC != nil {
-			detail += " · DNSSEC " + r.DNSSEC.Status
+			detail += " · DNSSEC " + string(r.DNSSEC.Status)
 		}
 		return st, detail
 	}
 	if v.link != nil {
-		detail := "DNSSEC " + v.link.Status
+		detail := "DNSSEC " + string(v.link.Status)
 		if v.link.Cached {
 			detail += " (cached)"
 		}
@@ -485,7 +485,7 @@ func targetServerNodes(r *probe.Report, worstBy map[[2]string]probe.Severity) []
 		n := newNode("server", zone, stBad, ns, "no usable address")
 		n.Name = ns
 		if r.HasFinding(probe.CheckNSUnresolvable) {
-			n.Title += "\n" + probe.CheckNSUnresolvable
+			n.Title += "\n" + string(probe.CheckNSUnresolvable)
 		}
 		out = append(out, n)
 	}
@@ -658,7 +658,7 @@ func delegationEdge(r *probe.Report, p, c *zoneView, target string) *Edge {
 
 // delegationCheck reports whether a check is about the delegation (parent
 // NS, glue, reachability) rather than DNSSEC or resolvers.
-func delegationCheck(c string) bool {
+func delegationCheck(c probe.CheckID) bool {
 	switch c {
 	case probe.CheckParentServerError, probe.CheckParentNSInconsistent, probe.CheckNSUnresolvable,
 		probe.CheckGlueMissing, probe.CheckNSParentChildDiffer, probe.CheckGlueMismatch,

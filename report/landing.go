@@ -212,7 +212,7 @@ func (b *DemoBoard) view(ctx context.Context) *demoView {
 		if rep := results[z.Name]; rep != nil {
 			zv.Probed, zv.Status, zv.Verdict = true, stOK, "healthy"
 			if d := rep.Diagnosis; d != nil {
-				zv.Cause, zv.Summary = d.Cause, d.Summary
+				zv.Cause, zv.Summary = string(d.Cause), d.Summary
 				if d.Severity != "" {
 					zv.Status, zv.Verdict = severityStatus(d.Severity), string(d.Severity)
 				}
@@ -253,15 +253,15 @@ func FaultClass(checks []string) string {
 		return ClassHealthy
 	}
 	lame := []string{
-		probe.CheckLameTimeout, probe.CheckLameRefused, probe.CheckLameServfail, probe.CheckLameNotAuthoritative,
-		probe.CheckLameReferral, probe.CheckLameUpwardReferral, probe.CheckLameWrongZone, probe.CheckLameNetworkError,
-		probe.CheckLameMalformed, probe.CheckNoReachableAuthority, probe.CheckEDNSUnsupported, probe.CheckApexNSUnavailable,
-		probe.CheckFamilyUnreachable,
+		string(probe.CheckLameTimeout), string(probe.CheckLameRefused), string(probe.CheckLameServfail), string(probe.CheckLameNotAuthoritative),
+		string(probe.CheckLameReferral), string(probe.CheckLameUpwardReferral), string(probe.CheckLameWrongZone), string(probe.CheckLameNetworkError),
+		string(probe.CheckLameMalformed), string(probe.CheckNoReachableAuthority), string(probe.CheckEDNSUnsupported), string(probe.CheckApexNSUnavailable),
+		string(probe.CheckFamilyUnreachable),
 	}
 	delegation := []string{
-		probe.CheckParentServerError, probe.CheckParentNSInconsistent, probe.CheckNSUnresolvable, probe.CheckGlueMissing,
-		probe.CheckSOASerialMismatch, probe.CheckNSParentChildDiffer, probe.CheckNSChildInconsistent, probe.CheckGlueMismatch,
-		probe.CheckResolutionFailed, probe.CheckReferralLoop, probe.CheckNotAZone,
+		string(probe.CheckParentServerError), string(probe.CheckParentNSInconsistent), string(probe.CheckNSUnresolvable), string(probe.CheckGlueMissing),
+		string(probe.CheckSOASerialMismatch), string(probe.CheckNSParentChildDiffer), string(probe.CheckNSChildInconsistent), string(probe.CheckGlueMismatch),
+		string(probe.CheckResolutionFailed), string(probe.CheckReferralLoop), string(probe.CheckNotAZone),
 	}
 	switch {
 	case slices.ContainsFunc(checks, func(c string) bool { return slices.Contains(lame, c) }):

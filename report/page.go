@@ -198,7 +198,7 @@ func newReportPage(r *probe.Report, o Options) *reportPage {
 	p.DebugURL = "probe?" + q.Encode()
 
 	if d := r.Diagnosis; d != nil {
-		p.Cause, p.Summary = d.Cause, d.Summary
+		p.Cause, p.Summary = string(d.Cause), d.Summary
 		if d.Severity != "" {
 			p.Status = severityStatus(d.Severity)
 			p.Verdict = string(d.Severity)
@@ -227,7 +227,7 @@ func newReportPage(r *probe.Report, o Options) *reportPage {
 	}
 	for _, f := range triage.SortedFindings(r) {
 		p.Findings = append(p.Findings, findingView{
-			Check: f.Check, Anchor: Anchor(f.Check), Severity: string(f.Severity),
+			Check: string(f.Check), Anchor: Anchor(string(f.Check)), Severity: string(f.Severity),
 			Subject: strings.TrimSpace(f.Nameserver + " " + f.Address), Message: f.Message,
 		})
 	}
@@ -268,7 +268,7 @@ func newReportPage(r *probe.Report, o Options) *reportPage {
 	)
 	p.DNSSEC = newDNSSECView(r)
 	for _, res := range r.Resolvers {
-		v := resolverView{Resolver: res.Resolver, Status: res.Status, StatusClass: resolverClass(res.Status), AD: yesNo(res.Authenticated), RTT: millis(res.RTT), Detail: res.Detail}
+		v := resolverView{Resolver: res.Resolver, Status: string(res.Status), StatusClass: resolverClass(res.Status), AD: yesNo(res.Authenticated), RTT: millis(res.RTT), Detail: res.Detail}
 		var ede []string
 		for _, e := range res.EDE {
 			s := strconv.Itoa(int(e.Code))
@@ -295,13 +295,13 @@ func newDNSSECView(r *probe.Report) *dnssecView {
 	if d == nil {
 		return nil
 	}
-	v := &dnssecView{Status: d.Status, StatusClass: dnssecStatus(d.Status), Anchor: fqdn(d.Anchor), Intermittent: d.Intermittent,
+	v := &dnssecView{Status: string(d.Status), StatusClass: dnssecStatus(d.Status), Anchor: fqdn(d.Anchor), Intermittent: d.Intermittent,
 		Signatures: len(d.Signatures), Denials: len(d.Denials)}
 	if d.Anchor == "" {
 		v.Anchor = ""
 	}
 	for _, l := range d.Chain {
-		v.Chain = append(v.Chain, chainView{Zone: fqdn(l.Zone), Status: l.Status, StatusClass: dnssecStatus(l.Status), Keys: tags(l.KeyTags), Detail: l.Detail, Cached: l.Cached})
+		v.Chain = append(v.Chain, chainView{Zone: fqdn(l.Zone), Status: string(l.Status), StatusClass: dnssecStatus(l.Status), Keys: tags(l.KeyTags), Detail: l.Detail, Cached: l.Cached})
 	}
 	for _, ds := range d.DS {
 		dv := dsView{KeyTag: strconv.Itoa(int(ds.KeyTag)), Algorithm: strconv.Itoa(int(ds.Algorithm)), Digest: digestName(ds.DigestType), Matched: "no", Class: stBad}
@@ -368,7 +368,7 @@ func facts(pairs ...any) []factView {
 	return out
 }
 
-func resolverClass(status string) string {
+func resolverClass(status probe.ResolverStatus) string {
 	switch status {
 	case probe.ResolverOK:
 		return stOK

@@ -57,7 +57,7 @@ func sampleReport(zone, ns1, ns2 string) *probe.Report {
 		},
 	}
 	r.Diagnosis = &probe.Diagnosis{Cause: probe.CauseSignatureExpired, Severity: probe.SeverityError, Summary: "signatures of " + zone + " expired",
-		Checks: []string{probe.CheckRRSIGExpired, probe.CheckLameRefused}}
+		Checks: []probe.CheckID{probe.CheckRRSIGExpired, probe.CheckLameRefused}}
 	return r
 }
 
@@ -277,11 +277,11 @@ func TestRunbookAnchors(t *testing.T) {
 	}
 	page := buf.String()
 	for _, c := range probe.Checks {
-		if !strings.Contains(page, `id="`+Anchor(c.ID)+`"`) {
+		if !strings.Contains(page, `id="`+Anchor(string(c.ID))+`"`) {
 			t.Errorf("the runbook page has no anchor for check %s", c.ID)
 		}
-		if Anchor(c.ID) != c.ID {
-			t.Errorf("Anchor(%q) = %q: GitHub keeps lower-case IDs with underscores as they are", c.ID, Anchor(c.ID))
+		if Anchor(string(c.ID)) != string(c.ID) {
+			t.Errorf("Anchor(%q) = %q: GitHub keeps lower-case IDs with underscores as they are", c.ID, Anchor(string(c.ID)))
 		}
 	}
 }
@@ -327,10 +327,10 @@ func TestFaultClass(t *testing.T) {
 		want   string
 	}{
 		{nil, ClassHealthy},
-		{[]string{probe.CheckLameRefused}, ClassLame},
-		{[]string{probe.CheckSOASerialMismatch}, ClassDelegation},
-		{[]string{probe.CheckRRSIGExpired}, ClassDNSSEC},
-		{[]string{probe.CheckRRSIGExpired, probe.CheckLameTimeout}, ClassLame},
+		{[]string{string(probe.CheckLameRefused)}, ClassLame},
+		{[]string{string(probe.CheckSOASerialMismatch)}, ClassDelegation},
+		{[]string{string(probe.CheckRRSIGExpired)}, ClassDNSSEC},
+		{[]string{string(probe.CheckRRSIGExpired), string(probe.CheckLameTimeout)}, ClassLame},
 	}
 	for _, tc := range tests {
 		if got := FaultClass(tc.checks); got != tc.want {
@@ -349,10 +349,10 @@ func TestDemoBoard(t *testing.T) {
 	b := &DemoBoard{
 		Zones: []DemoZone{
 			{Name: "healthy.test.", Description: "fine"},
-			{Name: "lame.test.", Checks: []string{probe.CheckLameRefused}},
-			{Name: "expired.test.", Checks: []string{probe.CheckRRSIGExpired}},
-			{Name: "drift.test.", Checks: []string{probe.CheckSOASerialMismatch}},
-			{Name: "more.test.", Checks: []string{probe.CheckLameTimeout}},
+			{Name: "lame.test.", Checks: []string{string(probe.CheckLameRefused)}},
+			{Name: "expired.test.", Checks: []string{string(probe.CheckRRSIGExpired)}},
+			{Name: "drift.test.", Checks: []string{string(probe.CheckSOASerialMismatch)}},
+			{Name: "more.test.", Checks: []string{string(probe.CheckLameTimeout)}},
 		},
 		Port:        53,
 		Concurrency: 2,

@@ -23,7 +23,7 @@ type Remedy struct {
 // Remedies lists every check raised, in the order the check command's
 // "What to do" section gives them.
 func Remedies(r *probe.Report, rb *Runbook) []Remedy {
-	named := map[string]bool{}
+	named := map[probe.CheckID]bool{}
 	if r.Diagnosis != nil {
 		for _, c := range r.Diagnosis.Checks {
 			named[c] = true
@@ -32,7 +32,7 @@ func Remedies(r *probe.Report, rb *Runbook) []Remedy {
 	var out []Remedy
 	for _, rm := range remedies(r, rb) {
 		out = append(out, Remedy{
-			Check:      rm.check,
+			Check:      string(rm.check),
 			Severity:   rm.severity,
 			Summary:    rm.summary,
 			Steps:      rm.steps,

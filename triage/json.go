@@ -230,18 +230,18 @@ func newDocument(r *probe.Report, rb *Runbook) *document {
 	}
 	if d := r.Diagnosis; d != nil {
 		doc.Diagnosis = &jsonDiagnosis{
-			Cause:                d.Cause,
+			Cause:                string(d.Cause),
 			Severity:             stringOrNull(string(d.Severity)),
 			Summary:              d.Summary,
 			ServfailExpected:     d.ServfailExpected,
 			ServfailIntermittent: d.ServfailIntermittent,
-			Checks:               orEmpty(d.Checks),
+			Checks:               orEmpty(checkStrings(d.Checks)),
 		}
 	}
 	for _, res := range r.Resolvers {
 		jr := jsonResolver{
 			Resolver:      res.Resolver,
-			Status:        res.Status,
+			Status:        string(res.Status),
 			Authenticated: res.Authenticated,
 			RTTSeconds:    res.RTT.Seconds(),
 			EDE:           edeDoc(res.EDE),
@@ -265,7 +265,7 @@ func newDocument(r *probe.Report, rb *Runbook) *document {
 	}
 	for _, f := range sortedFindings(r) {
 		doc.Findings = append(doc.Findings, jsonFinding{
-			Check:      f.Check,
+			Check:      string(f.Check),
 			Severity:   string(f.Severity),
 			Nameserver: stringOrNull(f.Nameserver),
 			Address:    stringOrNull(f.Address),
@@ -274,7 +274,7 @@ func newDocument(r *probe.Report, rb *Runbook) *document {
 	}
 	for _, rm := range remedies(r, rb) {
 		doc.Remediation = append(doc.Remediation, jsonRemediation{
-			Check:    rm.check,
+			Check:    string(rm.check),
 			Severity: string(rm.severity),
 			Summary:  rm.summary,
 			Runbook:  runbookAnchor(rm.check),
@@ -349,7 +349,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		return nil
 	}
 	out := &jsonDNSSEC{
-		Status:             d.Status,
+		Status:             string(d.Status),
 		Intermittent:       d.Intermittent,
 		Chain:              []jsonChainLink{},
 		DS:                 []jsonDS{},
@@ -376,7 +376,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		}
 		out.Chain = append(out.Chain, jsonChainLink{
 			Zone:    fqdn(c.Zone),
-			Status:  c.Status,
+			Status:  string(c.Status),
 			KeyTags: orEmpty(tags),
 			Cached:  c.Cached,
 			Detail:  stringOrNull(c.Detail),

@@ -334,7 +334,7 @@ func (t *textWriter) nameservers(r *probe.Report) {
 	})
 }
 
-func dnssecColour(status string) string {
+func dnssecColour(status probe.DNSSECStatus) string {
 	switch status {
 	case probe.DNSSECSecure:
 		return green
@@ -353,7 +353,7 @@ func (t *textWriter) dnssec(r *probe.Report) {
 		t.line("  not checked (the probe did not get that far, or the module turns DNSSEC off)")
 		return
 	}
-	title := t.p.paint(bold, "DNSSEC: ") + t.p.paint(dnssecColour(d.Status), d.Status)
+	title := t.p.paint(bold, "DNSSEC: ") + t.p.paint(dnssecColour(d.Status), string(d.Status))
 	if d.Anchor != "" {
 		title += " (trust anchor " + fqdn(d.Anchor) + ")"
 	}
@@ -368,7 +368,7 @@ func (t *textWriter) dnssec(r *probe.Report) {
 	for _, c := range d.Chain {
 		name := fqdn(c.Zone)
 		zoneInChain = zoneInChain || name == zone
-		row := []cell{plainCell(name), cell{c.Status, dnssecColour(c.Status)}}
+		row := []cell{plainCell(name), cell{string(c.Status), dnssecColour(c.Status)}}
 		var note []string
 		if len(c.KeyTags) > 0 {
 			note = append(note, "keys "+tags(c.KeyTags))
@@ -382,7 +382,7 @@ func (t *textWriter) dnssec(r *probe.Report) {
 		rows = append(rows, append(row, plainCell(strings.Join(note, " "))))
 	}
 	if !zoneInChain {
-		rows = append(rows, []cell{cell{zone, bold}, cell{d.Status, dnssecColour(d.Status)}})
+		rows = append(rows, []cell{cell{zone, bold}, cell{string(d.Status), dnssecColour(d.Status)}})
 	}
 	t.table("  ", rows)
 
@@ -427,7 +427,7 @@ func (t *textWriter) dnssec(r *probe.Report) {
 		}
 		rrset := s.Type
 		if fqdn(s.Owner) != zone {
-			rrset = strings.TrimSuffix(s.Owner, ".") + " " + s.Type
+			rrset = label(s.Owner) + " " + s.Type
 		}
 		expiry := "-"
 		if !s.Expiration.IsZero() {
@@ -499,7 +499,7 @@ func tags(ts []uint16) string {
 	return strings.Join(out, " ")
 }
 
-func resolverColour(status string) string {
+func resolverColour(status probe.ResolverStatus) string {
 	switch status {
 	case probe.ResolverOK:
 		return green
@@ -516,7 +516,7 @@ func (t *textWriter) resolvers(r *probe.Report) {
 		return
 	}
 	for _, res := range r.Resolvers {
-		row := []cell{cell{res.Resolver, bold}, cell{res.Status, resolverColour(res.Status)}}
+		row := []cell{cell{res.Resolver, bold}, cell{string(res.Status), resolverColour(res.Status)}}
 		ad := "AD=0"
 		if res.Authenticated {
 			ad = "AD=1"
@@ -615,7 +615,7 @@ func (t *textWriter) diagnosis(r *probe.Report) {
 		if sev == "" {
 			sev = "ok"
 		}
-		t.line("  " + t.p.paint(bold, d.Cause) + " (" + t.p.paint(sevColour(d.Severity), sev) + ")")
+		t.line("  " + t.p.paint(bold, string(d.Cause)) + " (" + t.p.paint(sevColour(d.Severity), sev) + ")")
 		if d.Summary != "" {
 			// One line, as the probe means it: for a terminal, a chat
 			// message or grep.
@@ -637,7 +637,7 @@ func (t *textWriter) diagnosis(r *probe.Report) {
 	}
 	t.linef("  findings (%d):", len(findings))
 	for _, f := range findings {
-		head := t.p.paint(sevColour(f.Severity), string(f.Severity)) + " " + f.Check
+		head := t.p.paint(sevColour(f.Severity), string(f.Severity)) + " " + string(f.Check)
 		visible := len(f.Severity) + 1 + len(f.Check)
 		if subject := strings.TrimSpace(f.Nameserver + " " + f.Address); subject != "" {
 			head += " [" + subject + "]"
@@ -654,7 +654,7 @@ func (t *textWriter) whatToDo(r *probe.Report, rb *Runbook) {
 		t.line("  nothing: no check raised a finding")
 		return
 	}
-	named := map[string]bool{}
+	named := map[probe.CheckID]bool{}
 	if r.Diagnosis != nil {
 		for _, c := range r.Diagnosis.Checks {
 			named[c] = true
@@ -665,10 +665,10 @@ func (t *textWriter) whatToDo(r *probe.Report, rb *Runbook) {
 	var others []string
 	for _, rm := range all {
 		if r.Diagnosis != nil && !named[rm.check] {
-			others = append(others, rm.check+" ("+t.p.paint(sevColour(rm.severity), string(rm.severity))+")")
+			others = append(others, string(rm.check)+" ("+t.p.paint(sevColour(rm.severity), string(rm.severity))+")")
 			continue
 		}
-		head := t.p.paint(bold, rm.check) + " (" + t.p.paint(sevColour(rm.severity), string(rm.severity)) + ")"
+		head := t.p.paint(bold, string(rm.check)) + " (" + t.p.paint(sevColour(rm.severity), string(rm.severity)) + ")"
 		visible := len(rm.check) + len(rm.severity) + 3
 		if rm.summary != "" {
 			t.wrapped("  "+head+": ", 2+visible+2, "      ", rm.summary)

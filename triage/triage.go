@@ -58,19 +58,6 @@ func exitFor(s probe.Severity) int {
 	return ExitOK
 }
 
-// sevRank orders severities, most urgent first; unknown ones last.
-func sevRank(s probe.Severity) int {
-	switch s {
-	case probe.SeverityError:
-		return 0
-	case probe.SeverityWarning:
-		return 1
-	case probe.SeverityNotice:
-		return 2
-	}
-	return 3
-}
-
 // sortedFindings returns the findings most urgent first, then by check,
 // nameserver, address and message: the probe raises them from parallel
 // queries, in no fixed order.
@@ -78,8 +65,8 @@ func sortedFindings(r *probe.Report) []probe.Finding {
 	out := slices.Clone(r.Findings)
 	slices.SortStableFunc(out, func(a, b probe.Finding) int {
 		return cmp.Or(
-			cmp.Compare(sevRank(a.Severity), sevRank(b.Severity)),
-			strings.Compare(a.Check, b.Check),
+			cmp.Compare(a.Severity.Rank(), b.Severity.Rank()),
+			cmp.Compare(a.Check, b.Check),
 			strings.Compare(a.Nameserver, b.Nameserver),
 			strings.Compare(a.Address, b.Address),
 			strings.Compare(a.Message, b.Message),
@@ -90,7 +77,7 @@ func sortedFindings(r *probe.Report) []probe.Finding {
 
 // remedy is one check to act on, with the steps the runbook gives.
 type remedy struct {
-	check    string
+	check    probe.CheckID
 	severity probe.Severity // the worst of its findings
 	summary  string
 	steps    []string
@@ -102,14 +89,14 @@ type remedy struct {
 // behind the cause first, then by severity), then any check the diagnosis
 // does not name, most urgent first.
 func remedies(r *probe.Report, rb *Runbook) []remedy {
-	worst := map[string]probe.Severity{}
+	worst := map[probe.CheckID]probe.Severity{}
 	for _, f := range r.Findings {
-		if s, ok := worst[f.Check]; !ok || sevRank(f.Severity) < sevRank(s) {
+		if s, ok := worst[f.Check]; !ok || f.Severity.Rank() < s.Rank() {
 			worst[f.Check] = f.Severity
 		}
 	}
-	var order []string
-	seen := map[string]bool{}
+	var order []probe.CheckID
+	seen := map[probe.CheckID]bool{}
 	if r.Diagnosis != nil {
 		for _, c := range r.Diagnosis.Checks {
 			if !seen[c] {
@@ -118,14 +105,14 @@ func remedies(r *probe.Report, rb *Runbook) []remedy {
 			}
 		}
 	}
-	var rest []string
+	var rest []probe.CheckID
 	for c := range worst {
 		if !seen[c] {
 			rest = append(rest, c)
 		}
 	}
-	slices.SortFunc(rest, func(a, b string) int {
-		return cmp.Or(cmp.Compare(sevRank(worst[a]), sevRank(worst[b])), strings.Compare(a, b))
+	slices.SortFunc(rest, func(a, b probe.CheckID) int {
+		return cmp.Or(cmp.Compare(worst[a].Rank(), worst[b].Rank()), cmp.Compare(a, b))
 	})
 	order = append(order, rest...)
 
@@ -136,7 +123,7 @@ func remedies(r *probe.Report, rb *Runbook) []remedy {
 		if rm.severity == "" {
 			rm.severity = catalogueSeverity(c)
 		}
-		if e, ok := rb.Entry(c); ok {
+		if e, ok := rb.Entry(string(c)); ok {
 			rm.documented = true
 			rm.summary = e.Summary
 			for _, s := range e.Steps {
@@ -154,7 +141,7 @@ func remedies(r *probe.Report, rb *Runbook) []remedy {
 	return out
 }
 
-func catalogueSummary(check string) string {
+func catalogueSummary(check probe.CheckID) string {
 	for _, c := range probe.Checks {
 		if c.ID == check {
 			return c.Summary
@@ -163,7 +150,7 @@ func catalogueSummary(check string) string {
 	return ""
 }
 
-func catalogueSeverity(check string) probe.Severity {
+func catalogueSeverity(check probe.CheckID) probe.Severity {
 	for _, c := range probe.Checks {
 		if c.ID == check {
 			return c.Severity
@@ -174,15 +161,34 @@ func catalogueSeverity(check string) probe.Severity {
 
 // runbookAnchor is where a check's runbook section is, relative to the
 // repository root.
-func runbookAnchor(check string) string { return "docs/checks.md#" + check }
+func runbookAnchor(check probe.CheckID) string { return "docs/checks.md#" + string(check) }
 
-// fqdn writes a zone name as the probe's Path does: "." for the root,
-// otherwise with the trailing dot. The DNSSEC chain names zones for
-// people ("the root", "test"); the triage names them one way.
+// fqdn writes a name fully qualified: "." for the root, otherwise with
+// the trailing dot. The report's names mostly are already; nameservers
+// are not, and "" stands for the root.
 func fqdn(name string) string {
-	switch name {
-	case "", ".", "the root":
+	if name == "" || name == "." {
 		return "."
 	}
 	return strings.TrimSuffix(name, ".") + "."
+}
+
+// label writes a name for people: "the root", or without the trailing dot.
+func label(name string) string {
+	if name == "" || name == "." {
+		return "the root"
+	}
+	return strings.TrimSuffix(name, ".")
+}
+
+// checkStrings turns check IDs into the strings JSON and text show.
+func checkStrings(ids []probe.CheckID) []string {
+	if ids == nil {
+		return nil
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
 }

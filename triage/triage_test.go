@@ -66,7 +66,7 @@ func bogusReport() *probe.Report {
 			Status: probe.DNSSECBogus,
 			Anchor: ".",
 			Chain: []probe.ChainLink{
-				{Zone: "the root", Status: probe.DNSSECSecure, KeyTags: []uint16{20326, 38696}},
+				{Zone: ".", Status: probe.DNSSECSecure, KeyTags: []uint16{20326, 38696}},
 				{Zone: "com", Status: probe.DNSSECSecure, KeyTags: []uint16{19718}, Cached: true},
 			},
 			DS: []probe.DSRecord{
@@ -114,7 +114,7 @@ func bogusReport() *probe.Report {
 			Severity:         probe.SeverityError,
 			ServfailExpected: true,
 			Summary:          "DNSSEC signatures of example.com have expired, earliest expiry -1.5 days (ns1.example.com 192.0.2.1): validating resolvers SERVFAIL it",
-			Checks:           []string{"rrsig_expired", "lame_refused", "resolver_dnssec_failure", "resolver_unreachable", "nsec3_salt"},
+			Checks:           []probe.CheckID{"rrsig_expired", "lame_refused", "resolver_dnssec_failure", "resolver_unreachable", "nsec3_salt"},
 		},
 		Findings: []probe.Finding{
 			{Check: "nsec3_salt", Severity: probe.SeverityNotice, Message: "NSEC3 salt of 8 octets"},
@@ -558,7 +558,7 @@ func TestParseRunbook(t *testing.T) {
 				if e.Severity != "error" {
 					t.Errorf("severity %q, want error", e.Severity)
 				}
-				if want := catalogueSummary(tc.check); e.Summary != want {
+				if want := catalogueSummary(probe.CheckID(tc.check)); e.Summary != want {
 					t.Errorf("summary %q, want the catalogue's %q", e.Summary, want)
 				}
 				for _, s := range e.Steps {

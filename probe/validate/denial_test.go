@@ -1,4 +1,4 @@
-package probe
+package validate
 
 import (
 	"crypto"
@@ -272,26 +272,26 @@ func (c *denialChain) covering(t *testing.T, name string) *dns.NSEC3 {
 
 func (c *denialChain) isWrap(r *dns.NSEC3) bool { return denialTestHash(r) > r.NextDomain }
 
-func denialCheck(t *testing.T, got denialVerdict, wantValid bool, wantKind, wantCheck, wantDetail string) {
+func denialCheck(t *testing.T, got DenialVerdict, wantValid bool, wantKind string, wantCheck Reason, wantDetail string) {
 	t.Helper()
-	t.Logf("valid=%v kind=%s check=%q detail: %s", got.valid, got.kind, got.check, got.detail)
-	if got.valid != wantValid {
-		t.Fatalf("valid = %v, want %v (check %q, detail %q)", got.valid, wantValid, got.check, got.detail)
+	t.Logf("valid=%v kind=%s check=%v detail: %s", got.Valid, got.Kind, got.Reason, got.Detail)
+	if got.Valid != wantValid {
+		t.Fatalf("valid = %v, want %v (check %v, detail %q)", got.Valid, wantValid, got.Reason, got.Detail)
 	}
-	if wantKind != "" && got.kind != wantKind {
-		t.Errorf("kind = %q, want %q", got.kind, wantKind)
+	if wantKind != "" && got.Kind != wantKind {
+		t.Errorf("kind = %q, want %q", got.Kind, wantKind)
 	}
-	if wantValid && got.check != "" {
-		t.Errorf("valid verdict has check %q", got.check)
+	if wantValid && got.Reason != OK {
+		t.Errorf("valid verdict has check %v", got.Reason)
 	}
-	if !wantValid && got.check != wantCheck {
-		t.Errorf("check = %q, want %q (detail %q)", got.check, wantCheck, got.detail)
+	if !wantValid && got.Reason != wantCheck {
+		t.Errorf("check = %v, want %v (detail %q)", got.Reason, wantCheck, got.Detail)
 	}
-	if wantDetail != "" && !strings.Contains(got.detail, wantDetail) {
-		t.Errorf("detail = %q, want it to mention %q", got.detail, wantDetail)
+	if wantDetail != "" && !strings.Contains(got.Detail, wantDetail) {
+		t.Errorf("detail = %q, want it to mention %q", got.Detail, wantDetail)
 	}
-	if got.detail == "" || strings.Contains(got.detail, "\n") {
-		t.Errorf("detail %q is not one line", got.detail)
+	if got.Detail == "" || strings.Contains(got.Detail, "\n") {
+		t.Errorf("detail %q is not one line", got.Detail)
 	}
 }
 
@@ -308,7 +308,7 @@ func TestVerifyDenialNSEC(t *testing.T) {
 		soa        denialSOAMode
 		wantValid  bool
 		wantKind   string
-		wantCheck  string
+		wantCheck  Reason
 		wantDetail string
 	}{
 		// Proofs that hold.
@@ -331,35 +331,35 @@ func TestVerifyDenialNSEC(t *testing.T) {
 
 		// Proofs that do not.
 		{name: "missing NSEC", qname: "d", qtype: dns.TypeA, rcode: nx,
-			wantCheck: CheckDenialInvalid, wantKind: "nxdomain", wantDetail: "no NSEC or NSEC3"},
+			wantCheck: DenialInvalid, wantKind: "nxdomain", wantDetail: "no NSEC or NSEC3"},
 		{name: "NSEC not covering qname", qname: "d", qtype: dns.TypeA, rcode: nx, nsecs: []string{"a", "@"},
-			wantCheck: CheckDenialInvalid, wantDetail: "no NSEC covers d.example.test."},
+			wantCheck: DenialInvalid, wantDetail: "no NSEC covers d.example.test."},
 		{name: "missing wildcard proof", qname: "d", qtype: dns.TypeA, rcode: nx, nsecs: []string{"c"},
-			wantCheck: CheckDenialInvalid, wantDetail: "no NSEC covers the wildcard *.example.test."},
+			wantCheck: DenialInvalid, wantDetail: "no NSEC covers the wildcard *.example.test."},
 		{name: "nxdomain for an existing name", qname: "a", qtype: dns.TypeA, rcode: nx, nsecs: []string{"a", "@"},
-			wantCheck: CheckDenialInvalid, wantDetail: "exists"},
+			wantCheck: DenialInvalid, wantDetail: "exists"},
 		{name: "nxdomain for an empty non-terminal", qname: "b", qtype: dns.TypeA, rcode: nx, nsecs: []string{"a", "@"},
-			wantCheck: CheckDenialInvalid, wantDetail: "empty non-terminal"},
+			wantCheck: DenialInvalid, wantDetail: "empty non-terminal"},
 		{name: "nxdomain for the apex", qname: "@", qtype: dns.TypeA, rcode: nx, nsecs: []string{"www"},
-			wantCheck: CheckDenialInvalid, wantDetail: "apex"},
+			wantCheck: DenialInvalid, wantDetail: "apex"},
 		{name: "bitmap contains qtype", qname: "www", qtype: dns.TypeAAAA, rcode: ok, nsecs: []string{"www"},
-			wantCheck: CheckDenialInvalid, wantKind: "nodata", wantDetail: "lists AAAA"},
+			wantCheck: DenialInvalid, wantKind: "nodata", wantDetail: "lists AAAA"},
 		{name: "nodata for a name that does not exist", qname: "d", qtype: dns.TypeA, rcode: ok, nsecs: []string{"c", "@"},
-			wantCheck: CheckDenialInvalid, wantDetail: "should be NXDOMAIN"},
+			wantCheck: DenialInvalid, wantDetail: "should be NXDOMAIN"},
 		{name: "expired NSEC signatures", qname: "d", qtype: dns.TypeA, rcode: nx, nsecs: []string{"c", "@"}, how: signExpired,
-			wantCheck: CheckRRSIGExpired, wantDetail: "expired"},
+			wantCheck: RRSIGExpired, wantDetail: "expired"},
 		{name: "unsigned NSEC", qname: "d", qtype: dns.TypeA, rcode: nx, nsecs: []string{"c", "@"}, how: signNone,
-			wantCheck: CheckRRSIGMissing},
+			wantCheck: RRSIGMissing},
 		{name: "NSEC signed by another zone", qname: "d", qtype: dns.TypeA, rcode: nx, nsecs: []string{"c", "@"}, how: signOtherZone,
-			wantCheck: CheckRRSIGMalformed, wantDetail: "other.test."},
+			wantCheck: RRSIGMalformed, wantDetail: "other.test."},
 		{name: "NSEC signed by a key not in the zone", qname: "d", qtype: dns.TypeA, rcode: nx, nsecs: []string{"c", "@"}, how: signStrayKey,
-			wantCheck: CheckSigningKeyMissing},
+			wantCheck: SigningKeyMissing},
 		{name: "no SOA", qname: "d", qtype: dns.TypeA, rcode: nx, nsecs: []string{"c", "@"}, soa: soaMissing,
-			wantCheck: CheckDenialInvalid, wantDetail: "no SOA"},
+			wantCheck: DenialInvalid, wantDetail: "no SOA"},
 		{name: "SOA of another zone", qname: "d", qtype: dns.TypeA, rcode: nx, nsecs: []string{"c", "@"}, soa: soaOtherZone,
-			wantCheck: CheckDenialInvalid, wantDetail: "other.test."},
+			wantCheck: DenialInvalid, wantDetail: "other.test."},
 		{name: "unsigned SOA", qname: "d", qtype: dns.TypeA, rcode: nx, nsecs: []string{"c", "@"}, soa: soaUnsigned,
-			wantCheck: CheckRRSIGMissing, wantDetail: "SOA"},
+			wantCheck: RRSIGMissing, wantDetail: "SOA"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -368,10 +368,10 @@ func TestVerifyDenialNSEC(t *testing.T) {
 				recs = append(recs, f.nsec[rel])
 			}
 			msg := f.reply(denialName(tt.qname), tt.qtype, tt.rcode, tt.how, tt.soa, recs...)
-			got := verifyDenial(msg, denialTestZone, denialName(tt.qname), tt.qtype, f.keys(), denialTestNow)
+			got := unbounded.VerifyDenial(msg, denialTestZone, denialName(tt.qname), tt.qtype, f.keys(), denialTestNow)
 			denialCheck(t, got, tt.wantValid, tt.wantKind, tt.wantCheck, tt.wantDetail)
-			if got.nsec3 != nil {
-				t.Errorf("nsec3 = %+v for an NSEC proof", *got.nsec3)
+			if got.NSEC3 != nil {
+				t.Errorf("nsec3 = %+v for an NSEC proof", *got.NSEC3)
 			}
 		})
 	}
@@ -379,12 +379,12 @@ func TestVerifyDenialNSEC(t *testing.T) {
 	t.Run("not a negative answer", func(t *testing.T) {
 		msg := f.reply(denialName("a"), dns.TypeA, ok, signValid, soaSigned)
 		msg.Answer = append(msg.Answer, &dns.A{Hdr: dns.RR_Header{Name: denialName("a"), Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 300}})
-		got := verifyDenial(msg, denialTestZone, denialName("a"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "", CheckDenialInvalid, "not a negative answer")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("a"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "", DenialInvalid, "not a negative answer")
 	})
 	t.Run("nil reply", func(t *testing.T) {
-		got := verifyDenial(nil, denialTestZone, denialName("a"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "", CheckDenialInvalid, "no reply")
+		got := unbounded.VerifyDenial(nil, denialTestZone, denialName("a"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "", DenialInvalid, "no reply")
 	})
 	t.Run("NSEC from outside the zone", func(t *testing.T) {
 		parent := &dns.NSEC{
@@ -392,8 +392,8 @@ func TestVerifyDenialNSEC(t *testing.T) {
 			NextDomain: "zzz.test.", TypeBitMap: []uint16{dns.TypeNS, dns.TypeSOA, dns.TypeRRSIG, dns.TypeNSEC},
 		}
 		msg := f.reply(denialName("d"), dns.TypeA, nx, signOtherZone, soaSigned, parent)
-		got := verifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckDenialInvalid, "outside")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", DenialInvalid, "outside")
 	})
 	t.Run("ancestor delegation NSEC cannot deny below the cut", func(t *testing.T) {
 		// The parent side of a zone cut at c: NS without SOA. It spans
@@ -403,16 +403,16 @@ func TestVerifyDenialNSEC(t *testing.T) {
 			NextDomain: denialName("www"), TypeBitMap: []uint16{dns.TypeNS, dns.TypeRRSIG, dns.TypeNSEC},
 		}
 		msg := f.reply(denialName("x.c"), dns.TypeA, nx, signValid, soaSigned, cut, f.nsec["@"])
-		got := verifyDenial(msg, denialTestZone, denialName("x.c"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckDenialInvalid, "zone cut")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("x.c"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", DenialInvalid, "zone cut")
 
 		msg = f.reply(denialName("c"), dns.TypeA, ok, signValid, soaSigned, cut)
-		got = verifyDenial(msg, denialTestZone, denialName("c"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nodata", CheckDenialInvalid, "zone cut")
+		got = unbounded.VerifyDenial(msg, denialTestZone, denialName("c"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nodata", DenialInvalid, "zone cut")
 
 		msg = f.reply(denialName("c"), dns.TypeDS, ok, signValid, soaSigned, cut)
-		got = verifyDenial(msg, denialTestZone, denialName("c"), dns.TypeDS, f.keys(), denialTestNow)
-		denialCheck(t, got, true, "nodata", "", "")
+		got = unbounded.VerifyDenial(msg, denialTestZone, denialName("c"), dns.TypeDS, f.keys(), denialTestNow)
+		denialCheck(t, got, true, "nodata", OK, "")
 	})
 }
 
@@ -446,32 +446,32 @@ func TestVerifyDenialNSEC3(t *testing.T) {
 	t.Run("nxdomain", func(t *testing.T) {
 		for _, c := range []*denialChain{plain, salted} {
 			msg := f.reply(denialName("d"), dns.TypeA, nx, signValid, soaSigned, nxProof(c, "@", "d")...)
-			got := verifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
-			denialCheck(t, got, true, "nxdomain", "", "closest encloser example.test.")
-			want := NSEC3Param{Iterations: c.iter, SaltLength: len(c.salt) / 2}
-			if got.nsec3 == nil || *got.nsec3 != want {
-				t.Errorf("nsec3 = %v, want %+v", got.nsec3, want)
+			got := unbounded.VerifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
+			denialCheck(t, got, true, "nxdomain", OK, "closest encloser example.test.")
+			want := NSEC3Params{Iterations: c.iter, SaltLength: len(c.salt) / 2}
+			if got.NSEC3 == nil || *got.NSEC3 != want {
+				t.Errorf("nsec3 = %v, want %+v", got.NSEC3, want)
 			}
 		}
 	})
 	t.Run("nxdomain below an empty non-terminal", func(t *testing.T) {
 		msg := f.reply(denialName("x.b"), dns.TypeA, nx, signValid, soaSigned, nxProof(plain, "b", "x.b")...)
-		got := verifyDenial(msg, denialTestZone, denialName("x.b"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, true, "nxdomain", "", "closest encloser b.example.test.")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("x.b"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, true, "nxdomain", OK, "closest encloser b.example.test.")
 	})
 	t.Run("nxdomain two labels below the closest encloser", func(t *testing.T) {
 		// Next closer is y.c, not x.y.c.
 		msg := f.reply(denialName("x.y.c"), dns.TypeA, nx, signValid, soaSigned, nxProof(plain, "c", "y.c")...)
-		got := verifyDenial(msg, denialTestZone, denialName("x.y.c"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, true, "nxdomain", "", "next closer y.c.example.test.")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("x.y.c"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, true, "nxdomain", OK, "next closer y.c.example.test.")
 	})
 	t.Run("nxdomain wrap-around", func(t *testing.T) {
 		// A name whose hash sorts after the last hash or before the first:
 		// only the last NSEC3, whose next hash wraps to the first, covers it.
 		label := pick(labels, func(l string) bool { return plain.isWrap(plain.covering(t, denialName(l))) })
 		msg := f.reply(denialName(label), dns.TypeA, nx, signValid, soaSigned, nxProof(plain, "@", label)...)
-		got := verifyDenial(msg, denialTestZone, denialName(label), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, true, "nxdomain", "", "")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName(label), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, true, "nxdomain", OK, "")
 		// And the same name is not covered once the wrapping NSEC3 is left out.
 		last := plain.sorted[len(plain.sorted)-1]
 		var recs []dns.RR
@@ -481,15 +481,15 @@ func TestVerifyDenialNSEC3(t *testing.T) {
 			}
 		}
 		msg = f.reply(denialName(label), dns.TypeA, nx, signValid, soaSigned, recs...)
-		got = verifyDenial(msg, denialTestZone, denialName(label), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckDenialInvalid, "")
+		got = unbounded.VerifyDenial(msg, denialTestZone, denialName(label), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", DenialInvalid, "")
 	})
 	t.Run("nxdomain with opt-out next closer", func(t *testing.T) {
 		msg := f.reply(denialName("d"), dns.TypeA, nx, signValid, soaSigned, nxProof(optout, "@", "d")...)
-		got := verifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, true, "nxdomain", "", "opt-out")
-		if got.nsec3 == nil || !got.nsec3.OptOut {
-			t.Errorf("nsec3 = %v, want opt-out", got.nsec3)
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, true, "nxdomain", OK, "opt-out")
+		if got.NSEC3 == nil || !got.NSEC3.OptOut {
+			t.Errorf("nsec3 = %v, want opt-out", got.NSEC3)
 		}
 	})
 	for _, tt := range []struct {
@@ -504,8 +504,8 @@ func TestVerifyDenialNSEC3(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, c := range []*denialChain{plain, salted} {
 				msg := f.reply(denialName(tt.qname), tt.qtype, ok, signValid, soaSigned, c.byName[tt.qname])
-				got := verifyDenial(msg, denialTestZone, denialName(tt.qname), tt.qtype, f.keys(), denialTestNow)
-				denialCheck(t, got, true, "nodata", "", tt.detail)
+				got := unbounded.VerifyDenial(msg, denialTestZone, denialName(tt.qname), tt.qtype, f.keys(), denialTestNow)
+				denialCheck(t, got, true, "nodata", OK, tt.detail)
 			}
 		})
 	}
@@ -513,18 +513,18 @@ func TestVerifyDenialNSEC3(t *testing.T) {
 		// ins.example.test. is an unsigned delegation inside an opt-out
 		// span: no NSEC3 of its own (RFC 5155 section 8.6).
 		msg := f.reply(denialName("ins"), dns.TypeDS, ok, signValid, soaSigned, optout.byName["@"], optout.covering(t, denialName("ins")))
-		got := verifyDenial(msg, denialTestZone, denialName("ins"), dns.TypeDS, f.keys(), denialTestNow)
-		denialCheck(t, got, true, "nodata", "", "opt-out")
-		if got.nsec3 == nil || !got.nsec3.OptOut {
-			t.Errorf("nsec3 = %v, want opt-out", got.nsec3)
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("ins"), dns.TypeDS, f.keys(), denialTestNow)
+		denialCheck(t, got, true, "nodata", OK, "opt-out")
+		if got.NSEC3 == nil || !got.NSEC3.OptOut {
+			t.Errorf("nsec3 = %v, want opt-out", got.NSEC3)
 		}
 	})
 
 	// Failures.
 	t.Run("missing NSEC3", func(t *testing.T) {
 		msg := f.reply(denialName("d"), dns.TypeA, nx, signValid, soaSigned)
-		got := verifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckDenialInvalid, "no NSEC or NSEC3")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", DenialInvalid, "no NSEC or NSEC3")
 	})
 	t.Run("closest encloser missing", func(t *testing.T) {
 		// x.<label>.b: leave out the NSEC3 matching b, choosing a qname
@@ -535,8 +535,8 @@ func TestVerifyDenialNSEC3(t *testing.T) {
 		})
 		qname := denialName(label + ".b")
 		msg := f.reply(qname, dns.TypeA, nx, signValid, soaSigned, plain.covering(t, qname), plain.covering(t, "*."+denialName("b")))
-		got := verifyDenial(msg, denialTestZone, qname, dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckDenialInvalid, "closest encloser")
+		got := unbounded.VerifyDenial(msg, denialTestZone, qname, dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", DenialInvalid, "closest encloser")
 	})
 	t.Run("next closer not covered", func(t *testing.T) {
 		label := pick(labels, func(l string) bool {
@@ -544,8 +544,8 @@ func TestVerifyDenialNSEC3(t *testing.T) {
 			return nc != plain.covering(t, "*."+denialTestZone) && nc != plain.byName["@"]
 		})
 		msg := f.reply(denialName(label), dns.TypeA, nx, signValid, soaSigned, plain.byName["@"], plain.covering(t, "*."+denialTestZone))
-		got := verifyDenial(msg, denialTestZone, denialName(label), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckDenialInvalid, "next closer")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName(label), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", DenialInvalid, "next closer")
 	})
 	t.Run("wildcard not covered", func(t *testing.T) {
 		wc := plain.covering(t, "*."+denialTestZone)
@@ -554,28 +554,28 @@ func TestVerifyDenialNSEC3(t *testing.T) {
 			t.Fatal("the apex NSEC3 covers the wildcard; pick another zone layout")
 		}
 		msg := f.reply(denialName(label), dns.TypeA, nx, signValid, soaSigned, plain.byName["@"], plain.covering(t, denialName(label)))
-		got := verifyDenial(msg, denialTestZone, denialName(label), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckDenialInvalid, "wildcard")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName(label), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", DenialInvalid, "wildcard")
 	})
 	t.Run("nxdomain for an existing name", func(t *testing.T) {
 		msg := f.reply(denialName("a"), dns.TypeA, nx, signValid, soaSigned, plain.byName["a"], plain.byName["@"])
-		got := verifyDenial(msg, denialTestZone, denialName("a"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckDenialInvalid, "exists")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("a"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", DenialInvalid, "exists")
 	})
 	t.Run("bitmap contains qtype", func(t *testing.T) {
 		msg := f.reply(denialName("www"), dns.TypeA, ok, signValid, soaSigned, plain.byName["www"])
-		got := verifyDenial(msg, denialTestZone, denialName("www"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nodata", CheckDenialInvalid, "lists A")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("www"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nodata", DenialInvalid, "lists A")
 	})
 	t.Run("nodata for a name that does not exist", func(t *testing.T) {
 		msg := f.reply(denialName("d"), dns.TypeA, ok, signValid, soaSigned, plain.byName["@"], plain.covering(t, denialName("d")))
-		got := verifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nodata", CheckDenialInvalid, "should be NXDOMAIN")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nodata", DenialInvalid, "should be NXDOMAIN")
 	})
 	t.Run("DS nodata without opt-out", func(t *testing.T) {
 		msg := f.reply(denialName("ins"), dns.TypeDS, ok, signValid, soaSigned, plain.byName["@"], plain.covering(t, denialName("ins")))
-		got := verifyDenial(msg, denialTestZone, denialName("ins"), dns.TypeDS, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nodata", CheckDenialInvalid, "opt-out")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("ins"), dns.TypeDS, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nodata", DenialInvalid, "opt-out")
 	})
 	t.Run("unknown hash algorithm", func(t *testing.T) {
 		var recs []dns.RR
@@ -585,26 +585,26 @@ func TestVerifyDenialNSEC3(t *testing.T) {
 			recs = append(recs, r)
 		}
 		msg := f.reply(denialName("d"), dns.TypeA, nx, signValid, soaSigned, recs...)
-		got := verifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckDenialInvalid, "unsupported")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", DenialInvalid, "unsupported")
 	})
 	t.Run("expired NSEC3 signatures", func(t *testing.T) {
 		msg := f.reply(denialName("d"), dns.TypeA, nx, signExpired, soaSigned, nxProof(plain, "@", "d")...)
-		got := verifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckRRSIGExpired, "expired")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", RRSIGExpired, "expired")
 	})
 	t.Run("unsigned NSEC3", func(t *testing.T) {
 		msg := f.reply(denialName("d"), dns.TypeA, nx, signNone, soaSigned, nxProof(salted, "@", "d")...)
-		got := verifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckRRSIGMissing, "NSEC3")
-		if got.nsec3 == nil || got.nsec3.Iterations != 10 {
-			t.Errorf("nsec3 = %v, want the parameters seen even when the proof fails", got.nsec3)
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", RRSIGMissing, "NSEC3")
+		if got.NSEC3 == nil || got.NSEC3.Iterations != 10 {
+			t.Errorf("nsec3 = %v, want the parameters seen even when the proof fails", got.NSEC3)
 		}
 	})
 	t.Run("NSEC3 signed by another zone", func(t *testing.T) {
 		msg := f.reply(denialName("d"), dns.TypeA, nx, signOtherZone, soaSigned, nxProof(plain, "@", "d")...)
-		got := verifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
-		denialCheck(t, got, false, "nxdomain", CheckRRSIGMalformed, "other.test.")
+		got := unbounded.VerifyDenial(msg, denialTestZone, denialName("d"), dns.TypeA, f.keys(), denialTestNow)
+		denialCheck(t, got, false, "nxdomain", RRSIGMalformed, "other.test.")
 	})
 }
 
@@ -639,7 +639,7 @@ func TestNSEC3CoverEdges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := denialNSEC3Covers(tt.r, tt.hash); got != tt.covers {
+			if got := nsec3Covers(tt.r, tt.hash); got != tt.covers {
 				t.Errorf("covers(%s…) = %v, want %v", tt.hash[:min(4, len(tt.hash))], got, tt.covers)
 			}
 		})
@@ -668,77 +668,19 @@ func TestDenialCanonicalOrder(t *testing.T) {
 			case i > j:
 				want = 1
 			}
-			if got := denialCompare(ordered[i], ordered[j]); got != want {
+			if got := Compare(ordered[i], ordered[j]); got != want {
 				t.Errorf("compare(%s, %s) = %d, want %d", ordered[i], ordered[j], got, want)
 			}
 		}
 	}
 	t.Run("case-insensitive", func(t *testing.T) {
-		if got := denialCompare("Z.A.Example.", "z.a.example."); got != 0 {
+		if got := Compare("Z.A.Example.", "z.a.example."); got != 0 {
 			t.Errorf("compare = %d, want 0", got)
 		}
 	})
 	t.Run("escaped and plain forms are one name", func(t *testing.T) {
-		if got := denialCompare(`\065.example.`, "a.example."); got != 0 {
+		if got := Compare(`\065.example.`, "a.example."); got != 0 {
 			t.Errorf("compare = %d, want 0", got)
 		}
 	})
-}
-
-func TestNSEC3Findings(t *testing.T) {
-	tests := []struct {
-		name       string
-		p          NSEC3Param
-		want       []string
-		mentions   []string // in the limit message
-		notMention []string
-	}{
-		{name: "0 iterations, no salt", p: NSEC3Param{}, want: nil},
-		{name: "10 iterations", p: NSEC3Param{Iterations: 10}, want: []string{CheckNSEC3Iterations}},
-		{name: "50 iterations, at the BIND and Knot limit", p: NSEC3Param{Iterations: 50}, want: []string{CheckNSEC3Iterations}},
-		{name: "51 iterations", p: NSEC3Param{Iterations: 51}, want: []string{CheckNSEC3Iterations, CheckNSEC3IterationsLimit},
-			mentions: []string{"BIND 9 (limit 50", "Knot Resolver (limit 50", "still validated by Unbound (limit 150)"}},
-		{name: "150 iterations", p: NSEC3Param{Iterations: 150}, want: []string{CheckNSEC3Iterations, CheckNSEC3IterationsLimit},
-			mentions: []string{"BIND 9", "Knot Resolver", "still validated by Unbound"}},
-		{name: "200 iterations", p: NSEC3Param{Iterations: 200}, want: []string{CheckNSEC3Iterations, CheckNSEC3IterationsLimit},
-			mentions: []string{"BIND 9 (limit 50", "Knot Resolver (limit 50", "Unbound (limit 150", "RFC 9276"}, notMention: []string{"still validated"}},
-		{name: "salt, 0 iterations", p: NSEC3Param{SaltLength: 8}, want: []string{CheckNSEC3Salt}},
-		{name: "10 iterations and a 4-byte salt", p: NSEC3Param{Iterations: 10, SaltLength: 4}, want: []string{CheckNSEC3Iterations, CheckNSEC3Salt}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := nsec3Findings(tt.p)
-			var ids []string
-			for _, f := range got {
-				ids = append(ids, f[0])
-				if f[1] == "" || strings.Contains(f[1], "\n") {
-					t.Errorf("%s message %q is not one line", f[0], f[1])
-				}
-				switch f[0] {
-				case CheckNSEC3IterationsLimit:
-					for _, m := range tt.mentions {
-						if !strings.Contains(f[1], m) {
-							t.Errorf("limit message %q does not mention %q", f[1], m)
-						}
-					}
-					for _, m := range tt.notMention {
-						if strings.Contains(f[1], m) {
-							t.Errorf("limit message %q mentions %q", f[1], m)
-						}
-					}
-				case CheckNSEC3Iterations:
-					if !strings.Contains(f[1], fmt.Sprint(tt.p.Iterations)) {
-						t.Errorf("iterations message %q does not give the count", f[1])
-					}
-				case CheckNSEC3Salt:
-					if !strings.Contains(f[1], fmt.Sprintf("%d-byte", tt.p.SaltLength)) {
-						t.Errorf("salt message %q does not give the length", f[1])
-					}
-				}
-			}
-			if strings.Join(ids, ",") != strings.Join(tt.want, ",") {
-				t.Errorf("findings %v, want %v", ids, tt.want)
-			}
-		})
-	}
 }

@@ -1,4 +1,4 @@
-package probe
+package validate
 
 import (
 	"crypto"
@@ -30,18 +30,19 @@ func TestSigMemoKeepsDataCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := []*dns.DNSKEY{key}
-	if v := verifyRRset(txt("v=spf1 -all"), []*dns.RRSIG{sig}, keys, "memo.example.", now); !v.valid {
-		t.Fatalf("the signed TXT RRset does not verify: %s", v.detail)
+	memoed := Validator{Memo: NewMemo(100)}
+	if v := memoed.VerifyRRset(txt("v=spf1 -all"), []*dns.RRSIG{sig}, keys, "memo.example.", now); !v.Valid {
+		t.Fatalf("the signed TXT RRset does not verify: %s", v.Detail)
 	}
-	if v := verifyRRset(txt("V=SPF1 -ALL"), []*dns.RRSIG{sig}, keys, "memo.example.", now); v.valid || v.check != CheckRRSIGInvalid {
-		t.Fatalf("the same RRSIG over the TXT data in upper case: valid %t check %q, want invalid", v.valid, v.check)
+	if v := memoed.VerifyRRset(txt("V=SPF1 -ALL"), []*dns.RRSIG{sig}, keys, "memo.example.", now); v.Valid || v.Reason != RRSIGInvalid {
+		t.Fatalf("the same RRSIG over the TXT data in upper case: valid %t reason %v, want invalid", v.Valid, v.Reason)
 	}
 	// Owner case and the TTL a cache counted down are not data: they still
 	// verify, through the memo or not.
 	other := txt("v=spf1 -all")
 	other[0].Header().Name = "MEMO.Example."
 	other[0].Header().Ttl = 17
-	if v := verifyRRset(other, []*dns.RRSIG{sig}, keys, "memo.example.", now); !v.valid {
-		t.Fatalf("owner in other case, lower TTL: %s", v.detail)
+	if v := memoed.VerifyRRset(other, []*dns.RRSIG{sig}, keys, "memo.example.", now); !v.Valid {
+		t.Fatalf("owner in other case, lower TTL: %s", v.Detail)
 	}
 }

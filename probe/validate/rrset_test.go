@@ -1,4 +1,4 @@
-package probe
+package validate
 
 import (
 	"crypto"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/dnshealth/dnshealth_exporter/internal/dnstest"
 )
 
 func TestSigTime(t *testing.T) {
@@ -26,8 +28,8 @@ func TestSigTime(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := sigTime(tc.ts, tc.now); !got.Equal(tc.want) {
-				t.Errorf("sigTime(%d, %s) = %s, want %s", tc.ts, tc.now, got, tc.want.UTC())
+			if got := SigTime(tc.ts, tc.now); !got.Equal(tc.want) {
+				t.Errorf("SigTime(%d, %s) = %s, want %s", tc.ts, tc.now, got, tc.want.UTC())
 			}
 		})
 	}
@@ -61,31 +63,31 @@ var rfcVectors = map[string]rfcVector{
 func TestRFCVectors(t *testing.T) {
 	for name, v := range rfcVectors {
 		t.Run(name, func(t *testing.T) {
-			key := mustRR(t, v.key).(*dns.DNSKEY)
-			ds := mustRR(t, v.ds).(*dns.DS)
-			rr := mustRR(t, v.rr)
-			sig := mustRR(t, v.sig).(*dns.RRSIG)
+			key := dnstest.MustRR(t, v.key).(*dns.DNSKEY)
+			ds := dnstest.MustRR(t, v.ds).(*dns.DS)
+			rr := dnstest.MustRR(t, v.rr)
+			sig := dnstest.MustRR(t, v.sig).(*dns.RRSIG)
 			zone := key.Hdr.Name
-			if !dsMatches(ds, key) {
+			if !DSMatches(ds, key) {
 				t.Error("the RFC's DS does not match its key")
 			}
 			bad := *ds
 			bad.Digest = strings.Repeat("0", len(ds.Digest))
-			if dsMatches(&bad, key) {
+			if DSMatches(&bad, key) {
 				t.Error("a wrong digest matches")
 			}
 
-			ok := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during)
-			if !ok.valid || ok.check != "" {
+			ok := unbounded.VerifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during)
+			if !ok.Valid || ok.Reason != OK {
 				t.Fatalf("inside the window: %+v", ok)
 			}
-			late := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during.AddDate(1, 0, 0))
-			if late.valid || late.check != CheckRRSIGExpired {
-				t.Errorf("a year later: check %q, want rrsig_expired", late.check)
+			late := unbounded.VerifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during.AddDate(1, 0, 0))
+			if late.Valid || late.Reason != RRSIGExpired {
+				t.Errorf("a year later: check %q, want rrsig_expired", late.Reason)
 			}
-			early := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during.AddDate(-1, 0, 0))
-			if early.valid || early.check != CheckRRSIGNotYetValid {
-				t.Errorf("a year early: check %q, want rrsig_not_yet_valid", early.check)
+			early := unbounded.VerifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during.AddDate(-1, 0, 0))
+			if early.Valid || early.Reason != RRSIGNotYetValid {
+				t.Errorf("a year early: check %q, want rrsig_not_yet_valid", early.Reason)
 			}
 			changed := dns.Copy(rr)
 			switch c := changed.(type) {
@@ -94,30 +96,30 @@ func TestRFCVectors(t *testing.T) {
 			case *dns.MX:
 				c.Preference++
 			}
-			if v := verifyRRset([]dns.RR{changed}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during); v.valid || v.check != CheckRRSIGInvalid {
-				t.Errorf("changed data: check %q, want rrsig_invalid", v.check)
+			if v := unbounded.VerifyRRset([]dns.RR{changed}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during); v.Valid || v.Reason != RRSIGInvalid {
+				t.Errorf("changed data: check %q, want rrsig_invalid", v.Reason)
 			}
-			if v := verifyRRset([]dns.RR{rr}, nil, []*dns.DNSKEY{key}, zone, v.during); v.valid || v.check != CheckRRSIGMissing {
-				t.Errorf("no signature: check %q, want rrsig_missing", v.check)
+			if v := unbounded.VerifyRRset([]dns.RR{rr}, nil, []*dns.DNSKEY{key}, zone, v.during); v.Valid || v.Reason != RRSIGMissing {
+				t.Errorf("no signature: check %q, want rrsig_missing", v.Reason)
 			}
-			if v := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, nil, zone, v.during); v.valid || v.check != CheckSigningKeyMissing {
-				t.Errorf("no key: check %q, want signing_key_missing", v.check)
+			if v := unbounded.VerifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, nil, zone, v.during); v.Valid || v.Reason != SigningKeyMissing {
+				t.Errorf("no key: check %q, want signing_key_missing", v.Reason)
 			}
-			if v := verifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, "other.example.", v.during); v.valid || v.check != CheckRRSIGMalformed {
-				t.Errorf("signer is not the zone: check %q, want rrsig_malformed", v.check)
+			if v := unbounded.VerifyRRset([]dns.RR{rr}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, "other.example.", v.during); v.Valid || v.Reason != RRSIGMalformed {
+				t.Errorf("signer is not the zone: check %q, want rrsig_malformed", v.Reason)
 			}
 			// A TTL above the original TTL still verifies (validators cap
 			// it) but is noted.
 			longer := dns.Copy(rr)
 			longer.Header().Ttl = sig.OrigTtl * 2
-			if v := verifyRRset([]dns.RR{longer}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during); !v.valid || v.origTTL != sig.OrigTtl {
-				t.Errorf("TTL above the original: valid %t origTTL %d, want valid and %d", v.valid, v.origTTL, sig.OrigTtl)
+			if v := unbounded.VerifyRRset([]dns.RR{longer}, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, zone, v.during); !v.Valid || v.OrigTTL != sig.OrigTtl {
+				t.Errorf("TTL above the original: valid %t origTTL %d, want valid and %d", v.Valid, v.OrigTTL, sig.OrigTtl)
 			}
-			if ok.origTTL != 0 {
-				t.Errorf("origTTL %d for an RRset at its original TTL", ok.origTTL)
+			if ok.OrigTTL != 0 {
+				t.Errorf("origTTL %d for an RRset at its original TTL", ok.OrigTTL)
 			}
-			if exp := sigTime(sig.Expiration, v.during); !ok.expiration.Equal(exp) {
-				t.Errorf("expiration %s, want %s", ok.expiration, exp)
+			if exp := SigTime(sig.Expiration, v.during); !ok.Expiration.Equal(exp) {
+				t.Errorf("expiration %s, want %s", ok.Expiration, exp)
 			}
 		})
 	}
@@ -140,20 +142,23 @@ func TestTrustKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds := key.ToDS(dns.SHA256)
-	keys, v, err := trustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{ds}, nil, "example.", now)
-	if err != nil || len(keys) != 1 || !v.valid {
+	keys, v, err := unbounded.TrustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{ds}, nil, "example.", now)
+	if err != nil || len(keys) != 1 || !v.Valid {
 		t.Fatalf("trusted keys %v, %+v, %v", keys, v, err)
 	}
 	other := *ds
 	other.KeyTag++
-	if _, v, err := trustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{&other}, nil, "example.", now); err == nil || v.check != CheckDSNoMatchingKey {
-		t.Errorf("DS for another key: err %v check %q", err, v.check)
+	if _, v, err := unbounded.TrustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{&other}, nil, "example.", now); err == nil || v.Reason != NoTrustedKey {
+		t.Errorf("DS for another key: err %v check %q", err, v.Reason)
 	}
 	// The same key as a trust anchor, without any DS.
-	if _, _, err := trustKeys(keyset, []*dns.RRSIG{sig}, nil, []*dns.DNSKEY{key}, "example.", now); err != nil {
+	if _, _, err := unbounded.TrustKeys(keyset, []*dns.RRSIG{sig}, nil, []*dns.DNSKEY{key}, "example.", now); err != nil {
 		t.Errorf("key anchor: %v", err)
 	}
-	if _, v, err := trustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{ds}, nil, "example.", now.Add(48*time.Hour)); err == nil || v.check != CheckRRSIGExpired {
-		t.Errorf("expired key set: err %v check %q", err, v.check)
+	if _, v, err := unbounded.TrustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{ds}, nil, "example.", now.Add(48*time.Hour)); err == nil || v.Reason != RRSIGExpired {
+		t.Errorf("expired key set: err %v check %q", err, v.Reason)
 	}
 }
+
+// unbounded is a validator with no memo and no bounds.
+var unbounded Validator

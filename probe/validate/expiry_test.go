@@ -1,4 +1,4 @@
-package probe
+package validate
 
 import (
 	"crypto"
@@ -55,9 +55,9 @@ func TestRRsetExpirationIsTheLastValidSignature(t *testing.T) {
 		{"only expired", []*dns.RRSIG{expired, unknown1}, -day},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			v := verifyRRset(rrset, c.sigs, []*dns.DNSKEY{zsk}, "exp.example.", now)
-			if want := now.Add(c.want); !v.expiration.Equal(want) {
-				t.Errorf("expiration %s, want %s (valid %t: %s)", v.expiration, want, v.valid, v.detail)
+			v := unbounded.VerifyRRset(rrset, c.sigs, []*dns.DNSKEY{zsk}, "exp.example.", now)
+			if want := now.Add(c.want); !v.Expiration.Equal(want) {
+				t.Errorf("expiration %s, want %s (valid %t: %s)", v.Expiration, want, v.Valid, v.Detail)
 			}
 		})
 	}
