@@ -1,7 +1,9 @@
 package validate
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"errors"
 	"sort"
 	"strings"
 	"sync"
@@ -39,42 +41,81 @@ func (c *Memo) Len() int {
 	return len(c.m)
 }
 
-func memoKey(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR) [32]byte {
+// memoKey hashes what a signature check depends on: the key's and the
+// RRSIG's wire form, and the RRset's wire form with the owner in lower case
+// and the TTL set to the RRSIG's original TTL, as RFC 4034 section 6.2
+// canonicalises them, the records sorted. Record data keeps its case: a TXT
+// record in other case is other data, and a cached "valid" must never carry
+// over to it. ok is false when something does not pack; then nothing is
+// cached.
+func memoKey(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR) (key [32]byte, ok bool) {
 	h := sha256.New()
-	h.Write([]byte(k.String()))
-	h.Write([]byte{0})
-	h.Write([]byte(sig.String()))
-	lines := make([]string, len(rrset))
-	for i, rr := range rrset {
-		lines[i] = strings.ToLower(rr.String())
+	for _, rr := range []dns.RR{k, sig} {
+		b, ok := wire(rr)
+		if !ok {
+			return key, false
+		}
+		h.Write(b)
 	}
-	sort.Strings(lines)
-	for _, l := range lines {
-		h.Write([]byte{0})
-		h.Write([]byte(l))
+	records := make([][]byte, 0, len(rrset))
+	for _, rr := range rrset {
+		c := dns.Copy(rr)
+		c.Header().Name = strings.ToLower(c.Header().Name)
+		c.Header().Ttl = sig.OrigTtl
+		b, ok := wire(c)
+		if !ok {
+			return key, false
+		}
+		records = append(records, b)
 	}
-	var key [32]byte
+	sort.Slice(records, func(i, j int) bool { return bytes.Compare(records[i], records[j]) < 0 })
+	for _, b := range records {
+		h.Write(b)
+	}
 	h.Sum(key[:0])
-	return key
+	return key, true
 }
 
-func (c *Memo) verify(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR) error {
-	if c == nil || c.max <= 0 {
-		return sig.Verify(k, rrset)
+// wire is rr's uncompressed wire form.
+func wire(rr dns.RR) ([]byte, bool) {
+	b := make([]byte, dns.Len(rr))
+	n, err := dns.PackRR(rr, b, 0, nil, false)
+	if err != nil {
+		return nil, false
 	}
-	key := memoKey(sig, k, rrset)
-	c.mu.Lock()
-	err, ok := c.m[key]
-	c.mu.Unlock()
+	return b[:n], true
+}
+
+// errBudget marks a check the probe's budget refused.
+var errBudget = errors.New("the probe's validation budget is spent")
+
+// verify checks sig over rrset with k: from the memo, or with a public-key
+// operation the budget pays for.
+func (c *Memo) verify(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR, b *Budget) error {
+	var key [32]byte
+	ok := false
+	if c != nil && c.max > 0 {
+		key, ok = memoKey(sig, k, rrset)
+	}
 	if ok {
-		return err
+		c.mu.Lock()
+		err, hit := c.m[key]
+		c.mu.Unlock()
+		if hit {
+			return err
+		}
 	}
-	err = sig.Verify(k, rrset)
-	c.mu.Lock()
-	if len(c.m) >= c.max {
-		clear(c.m)
+	if !b.spendVerification() {
+		return errBudget
 	}
-	c.m[key] = err
-	c.mu.Unlock()
+	err := sig.Verify(k, rrset)
+	if ok {
+		c.mu.Lock()
+		if len(c.m) >= c.max {
+			clear(c.m)
+		}
+		c.m[key] = err
+		c.mu.Unlock()
+	}
 	return err
 }
