@@ -50,10 +50,18 @@ type DenialVerdict struct {
 	// NSEC3 is set when the reply used NSEC3: iterations, salt length and
 	// opt-out as seen in its NSEC3 records.
 	NSEC3 *NSEC3Params
+	// Insecure is set (with Valid) when the NSEC3 records' iterations are
+	// over Limits.MaxNSEC3Iterations: signed, but not hashed or proved.
+	Insecure bool
 }
 
-// errLimit marks a proof stopped by a bound in Limits.
+// errLimit marks a proof stopped by a bound in Limits or the Budget.
 var errLimit = errors.New("over the validator's limit")
+
+// errOverIterations marks NSEC3 records over Limits.MaxNSEC3Iterations:
+// validators treat such answers as insecure without hashing (RFC 9276
+// section 3.2), and so does VerifyDenial.
+var errOverIterations = errors.New("over the NSEC3 iteration limit, so not hashed: validators treat the answer as insecure (RFC 9276 section 3.2)")
 
 // rrsetKey names one RRset of a message section.
 type rrsetKey struct {
@@ -162,13 +170,22 @@ func (val Validator) VerifyDenial(msg *dns.Msg, zone, qname string, qtype uint16
 	if len(d.nsec3s) > 0 {
 		v.NSEC3 = nsec3Params(d.nsec3s)
 	}
-	proof, proofErr := val.prove(d, zone, qname, qtype, v.Kind == KindNXDomain)
+	// Signatures first: NSEC3 hashing of records nobody signed is work an
+	// attacker chooses (RFC 5155 section 10.3, RFC 9276 section 3.2).
 	if sigFail := val.denialSigs(msg.Ns, d.sets, soaSet, soaSigs, keys, zone, now); sigFail != nil {
 		v.Reason = sigFail.Reason
 		v.Detail = fmt.Sprintf("%s proof for %s: %s", v.Kind, what, sigFail.Detail)
-		if proofErr != nil {
-			v.Detail += "; the proof itself also fails: " + proofErr.Error()
+		if len(d.nsec3s) == 0 {
+			if _, proofErr := val.prove(d, zone, qname, qtype, v.Kind == KindNXDomain); proofErr != nil {
+				v.Detail += "; the proof itself also fails: " + proofErr.Error()
+			}
 		}
+		return v
+	}
+	proof, proofErr := val.prove(d, zone, qname, qtype, v.Kind == KindNXDomain)
+	if errors.Is(proofErr, errOverIterations) {
+		v.Valid, v.Insecure = true, true
+		v.Detail = fmt.Sprintf("%s proof for %s: %v", v.Kind, what, proofErr)
 		return v
 	}
 	if proofErr != nil {
@@ -189,7 +206,7 @@ func (val Validator) prove(d denialRecords, zone, qname string, qtype uint16, nx
 	case len(d.nsec3s) > 0:
 		// A zone uses one or the other; if a reply mixes them, NSEC3 is
 		// what the zone's NSEC3PARAM would say it uses.
-		return proveNSEC3(d.nsec3s, zone, qname, qtype, nx, val.Limits.MaxNSEC3Iterations)
+		return proveNSEC3(d.nsec3s, zone, qname, qtype, nx, val.Limits.MaxNSEC3Iterations, val.Budget)
 	case len(d.nsecs) > 0:
 		return proveNSEC(d.nsecs, zone, qname, qtype, nx)
 	case len(d.foreign) > 0:

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"context"
 	"crypto"
 	"encoding/base64"
 	"fmt"
@@ -102,8 +103,130 @@ func TestLimitMaxNSEC3Iterations(t *testing.T) {
 	}
 	below := Validator{Limits: Limits{MaxNSEC3Iterations: 9}}
 	got := below.VerifyDenial(msg, denialTestZone, q, dns.TypeA, f.keys(), denialTestNow)
-	if got.Valid || got.Reason != LimitExceeded || !strings.Contains(got.Detail, "more than 9 iterations") {
-		t.Errorf("limit 9, 10 iterations: valid %v reason %v detail %q", got.Valid, got.Reason, got.Detail)
+	// Over the limit: insecure, as validators treat it, and not hashed.
+	if !got.Valid || !got.Insecure || !strings.Contains(got.Detail, "more than 9 iterations") {
+		t.Errorf("limit 9, 10 iterations: valid %v insecure %v reason %v detail %q", got.Valid, got.Insecure, got.Reason, got.Detail)
+	}
+	// Over the limit costs no hashing: a budget of no hashes is enough.
+	none := Validator{Limits: Limits{MaxNSEC3Iterations: 9}, Budget: NewBudget(t.Context(), 100, 0)}
+	if got := none.VerifyDenial(msg, denialTestZone, q, dns.TypeA, f.keys(), denialTestNow); !got.Valid || !got.Insecure || none.Budget.Exhausted() {
+		t.Errorf("over the iteration limit with no hash budget: valid %v insecure %v exhausted %v", got.Valid, got.Insecure, none.Budget.Exhausted())
+	}
+}
+
+// The probe's NSEC3 hash budget: a proof that needs more hashing than is
+// left ends LimitExceeded, never valid and never denial_invalid.
+func TestBudgetNSEC3Hashes(t *testing.T) {
+	f := newDenialFixture(t)
+	c := f.nsec3Chain(10, "", 0)
+	q := denialName("d")
+	msg := f.reply(q, dns.TypeA, dns.RcodeNameError, signValid, soaSigned,
+		c.byName["@"], c.covering(t, q), c.covering(t, "*."+denialTestZone))
+	small := Validator{Budget: NewBudget(t.Context(), 100, 11*2)}
+	got := small.VerifyDenial(msg, denialTestZone, q, dns.TypeA, f.keys(), denialTestNow)
+	if got.Valid || got.Reason != LimitExceeded || !small.Budget.Exhausted() {
+		t.Errorf("budget of 2 hashes at 10 iterations: valid %v reason %v exhausted %v detail %q", got.Valid, got.Reason, small.Budget.Exhausted(), got.Detail)
+	}
+	enough := Validator{Budget: NewBudget(t.Context(), 100, 11*100)}
+	if got := enough.VerifyDenial(msg, denialTestZone, q, dns.TypeA, f.keys(), denialTestNow); !got.Valid || enough.Budget.Exhausted() {
+		t.Errorf("budget of 100 hashes: valid %v reason %v detail %q", got.Valid, got.Reason, got.Detail)
+	}
+}
+
+// Unsigned NSEC3 records are never hashed: signatures are checked first,
+// so an attacker's records cost no SHA-1 work.
+func TestDenialSignaturesBeforeHashing(t *testing.T) {
+	f := newDenialFixture(t)
+	c := f.nsec3Chain(10, "", 0)
+	q := denialName("d")
+	msg := f.reply(q, dns.TypeA, dns.RcodeNameError, signValid, soaSigned,
+		c.byName["@"], c.covering(t, q), c.covering(t, "*."+denialTestZone))
+	var kept []dns.RR
+	for _, rr := range msg.Ns {
+		if sig, ok := rr.(*dns.RRSIG); ok && sig.TypeCovered == dns.TypeNSEC3 {
+			continue
+		}
+		kept = append(kept, rr)
+	}
+	msg.Ns = kept
+	v := Validator{Budget: NewBudget(t.Context(), 100, 0)}
+	got := v.VerifyDenial(msg, denialTestZone, q, dns.TypeA, f.keys(), denialTestNow)
+	if got.Valid || got.Reason == LimitExceeded || v.Budget.Exhausted() {
+		t.Errorf("unsigned NSEC3 with no hash budget: valid %v reason %v exhausted %v (%s)", got.Valid, got.Reason, v.Budget.Exhausted(), got.Detail)
+	}
+}
+
+// KeyTrap (CVE-2023-50387): many keys sharing one tag and many RRSIGs
+// cost at most MaxSignatures x MaxKeyCandidates public-key operations per
+// RRset, and the probe's budget ends the rest: LimitExceeded, never valid.
+func TestKeyTrapIsBounded(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	rrset, sig, key := signedA(t, now)
+	keys := []*dns.DNSKEY{}
+	c := key
+	for i := 0; i < 50; i++ {
+		c = collidingKey(t, c)
+		keys = append(keys, c)
+	}
+	var sigs []*dns.RRSIG
+	for i := 0; i < 50; i++ {
+		junk := *sig
+		junk.Signature = strings.Repeat("A", len(sig.Signature)-4) + fmt.Sprintf("%04d", i)
+		sigs = append(sigs, &junk)
+	}
+	b := NewBudget(t.Context(), 1000, 0)
+	v := Validator{Limits: DefaultLimits(), Budget: b}
+	got := v.VerifyRRset(rrset, sigs, keys, "example.", now)
+	if got.Valid || got.Reason != LimitExceeded {
+		t.Fatalf("50 colliding keys x 50 junk RRSIGs: valid %v reason %v", got.Valid, got.Reason)
+	}
+	spent := 1000 - b.verifications.Load()
+	if max := int64(DefaultMaxSignatures * DefaultMaxKeyCandidates); spent > max {
+		t.Errorf("%d public-key operations, want at most %d", spent, max)
+	}
+	// The probe's budget ends the work across calls.
+	tight := Validator{Limits: DefaultLimits(), Budget: NewBudget(t.Context(), 5, 0)}
+	for i := 0; i < 3; i++ {
+		tight.VerifyRRset(rrset, sigs, keys, "example.", now)
+	}
+	if !tight.Budget.Exhausted() {
+		t.Error("a budget of 5 is not exhausted after three floods")
+	}
+	// A real signature among them still validates within the limits.
+	mixed := append([]*dns.RRSIG{sig}, sigs...)
+	ok := Validator{Limits: DefaultLimits(), Budget: NewBudget(t.Context(), 1000, 0)}
+	if got := ok.VerifyRRset(rrset, mixed, append([]*dns.DNSKEY{key}, keys...), "example.", now); !got.Valid {
+		t.Errorf("the real signature with its key first: %v %s", got.Reason, got.Detail)
+	}
+}
+
+// An ended context stops validation at once: nothing is verified, and the
+// verdict is LimitExceeded.
+func TestBudgetEndsWithTheContext(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	rrset, sig, key := signedA(t, now)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	v := Validator{Budget: NewBudget(ctx, 1000, 1000)}
+	if got := v.VerifyRRset(rrset, []*dns.RRSIG{sig}, []*dns.DNSKEY{key}, "example.", now); got.Valid || got.Reason != LimitExceeded {
+		t.Errorf("ended context: valid %v reason %v", got.Valid, got.Reason)
+	}
+}
+
+// Out-of-window signatures cost nothing while one in its window validates.
+func TestInWindowSignaturesFirst(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	rrset, sig, key := signedA(t, now)
+	var stale []*dns.RRSIG
+	for i := 0; i < 20; i++ {
+		s := *sig
+		s.Expiration = uint32(now.Add(-time.Duration(i+1) * time.Hour).Unix())
+		stale = append(stale, &s)
+	}
+	b := NewBudget(t.Context(), 1, 0)
+	v := Validator{Limits: DefaultLimits(), Budget: b}
+	if got := v.VerifyRRset(rrset, append(stale, sig), []*dns.DNSKEY{key}, "example.", now); !got.Valid || b.Exhausted() {
+		t.Errorf("20 expired RRSIGs then a valid one, budget 1: valid %v exhausted %v (%s)", got.Valid, b.Exhausted(), got.Detail)
 	}
 }
 
@@ -135,7 +258,7 @@ func TestMemo(t *testing.T) {
 		t.Errorf("full memo of 2 holds %d checks after a third, want 1 (emptied, then refilled)", m.Len())
 	}
 	var none *Memo
-	if none.Len() != 0 || fmt.Sprint(none.verify(sig, key, rrset)) != "<nil>" {
+	if none.Len() != 0 || fmt.Sprint(none.verify(sig, key, rrset, nil)) != "<nil>" {
 		t.Error("a nil memo does not verify")
 	}
 }

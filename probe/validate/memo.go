@@ -3,6 +3,7 @@ package validate
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"sort"
 	"strings"
 	"sync"
@@ -88,26 +89,36 @@ func wire(rr dns.RR) ([]byte, bool) {
 	return b[:n], true
 }
 
-func (c *Memo) verify(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR) error {
-	if c == nil || c.max <= 0 {
-		return sig.Verify(k, rrset)
+// errBudget marks a check the probe's budget refused.
+var errBudget = errors.New("the probe's validation budget is spent")
+
+// verify checks sig over rrset with k: from the memo, or with a public-key
+// operation the budget pays for.
+func (c *Memo) verify(sig *dns.RRSIG, k *dns.DNSKEY, rrset []dns.RR, b *Budget) error {
+	var key [32]byte
+	ok := false
+	if c != nil && c.max > 0 {
+		key, ok = memoKey(sig, k, rrset)
 	}
-	key, ok := memoKey(sig, k, rrset)
-	if !ok {
-		return sig.Verify(k, rrset)
-	}
-	c.mu.Lock()
-	err, ok := c.m[key]
-	c.mu.Unlock()
 	if ok {
-		return err
+		c.mu.Lock()
+		err, hit := c.m[key]
+		c.mu.Unlock()
+		if hit {
+			return err
+		}
 	}
-	err = sig.Verify(k, rrset)
-	c.mu.Lock()
-	if len(c.m) >= c.max {
-		clear(c.m)
+	if !b.spendVerification() {
+		return errBudget
 	}
-	c.m[key] = err
-	c.mu.Unlock()
+	err := sig.Verify(k, rrset)
+	if ok {
+		c.mu.Lock()
+		if len(c.m) >= c.max {
+			clear(c.m)
+		}
+		c.m[key] = err
+		c.mu.Unlock()
+	}
 	return err
 }

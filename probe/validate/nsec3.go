@@ -14,6 +14,9 @@ import (
 type nsec3Set struct {
 	recs   []*dns.NSEC3
 	hashes map[string]string
+	// budget pays for each hash; limited is set when it refused one.
+	budget  *Budget
+	limited bool
 }
 
 // hash returns H(name) with r's parameters, upper-case base32hex, or ""
@@ -26,6 +29,10 @@ func (s *nsec3Set) hash(name string, r *dns.NSEC3) string {
 	k := fmt.Sprintf("%d/%d/%s/%s", r.Hash, r.Iterations, strings.ToUpper(salt), name)
 	if h, ok := s.hashes[k]; ok {
 		return h
+	}
+	if !s.budget.spendHash(r.Iterations) {
+		s.limited = true
+		return ""
 	}
 	h := dns.HashName(name, r.Hash, r.Iterations, salt)
 	s.hashes[k] = h
@@ -116,8 +123,8 @@ func nsec3Params(recs []*dns.NSEC3) *NSEC3Params {
 // usableNSEC3 returns the NSEC3 records a validator may use, or why none
 // is left. Records over maxIter iterations (when maxIter > 0) are set
 // aside unhashed.
-func usableNSEC3(recs []*dns.NSEC3, maxIter int) (*nsec3Set, error) {
-	s := &nsec3Set{hashes: map[string]string{}}
+func usableNSEC3(recs []*dns.NSEC3, maxIter int, b *Budget) (*nsec3Set, error) {
+	s := &nsec3Set{hashes: map[string]string{}, budget: b}
 	var unknownAlg []string
 	var badFlags, badHash, overLimit int
 	for _, r := range recs {
@@ -148,7 +155,7 @@ func usableNSEC3(recs []*dns.NSEC3, maxIter int) (*nsec3Set, error) {
 	case badFlags > 0:
 		return nil, fmt.Errorf("every NSEC3 record has flags other than 0 or 1, so none may be used (RFC 5155 section 8.2)")
 	case overLimit > 0:
-		return nil, fmt.Errorf("every NSEC3 record has more than %d iterations, the limit: %w", maxIter, errLimit)
+		return nil, fmt.Errorf("every NSEC3 record has more than %d iterations: %w", maxIter, errOverIterations)
 	}
 	return nil, fmt.Errorf("no NSEC3 record has a well-formed SHA-1 owner hash and next hash")
 }
@@ -171,15 +178,23 @@ func optOut(r *dns.NSEC3) bool { return r.Flags&1 != 0 }
 
 // proveNSEC3 returns what the NSEC3 records prove for qname/qtype,
 // or why they do not prove the denial.
-func proveNSEC3(recs []*dns.NSEC3, zone, qname string, qtype uint16, nx bool, maxIter int) (string, error) {
-	s, err := usableNSEC3(recs, maxIter)
+func proveNSEC3(recs []*dns.NSEC3, zone, qname string, qtype uint16, nx bool, maxIter int, b *Budget) (string, error) {
+	s, err := usableNSEC3(recs, maxIter, b)
 	if err != nil {
 		return "", err
 	}
+	var proof string
 	if nx {
-		return proveNSEC3NXDomain(s, zone, qname)
+		proof, err = proveNSEC3NXDomain(s, zone, qname)
+	} else {
+		proof, err = proveNSEC3NoData(s, zone, qname, qtype)
 	}
-	return proveNSEC3NoData(s, zone, qname, qtype)
+	if s.limited {
+		// A hash the budget refused reads as "no match": the verdict
+		// would be a guess.
+		return "", fmt.Errorf("NSEC3 hashing stopped: %w", errLimit)
+	}
+	return proof, err
 }
 
 // proveNSEC3NXDomain: a closest encloser proof, a cover of the next

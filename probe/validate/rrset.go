@@ -80,10 +80,10 @@ type SigVerdict struct {
 	// Reason is why, when !Valid.
 	Reason Reason
 	Detail string
-	// Expiration is when the RRset stops validating: the latest
-	// expiration of the signatures that verify in their window; when none
-	// does, the earliest of those that verify, else of all served.
-	// Inception is the latest over the RRSIGs served.
+	// Expiration is when the RRset stops validating: the latest expiration
+	// of the signatures that validate; when none does, the earliest of
+	// those that verify outside their window, else of all examined.
+	// Inception is the latest over the RRSIGs examined.
 	Expiration, Inception time.Time
 	// KeyTags of the keys whose signatures verified (inside the window or not).
 	KeyTags []uint16
@@ -96,15 +96,18 @@ type SigVerdict struct {
 	OrigTTL uint32
 }
 
-// sigProblems gathers what went wrong with each RRSIG over one RRset, and
-// the expirations of those that verify: the RRset validates until its
-// last valid signature expires; signatures that do not verify, or by keys
-// not in the set, are no deadline. Those are used only when none verifies.
+// sigProblems gathers what went wrong with each RRSIG over one RRset.
 type sigProblems struct {
-	validExp, verifiedExp time.Time
-
 	texts                                               []string
 	expired, premature, crypto, noKey, malformed, limit bool
+	// validExp is the latest expiration of the signatures that validate,
+	// verifiedExp the earliest of those that verify outside their window.
+	validExp, verifiedExp time.Time
+}
+
+// inWindow reports whether now is inside sig's validity period.
+func inWindow(sig *dns.RRSIG, now time.Time) bool {
+	return !now.After(SigTime(sig.Expiration, now)) && !now.Before(SigTime(sig.Inception, now))
 }
 
 func (p *sigProblems) add(format string, args ...any) {
@@ -150,13 +153,31 @@ func (val Validator) VerifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.
 		return v
 	}
 	var p sigProblems
-	for i, sig := range sigs {
+	// Signatures inside their validity window are tried first, so that
+	// expired or premature ones (cheap to tell apart) cost no public-key
+	// operation unless nothing else validates; then they are examined for
+	// the most specific reason.
+	order := make([]*dns.RRSIG, 0, len(sigs))
+	for _, sig := range sigs {
+		if inWindow(sig, now) {
+			order = append(order, sig)
+		}
+	}
+	for _, sig := range sigs {
+		if !inWindow(sig, now) {
+			order = append(order, sig)
+		}
+	}
+	for i, sig := range order {
 		if val.Limits.MaxSignatures > 0 && i >= val.Limits.MaxSignatures {
 			p.limit = true
-			p.add("%d more RRSIGs not examined (limit %d)", len(sigs)-i, val.Limits.MaxSignatures)
+			p.add("%d more RRSIGs not examined (limit %d)", len(order)-i, val.Limits.MaxSignatures)
 			break
 		}
 		val.checkSig(&v, &p, rrset, sig, keys, zone, now)
+		if v.Valid && i+1 < len(order) && !inWindow(order[i+1], now) {
+			break // the rest cannot change a valid verdict
+		}
 	}
 	if v.Valid {
 		v.Expiration = p.validExp
@@ -190,6 +211,11 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 		p.add("RRSIG by %d has labels %d, more than the owner's %d", sig.KeyTag, sig.Labels, dns.CountLabel(h.Name))
 		return
 	}
+	if !AlgorithmSupported(sig.Algorithm) {
+		p.crypto = true
+		p.add("RRSIG by key %d uses algorithm %d, which cannot be verified", sig.KeyTag, sig.Algorithm)
+		return
+	}
 	// An RRset TTL above the original TTL is not an error: validators
 	// cap the TTL and verify with the original (RFC 4035 5.3.3), as
 	// miekg/dns's Verify does.
@@ -199,7 +225,12 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 		p.noKey = true
 		p.add("RRSIG by key %d algorithm %d: no such key in the DNSKEY RRset", sig.KeyTag, sig.Algorithm)
 		return
-	case !verified && lastErr == errKeyLimit:
+	case !verified && (lastErr == errKeyLimit || lastErr == errBudget):
+		p.limit = true
+		if lastErr == errBudget {
+			p.add("RRSIG by key %d not checked: %v", sig.KeyTag, errBudget)
+			return
+		}
 		p.limit = true
 		p.add("RRSIG by key %d: more keys with its tag than the limit of %d", sig.KeyTag, val.Limits.MaxKeyCandidates)
 		return
@@ -247,7 +278,10 @@ func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY)
 			return candidates, errKeyLimit, false
 		}
 		candidates++
-		if err := val.Memo.verify(sig, k, rrset); err != nil {
+		if err := val.Memo.verify(sig, k, rrset, val.Budget); err != nil {
+			if err == errBudget {
+				return candidates, err, false
+			}
 			lastErr = err
 			continue
 		}
