@@ -10,9 +10,13 @@ const (
 	// Probe-level.
 	CheckProbeTimeout         CheckID = "probe_timeout"
 	CheckQueryBudgetExhausted CheckID = "query_budget_exhausted"
-	CheckResolutionFailed     CheckID = "resolution_failed"
-	CheckReferralLoop         CheckID = "referral_loop"
-	CheckNotAZone             CheckID = "not_a_zone"
+	// CheckValidationBudgetExhausted: a bound on DNSSEC validation work
+	// (RRSIGs or colliding keys per RRset, the probe's public-key
+	// operations or NSEC3 hashing, its deadline) stopped a check.
+	CheckValidationBudgetExhausted CheckID = "validation_budget_exhausted"
+	CheckResolutionFailed          CheckID = "resolution_failed"
+	CheckReferralLoop              CheckID = "referral_loop"
+	CheckNotAZone                  CheckID = "not_a_zone"
 
 	// Parent side.
 	CheckParentServerError    CheckID = "parent_server_error"
@@ -92,6 +96,7 @@ type CheckInfo struct {
 var Checks = []CheckInfo{
 	{CheckProbeTimeout, SeverityError, "the probe hit its deadline before finishing; results are partial"},
 	{CheckQueryBudgetExhausted, SeverityError, "the probe sent max_queries queries and stopped; results are partial"},
+	{CheckValidationBudgetExhausted, SeverityWarning, "a bound on DNSSEC validation work stopped a check (too many signatures or colliding keys, or the probe's validation budget ran out): the DNSSEC verdict is indeterminate"},
 	{CheckResolutionFailed, SeverityError, "the delegation walk from the root could not reach the parent zone's servers"},
 	{CheckReferralLoop, SeverityError, "a server answered with a referral that does not lead towards the target"},
 	{CheckNotAZone, SeverityError, "the target is not delegated: no zone cut exists at that name"},

@@ -56,6 +56,17 @@ const maxKeyCache = 24 * time.Hour
 func (r *run) checkDNSSEC(ctx context.Context, zone string, parent zoneServers) {
 	d := &DNSSECReport{Status: DNSSECIndeterminate}
 	r.report.DNSSEC = d
+	r.validateZone(ctx, zone, parent, d)
+	if r.val.Budget.Exhausted() {
+		r.addFinding(CheckValidationBudgetExhausted, "", "", "the probe's DNSSEC validation budget (%d public-key operations, %d NSEC3 hash computations, within the probe's deadline) ran out; the checks it stopped are not judged",
+			r.p.maxValidations(), validate.DefaultProbeHashes)
+	}
+	judgeValidationLimits(r.report)
+}
+
+// validateZone is checkDNSSEC's work: the chain down to the zone's parent,
+// the parent's DS, and every address's DNSSEC material.
+func (r *run) validateZone(ctx context.Context, zone string, parent zoneServers, d *DNSSECReport) {
 	anchorZone, ok := r.m.TrustAnchors.closest(zone)
 	if !ok {
 		d.Status = DNSSECInsecure

@@ -31,7 +31,8 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 		now:        p.now(),
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},
-		val:        validate.Validator{Memo: p.SigMemo, Limits: validate.DefaultLimits()},
+		val: validate.Validator{Memo: p.SigMemo, Limits: validate.DefaultLimits(),
+			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes)},
 	}
 	r.report.Time = r.now
 	r.probe(ctx, zone)

@@ -178,3 +178,24 @@ func judgeNS(parent []string, servers []ServerResult) (*bool, []raised) {
 	}
 	return &consistent, out
 }
+
+// judgeValidationLimits: when a bound on validation work stopped a check
+// (validation_budget_exhausted), what was not checked is no evidence either
+// way. The verdict is indeterminate, never bogus and never secure, and the
+// findings that would claim resolvers fail (the chain broken, servers
+// disagreeing) are withdrawn: a zone an attacker makes expensive must not
+// page as broken, nor pass as secure.
+func judgeValidationLimits(rep *Report) {
+	if rep.DNSSEC == nil || !rep.HasFinding(CheckValidationBudgetExhausted) {
+		return
+	}
+	rep.DNSSEC.Status = DNSSECIndeterminate
+	rep.DNSSEC.Intermittent = false
+	kept := rep.Findings[:0]
+	for _, f := range rep.Findings {
+		if f.Check != CheckDNSSECIntermittent && f.Check != CheckChainBroken {
+			kept = append(kept, f)
+		}
+	}
+	rep.Findings = kept
+}

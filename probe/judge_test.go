@@ -126,3 +126,29 @@ func TestJudgeNS(t *testing.T) {
 		})
 	}
 }
+
+// A bound that stopped validation makes the verdict indeterminate and
+// withdraws the claims that resolvers fail; without it, a bogus verdict
+// and its findings stand.
+func TestJudgeValidationLimits(t *testing.T) {
+	report := func(extra ...CheckID) *Report {
+		r := &Report{DNSSEC: &DNSSECReport{Status: DNSSECBogus, Intermittent: true}}
+		for _, c := range append([]CheckID{CheckDNSSECIntermittent, CheckChainBroken, CheckRRSIGExpired}, extra...) {
+			r.Findings = append(r.Findings, Finding{Check: c, Severity: checkSeverity(c)})
+		}
+		return r
+	}
+	r := report(CheckValidationBudgetExhausted)
+	judgeValidationLimits(r)
+	if r.DNSSEC.Status != DNSSECIndeterminate || r.DNSSEC.Intermittent {
+		t.Errorf("with validation_budget_exhausted: status %s intermittent %t, want indeterminate", r.DNSSEC.Status, r.DNSSEC.Intermittent)
+	}
+	if r.HasFinding(CheckDNSSECIntermittent) || r.HasFinding(CheckChainBroken) || !r.HasFinding(CheckRRSIGExpired) || !r.HasFinding(CheckValidationBudgetExhausted) {
+		t.Errorf("findings %v: want dnssec_intermittent and dnssec_chain_broken withdrawn, the rest kept", r.Findings)
+	}
+	n := report()
+	judgeValidationLimits(n)
+	if n.DNSSEC.Status != DNSSECBogus || !n.DNSSEC.Intermittent || len(n.Findings) != 3 {
+		t.Errorf("without the budget finding the verdict changed: %+v %v", n.DNSSEC, n.Findings)
+	}
+}

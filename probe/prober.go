@@ -51,6 +51,16 @@ type Prober struct {
 	// SigMemo remembers signature checks across probes (see
 	// validate.Memo); nil checks every signature afresh.
 	SigMemo *validate.Memo
+	// MaxValidations bounds the public-key operations of one probe; 0
+	// means validate.DefaultProbeVerifications.
+	MaxValidations int
+}
+
+func (p *Prober) maxValidations() int {
+	if p.MaxValidations > 0 {
+		return p.MaxValidations
+	}
+	return validate.DefaultProbeVerifications
 }
 
 // sigMemoEntries bounds the signature memo of NewProber.

@@ -2,9 +2,8 @@ package probe
 
 import "github.com/dnshealth/dnshealth_exporter/probe/validate"
 
-// checkOf is the check ID a validator failure is reported under.
-// validate.LimitExceeded cannot happen with validate.DefaultLimits; should
-// a budget set one, the signatures are reported as not verifying.
+// checkOf is the check ID a validator failure is reported under. A bound
+// that stopped the work (validate.LimitExceeded) is no verdict on the data.
 func checkOf(r validate.Reason) CheckID {
 	switch r {
 	case validate.RRSIGMissing:
@@ -21,6 +20,8 @@ func checkOf(r validate.Reason) CheckID {
 		return CheckDSNoMatchingKey
 	case validate.DenialInvalid:
 		return CheckDenialInvalid
+	case validate.LimitExceeded:
+		return CheckValidationBudgetExhausted
 	}
 	return CheckRRSIGInvalid
 }
