@@ -52,7 +52,7 @@ type denialSigner struct {
 }
 
 type denialFixture struct {
-	t     *testing.T
+	t     testing.TB
 	zone  denialSigner // the zone's key
 	other denialSigner // another zone's key (other.test.)
 	stray denialSigner // a key with the zone's name that is not in its DNSKEY set
@@ -60,7 +60,7 @@ type denialFixture struct {
 	nsec  map[string]*dns.NSEC // by relative owner
 }
 
-func denialNewKey(t *testing.T, owner string) denialSigner {
+func denialNewKey(t testing.TB, owner string) denialSigner {
 	t.Helper()
 	k := &dns.DNSKEY{
 		Hdr:       dns.RR_Header{Name: owner, Rrtype: dns.TypeDNSKEY, Class: dns.ClassINET, Ttl: 3600},
@@ -75,7 +75,7 @@ func denialNewKey(t *testing.T, owner string) denialSigner {
 	return denialSigner{key: k, priv: priv.(crypto.Signer), signer: owner}
 }
 
-func newDenialFixture(t *testing.T) *denialFixture {
+func newDenialFixture(t testing.TB) *denialFixture {
 	t.Helper()
 	f := &denialFixture{
 		t:     t,
@@ -252,7 +252,7 @@ func (c *denialChain) hash(name string) string {
 // covering finds the NSEC3 covering name the simple way: the last record
 // in hash order whose hash is below H(name), or the last record of all
 // when H(name) sorts before the first (the wrap).
-func (c *denialChain) covering(t *testing.T, name string) *dns.NSEC3 {
+func (c *denialChain) covering(t testing.TB, name string) *dns.NSEC3 {
 	t.Helper()
 	h := c.hash(name)
 	var found *dns.NSEC3

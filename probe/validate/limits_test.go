@@ -15,7 +15,7 @@ import (
 
 // signedA returns an A RRset signed by a fresh Ed25519 zone key of
 // example., valid at now.
-func signedA(t *testing.T, now time.Time) ([]dns.RR, *dns.RRSIG, *dns.DNSKEY) {
+func signedA(t testing.TB, now time.Time) ([]dns.RR, *dns.RRSIG, *dns.DNSKEY) {
 	t.Helper()
 	key := &dns.DNSKEY{Hdr: dns.RR_Header{Name: "example.", Rrtype: dns.TypeDNSKEY, Class: dns.ClassINET, Ttl: 3600},
 		Flags: 256, Protocol: 3, Algorithm: dns.ED25519}
