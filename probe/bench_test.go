@@ -1,6 +1,7 @@
 package probe_test
 
 import (
+	"fmt"
 	"syscall"
 	"testing"
 	"time"
@@ -48,6 +49,28 @@ func BenchmarkProbe(b *testing.B) {
 				queries += r.QueryCount
 			}
 			b.ReportMetric(float64(queries)/float64(b.N), "queries/op")
+			b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+// BenchmarkHostile measures probes of zones built to make validators work
+// (KeyTrap: keys sharing one tag times junk RRSIGs in front of the real
+// ones), cold, on the lab. The figures for docs/benchmarks.md: time and
+// CPU per probe must stay far below the probe's deadline whatever n is.
+func BenchmarkHostile(b *testing.B) {
+	_, m := startLab(b)
+	for _, n := range []int{10, 100, 500} {
+		b.Run(fmt.Sprintf("keytrap-%d", n), func(b *testing.B) {
+			cpu := cpuTime(b)
+			for b.Loop() {
+				p := probe.NewProber(nil, 1000)
+				p.Exchanger = keyTrapper{zone: "sec-healthy.test.", n: n}
+				r := p.Probe(b.Context(), "sec-healthy.test.", "lab", m)
+				if r.DNSSEC == nil || r.DNSSEC.Status != probe.DNSSECIndeterminate {
+					b.Fatalf("DNSSEC %v, want indeterminate", r.DNSSEC)
+				}
+			}
 			b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
