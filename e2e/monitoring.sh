@@ -68,6 +68,7 @@
 #     (/critical or /warning), and each alert's text has the zone, a runbook
 #     URL whose anchor is a section of docs/checks.md, the link to the
 #     zone's report page on the exporter (/report?target=<zone>&module=default),
+#     which answers with the zone's report page,
 #     and the zone's diagnosis cause as Prometheus has it from
 #     dnshealth_diagnosis_info;
 #     nothing resolves and nothing else arrives while the test settles;
@@ -599,6 +600,7 @@ done < <(curl -fsS --max-time 5 "$PROM/api/v1/query" --data-urlencode 'query=dns
 	jq -r '.data.result[] | "\(.metric.instance) \(.metric.cause)"')
 BASE_URL=https://github.com/dnshealth/dnshealth_exporter/blob/main/docs/checks.md
 content_problems=() n_blocks=0 n_payloads=0
+declare -A REPORT_SEEN=()
 n_payloads=$(grep -c . "$WORK/slack.jsonl" || true)
 while IFS=$'\t' read -r path title block; do
 	case $block in
@@ -625,8 +627,16 @@ while IFS=$'\t' read -r path title block; do
 	# scrape uses (the default one: the example configuration names none).
 	report=$(grep -o "\*Report:\* [^ ]*" <<<"$block" | cut -d' ' -f2 || true)
 	want_report="$REPORT_BASE/report?target=$zone&module=default"
-	[[ $report == "$want_report" ]] ||
+	if [[ $report != "$want_report" ]]; then
 		content_problems+=("$zone: report link '${report:-none}', want $want_report in $title")
+	elif [[ -z ${REPORT_SEEN[$zone]:-} ]]; then
+		# The link works: the exporter answers it with the zone's report page.
+		REPORT_SEEN[$zone]=1
+		page=$(curl -fsS --max-time 30 "$report" 2>&1) ||
+			content_problems+=("$zone: GET $report failed: ${page:0:200}")
+		[[ $page == *"<svg"* && $page == *"$zone"* ]] ||
+			content_problems+=("$zone: $report is not the zone's report page: ${page:0:200}")
+	fi
 	want_cause=${CAUSE[$zone]:-unknown (no probe result)}
 	[[ $block == *"*Diagnosis:* $want_cause"* ]] ||
 		content_problems+=("$zone: diagnosis '$want_cause' not in $title: $(grep -o '\*Diagnosis:\*[^|]*' <<<"$block" || echo "no Diagnosis line")")
