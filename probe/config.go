@@ -252,10 +252,16 @@ func ParseRootHints(r io.Reader, source string) ([]NameServer, error) {
 			}
 			names = append(names, strings.ToLower(v.Ns))
 		case *dns.A:
-			a, _ := netip.AddrFromSlice(v.A.To4())
+			a, ok := netip.AddrFromSlice(v.A.To4())
+			if !ok {
+				return nil, fmt.Errorf("%s: the A record of %s has no IPv4 address", source, name)
+			}
 			addrs[name] = append(addrs[name], a)
 		case *dns.AAAA:
-			a, _ := netip.AddrFromSlice(v.AAAA)
+			a, ok := netip.AddrFromSlice(v.AAAA)
+			if !ok || !a.Is6() {
+				return nil, fmt.Errorf("%s: the AAAA record of %s has no IPv6 address", source, name)
+			}
 			addrs[name] = append(addrs[name], a)
 		}
 	}
