@@ -68,7 +68,7 @@
 #     (/critical or /warning), and each alert's text has the zone, a runbook
 #     URL whose anchor is a section of docs/checks.md, the link to the
 #     zone's report page on the exporter (/report?target=<zone>&module=default),
-#     which answers with the zone's report page,
+#     which answers with the zone's report page (a 400 for bad..mon),
 #     and the zone's diagnosis cause as Prometheus has it from
 #     dnshealth_diagnosis_info;
 #     nothing resolves and nothing else arrives while the test settles;
@@ -630,12 +630,17 @@ while IFS=$'\t' read -r path title block; do
 	if [[ $report != "$want_report" ]]; then
 		content_problems+=("$zone: report link '${report:-none}', want $want_report in $title")
 	elif [[ -z ${REPORT_SEEN[$zone]:-} ]]; then
-		# The link works: the exporter answers it with the zone's report page.
+		# The link works: the exporter answers it with the zone's report page,
+		# or, for a target that is not a zone name (bad..mon), with the same
+		# one-line 400 as /probe.
 		REPORT_SEEN[$zone]=1
-		page=$(curl -fsS --max-time 30 "$report" 2>&1) ||
-			content_problems+=("$zone: GET $report failed: ${page:0:200}")
-		[[ $page == *"<svg"* && $page == *"$zone"* ]] ||
-			content_problems+=("$zone: $report is not the zone's report page: ${page:0:200}")
+		code=$(curl -sS --max-time 30 -o "$WORK/report-page.html" -w '%{http_code}' "$report" 2>&1) || code="curl failed: $code"
+		page=$(cat "$WORK/report-page.html" 2>/dev/null || true)
+		if [[ $zone == *..* ]]; then
+			[[ $code == 400 ]] || content_problems+=("$zone: GET $report answered $code, want 400: ${page:0:200}")
+		elif [[ $code != 200 || $page != *"<svg"* || $page != *"$zone"* ]]; then
+			content_problems+=("$zone: GET $report answered $code, not the zone's report page: ${page:0:200}")
+		fi
 	fi
 	want_cause=${CAUSE[$zone]:-unknown (no probe result)}
 	[[ $block == *"*Diagnosis:* $want_cause"* ]] ||
