@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/miekg/dns"
 	"golang.org/x/net/idna"
@@ -22,6 +23,11 @@ func ParseTarget(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", errors.New("target is empty: give a zone name such as example.org")
+	}
+	// IDNA would turn bytes that are not UTF-8 into U+FFFD and encode that
+	// as an A-label: a name nobody asked for.
+	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
+		return "", fmt.Errorf("target %q is not valid UTF-8", s)
 	}
 	if strings.Contains(s, "://") || strings.ContainsAny(s, "/?#@ \t") {
 		return "", fmt.Errorf("target %q is not a zone name: give the name only, without scheme, path or spaces", s)
