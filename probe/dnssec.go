@@ -202,7 +202,7 @@ func (r *run) chainTo(ctx context.Context, anchor string, parent zoneServers, d 
 		if v := r.val.VerifyRRset(dsSet, sigs, keys, cur, r.now); !v.Valid {
 			return r.chainBogus(next, "the DS RRset at "+zoneLabel(cur)+" does not validate: "+v.Detail, d)
 		}
-		supported := supportedDS(asDS(dsSet))
+		supported := validate.UsableDS(asDS(dsSet))
 		if len(supported) == 0 {
 			d.Chain = append(d.Chain, ChainLink{Zone: next, Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
 			return chainResult{status: DNSSECInsecure}
@@ -277,7 +277,7 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 	for _, ds := range union {
 		d.DS = append(d.DS, DSRecord{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType})
 	}
-	supported := supportedDS(union)
+	supported := validate.UsableDS(union)
 	if len(supported) == 0 {
 		r.addFinding(CheckUnsupportedAlgo, "", "", "every DS for %s uses an algorithm or digest type this exporter cannot validate (algorithms %v): validators treat the zone as insecure", zoneLabel(zone), dsAlgorithms(union))
 		d.Chain = append(d.Chain, ChainLink{Zone: zone, Status: DNSSECInsecure, Detail: "only unsupported DS algorithms or digest types"})
@@ -912,29 +912,6 @@ func dsDigestTypes(ds []*dns.DS) []uint8 {
 	}
 	if len(out) == 0 {
 		out = []uint8{dns.SHA256}
-	}
-	return out
-}
-
-func supportedDS(set []*dns.DS) []*dns.DS {
-	// Only the strongest digest type present counts, as Unbound does
-	// (val_favorite_ds_algo: the highest-numbered supported digest): a
-	// SHA-1 DS beside a SHA-256 one is ignored (RFC 4509 section 3), so it
-	// cannot vouch for a key the SHA-256 DS does not.
-	var favourite uint8
-	for _, ds := range set {
-		if validate.AlgorithmSupported(ds.Algorithm) && validate.DigestSupported(ds.DigestType) && ds.DigestType > favourite {
-			favourite = ds.DigestType
-		}
-	}
-	if favourite == 0 {
-		return nil
-	}
-	var out []*dns.DS
-	for _, ds := range set {
-		if validate.AlgorithmSupported(ds.Algorithm) && ds.DigestType == favourite {
-			out = append(out, ds)
-		}
 	}
 	return out
 }

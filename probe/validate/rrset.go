@@ -299,6 +299,30 @@ func DSMatches(ds *dns.DS, key *dns.DNSKEY) bool {
 	return want != nil && strings.EqualFold(want.Digest, ds.Digest)
 }
 
+// UsableDS returns the DS records a validator may use: supported key
+// algorithm, and only the strongest supported digest type present, as
+// Unbound does (val_favorite_ds_algo: the highest-numbered supported
+// digest). A SHA-1 DS beside a SHA-256 one is ignored (RFC 4509 section 3),
+// so it cannot vouch for a key the SHA-256 DS does not.
+func UsableDS(set []*dns.DS) []*dns.DS {
+	var favourite uint8
+	for _, ds := range set {
+		if AlgorithmSupported(ds.Algorithm) && DigestSupported(ds.DigestType) && ds.DigestType > favourite {
+			favourite = ds.DigestType
+		}
+	}
+	if favourite == 0 {
+		return nil
+	}
+	var out []*dns.DS
+	for _, ds := range set {
+		if AlgorithmSupported(ds.Algorithm) && ds.DigestType == favourite {
+			out = append(out, ds)
+		}
+	}
+	return out
+}
+
 // ErrNoTrustedKey is returned when no DNSKEY is vouched for by the DS set.
 var ErrNoTrustedKey = errors.New("no DNSKEY matches a DS and signs the DNSKEY RRset")
 

@@ -125,8 +125,10 @@ func TestRFCVectors(t *testing.T) {
 	}
 }
 
-func TestTrustKeys(t *testing.T) {
-	// A KSK signs the DNSKEY RRset; the DS matches it.
+// selfSignedKSK returns a KSK of example. and its DNSKEY RRset signed by
+// it, valid from an hour before now to a day after.
+func selfSignedKSK(t *testing.T, now time.Time) (*dns.DNSKEY, []dns.RR, *dns.RRSIG) {
+	t.Helper()
 	key := new(dns.DNSKEY)
 	key.Hdr = dns.RR_Header{Name: "example.", Rrtype: dns.TypeDNSKEY, Class: dns.ClassINET, Ttl: 3600}
 	key.Flags, key.Protocol, key.Algorithm = 257, 3, dns.ED25519
@@ -134,13 +136,19 @@ func TestTrustKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	sig := &dns.RRSIG{Hdr: dns.RR_Header{Ttl: 3600}, KeyTag: key.KeyTag(), SignerName: "example.", Algorithm: dns.ED25519,
 		Inception: uint32(now.Add(-time.Hour).Unix()), Expiration: uint32(now.Add(24 * time.Hour).Unix())}
 	keyset := []dns.RR{key}
 	if err := sig.Sign(priv.(crypto.Signer), keyset); err != nil {
 		t.Fatal(err)
 	}
+	return key, keyset, sig
+}
+
+func TestTrustKeys(t *testing.T) {
+	// A KSK signs the DNSKEY RRset; the DS matches it.
+	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	key, keyset, sig := selfSignedKSK(t, now)
 	ds := key.ToDS(dns.SHA256)
 	keys, v, err := unbounded.TrustKeys(keyset, []*dns.RRSIG{sig}, []*dns.DS{ds}, nil, "example.", now)
 	if err != nil || len(keys) != 1 || !v.Valid {
@@ -162,3 +170,36 @@ func TestTrustKeys(t *testing.T) {
 
 // unbounded is a validator with no memo and no bounds.
 var unbounded Validator
+
+// A SHA-1 DS beside a SHA-256 DS is ignored, as Unbound does (only the
+// highest supported digest type counts, RFC 4509 section 3): when the
+// SHA-256 DS matches no key, the SHA-1 one cannot make the zone secure.
+func TestSHA1DSIgnoredBesideSHA256(t *testing.T) {
+	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	key, keyset, sig := selfSignedKSK(t, now)
+	sha1 := key.ToDS(dns.SHA1)
+	sha256 := key.ToDS(dns.SHA256)
+	wrong := *sha256
+	wrong.Digest = "00" + wrong.Digest[2:]
+
+	got := UsableDS([]*dns.DS{sha1, &wrong})
+	if len(got) != 1 || got[0].DigestType != dns.SHA256 {
+		t.Fatalf("UsableDS kept %v, want only the SHA-256 DS", got)
+	}
+	if _, _, err := unbounded.TrustKeys(keyset, []*dns.RRSIG{sig}, got, nil, "example.", now); err == nil {
+		t.Error("a SHA-1 DS beside a non-matching SHA-256 DS made the key trusted")
+	}
+	// Alone, the SHA-1 DS still counts (with its own finding elsewhere).
+	if got := UsableDS([]*dns.DS{sha1}); len(got) != 1 {
+		t.Errorf("UsableDS of a lone SHA-1 DS = %v", got)
+	}
+	if _, _, err := unbounded.TrustKeys(keyset, []*dns.RRSIG{sig}, UsableDS([]*dns.DS{sha1, sha256}), nil, "example.", now); err != nil {
+		t.Errorf("matching SHA-1 and SHA-256 DS: %v", err)
+	}
+	// No supported digest at all: nothing is kept.
+	odd := *sha256
+	odd.DigestType = 0
+	if got := UsableDS([]*dns.DS{&odd}); len(got) != 0 {
+		t.Errorf("UsableDS of a digest type 0 DS = %v", got)
+	}
+}
