@@ -63,15 +63,9 @@ func (r *run) finish(ctx context.Context, began time.Time) {
 	rep := r.report
 	rep.QueryCount = r.sent
 	rep.Queries = r.queries
-	if r.budgetHit {
-		r.addFinding(CheckQueryBudgetExhausted, "", "", "the probe stopped after max_queries=%d queries; results are partial", r.m.MaxQueries)
-	}
-	if r.aborted() {
-		rep.TimedOut = true
-		deadline, _ := ctx.Deadline()
-		r.addFinding(CheckProbeTimeout, "", "", "the probe reached its deadline after %s and %d queries; results are partial",
-			deadline.Sub(began).Round(time.Millisecond), r.sent)
-	}
+	rep.TimedOut = r.aborted()
+	deadline, _ := ctx.Deadline()
+	r.record(judgeProbeLimits(r.budgetExhausted(), rep.TimedOut, r.m.MaxQueries, r.sent, deadline.Sub(began)))
 	sort.Slice(rep.Servers, func(i, j int) bool {
 		a, b := rep.Servers[i], rep.Servers[j]
 		if a.Nameserver != b.Nameserver {
@@ -112,17 +106,35 @@ func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) 
 	return r
 }
 
-// stop turns a walk error into a finding. Budget and deadline errors are
-// reported once, at the end of the probe.
-func (r *run) stop(err error) {
+// stop records why a walk stopped the probe.
+func (r *run) stop(err error) { r.record(judgeStop(err)) }
+
+// judgeStop turns a walk error into its finding. Budget and deadline
+// errors are reported once, at the end of the probe (judgeProbeLimits).
+func judgeStop(err error) []raised {
 	var wf *stageFailure
 	switch {
 	case errors.Is(err, errBudget), errors.Is(err, errAborted):
+		return nil
 	case errors.As(err, &wf):
-		r.addFinding(wf.check, "", "", "%s", wf.detail)
+		return []raised{raise(wf.check, "", "", "%s", wf.detail)}
 	default:
-		r.addFinding(CheckResolutionFailed, "", "", "%v", err)
+		return []raised{raise(CheckResolutionFailed, "", "", "%v", err)}
 	}
+}
+
+// judgeProbeLimits raises the probe's own limits: the query budget spent,
+// the deadline reached after took.
+func judgeProbeLimits(budgetHit, aborted bool, maxQueries, sent int, took time.Duration) []raised {
+	var fs []raised
+	if budgetHit {
+		fs = append(fs, raise(CheckQueryBudgetExhausted, "", "", "the probe stopped after max_queries=%d queries; results are partial", maxQueries))
+	}
+	if aborted {
+		fs = append(fs, raise(CheckProbeTimeout, "", "", "the probe reached its deadline after %s and %d queries; results are partial",
+			took.Round(time.Millisecond), sent))
+	}
+	return fs
 }
 
 // probe runs the stages. The ones that depend on nothing found since
