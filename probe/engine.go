@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -290,7 +289,7 @@ func (r *run) addFinding(check CheckID, nameserver, address, format string, args
 	r.report.Findings = append(r.report.Findings, Finding{
 		Check:      check,
 		Severity:   checkSeverity(check),
-		Nameserver: strings.TrimSuffix(nameserver, "."),
+		Nameserver: nameserver,
 		Address:    address,
 		Message:    fmt.Sprintf(format, args...),
 	})
