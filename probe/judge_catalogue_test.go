@@ -545,6 +545,13 @@ func catalogue() []catalogueEntry {
 			func(t *testing.T, f *catFixture) []raised {
 				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256), ds(f.other, dns.SHA256)}, material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk, f.other}))
 			}},
+		{CheckDSUnmatched, "a DS matching nothing beside one that matches, or alone (that is ds_no_matching_key)",
+			func(t *testing.T, f *catFixture) []raised {
+				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256), ds(f.other, dns.SHA256)}, material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
+			},
+			func(t *testing.T, f *catFixture) []raised {
+				return compareKeysOf([]*dns.DS{ds(f.other, dns.SHA256)}, material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
+			}},
 		{CheckDSKeyUnusable, "the DS's key published with the REVOKE bit, or without it",
 			func(t *testing.T, f *catFixture) []raised {
 				revoked := catSigner{key: dns.Copy(f.ksk.key).(*dns.DNSKEY), priv: f.ksk.priv}
