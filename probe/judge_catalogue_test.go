@@ -320,10 +320,12 @@ func rcodeReply(rcode int) *resolverReply {
 
 func errReply(err error) *resolverReply { return &resolverReply{err: err} }
 
-// resolverSays judges one resolver's view: its status, whether it set AD,
-// its SOA replies with CD=0 and CD=1, against the exporter's own verdict.
+// resolverSays judges one resolver's view as Probe does: its status as
+// observed, whether it set AD, its SOA replies with CD=0 and CD=1, settled
+// and judged against the exporter's own verdict.
 func resolverSays(status ResolverStatus, ad bool, soa0, soa1 *resolverReply, own *DNSSECReport) []raised {
 	v := &resolverView{result: ResolverResult{Resolver: "192.0.2.99", Status: status, Authenticated: ad}, addr: "192.0.2.99:53", soa0: soa0, soa1: soa1}
+	settleResolver(v, own)
 	return judgeResolver(catZone, v, own, true)
 }
 
@@ -807,10 +809,17 @@ func catalogue() []catalogueEntry {
 			}},
 		{CheckResolverDisagreement, "a resolver answering AD=0 for a zone the exporter says is secure, or AD=1",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverInsecure, false, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), secure())
+				return resolverSays(ResolverOK, false, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), secure())
 			},
 			func(*testing.T, *catFixture) []raised {
 				return resolverSays(ResolverOK, true, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), secure())
+			}},
+		{CheckResolverDisagreement, "a resolver answering AD=0 for a zone the exporter says is secure, or insecure",
+			func(*testing.T, *catFixture) []raised {
+				return resolverSays(ResolverOK, false, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), secure())
+			},
+			func(*testing.T, *catFixture) []raised {
+				return resolverSays(ResolverOK, false, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECInsecure})
 			}},
 		{CheckResolverDisagreement, "a resolver answering AD=1 for a zone the exporter finds bogus everywhere, or only intermittently",
 			func(*testing.T, *catFixture) []raised {
