@@ -74,18 +74,18 @@ func newCatFixture(t testing.TB) *catFixture {
 	}
 }
 
-// window is a signature's validity, relative to catalogueNow.
-type window struct{ inception, expiration time.Duration }
+// catWindow is a signature's validity, relative to catalogueNow.
+type catWindow struct{ inception, expiration time.Duration }
 
 var (
-	valid      = window{-24 * time.Hour, 14 * 24 * time.Hour}
-	expired    = window{-30 * 24 * time.Hour, -time.Hour}
-	notYet     = window{time.Hour, 14 * 24 * time.Hour}
-	expireSoon = window{-24 * time.Hour, time.Hour}
+	catValid      = catWindow{-24 * time.Hour, 14 * 24 * time.Hour}
+	catExpired    = catWindow{-30 * 24 * time.Hour, -time.Hour}
+	catNotYet     = catWindow{time.Hour, 14 * 24 * time.Hour}
+	catExpireSoon = catWindow{-24 * time.Hour, time.Hour}
 )
 
 // sign signs rrset with s as signer for the given window.
-func (f *catFixture) sign(rrset []dns.RR, s catSigner, signer string, w window) *dns.RRSIG {
+func (f *catFixture) sign(rrset []dns.RR, s catSigner, signer string, w catWindow) *dns.RRSIG {
 	f.t.Helper()
 	sig := &dns.RRSIG{Hdr: dns.RR_Header{Ttl: rrset[0].Header().Ttl}, Algorithm: s.key.Algorithm, KeyTag: s.key.KeyTag(),
 		SignerName: signer, Inception: uint32(catalogueNow.Add(w.inception).Unix()), Expiration: uint32(catalogueNow.Add(w.expiration).Unix())}
@@ -95,8 +95,8 @@ func (f *catFixture) sign(rrset []dns.RR, s catSigner, signer string, w window) 
 	return sig
 }
 
-// answer is a reply with rrs in its answer section.
-func answer(rrs ...dns.RR) *dns.Msg {
+// catAnswer is a reply with rrs in its answer section.
+func catAnswer(rrs ...dns.RR) *dns.Msg {
 	m := new(dns.Msg)
 	m.Response, m.Authoritative = true, true
 	m.Answer = rrs
@@ -109,9 +109,9 @@ func (f *catFixture) soa(ttl uint32) *dns.SOA {
 }
 
 // signedSOA is the SOA signed by the ZSK for w: the usual answer to SOA.
-func (f *catFixture) signedSOA(w window) *dns.Msg {
+func (f *catFixture) signedSOA(w catWindow) *dns.Msg {
 	soa := f.soa(300)
-	return answer(soa, f.sign([]dns.RR{soa}, f.zsk, catZone, w))
+	return catAnswer(soa, f.sign([]dns.RR{soa}, f.zsk, catZone, w))
 }
 
 // keyMsg is the DNSKEY RRset of keys, signed by signers.
@@ -120,9 +120,9 @@ func (f *catFixture) keyMsg(keys []catSigner, signers ...catSigner) *dns.Msg {
 	for _, k := range keys {
 		set = append(set, k.key)
 	}
-	m := answer(set...)
+	m := catAnswer(set...)
 	for _, s := range signers {
-		m.Answer = append(m.Answer, f.sign(set, s, catZone, valid))
+		m.Answer = append(m.Answer, f.sign(set, s, catZone, catValid))
 	}
 	return m
 }
@@ -142,13 +142,13 @@ func catValidator(verifications int) *validate.Validator {
 		Budget: validate.NewBudget(context.Background(), verifications, validate.DefaultProbeHashes)}
 }
 
-func ds(k catSigner, digest uint8) *dns.DS { return k.key.ToDS(digest) }
+func catDS(k catSigner, digest uint8) *dns.DS { return k.key.ToDS(digest) }
 
 // judgeServerAt judges one address's material with the KSK's DS.
 func (f *catFixture) judgeServerAt(s *serverObs) []raised {
 	j := dnssecJudge{val: catValidator(600), now: catalogueNow}
 	o := &dnssecObs{zone: catZone, parent: catParent, anchor: ".", servers: []serverObs{*s}, anchors: &TrustAnchors{}}
-	return j.judgeServer(o, s, []*dns.DS{ds(f.ksk, dns.SHA256)}).findings
+	return j.judgeServer(o, s, []*dns.DS{catDS(f.ksk, dns.SHA256)}).findings
 }
 
 // dsAnswer is a parent server's DS answer, signed by the parent's key.
@@ -157,8 +157,8 @@ func (f *catFixture) dsAnswer(addr string, set ...*dns.DS) dsReply {
 	for _, d := range set {
 		rrs = append(rrs, d)
 	}
-	m := answer(rrs...)
-	m.Answer = append(m.Answer, f.sign(rrs, f.pk, catParent, valid))
+	m := catAnswer(rrs...)
+	m.Answer = append(m.Answer, f.sign(rrs, f.pk, catParent, catValid))
 	return dsReply{nameserver: "a.nic.tld", address: addr, msg: m}
 }
 
@@ -171,7 +171,7 @@ func (f *catFixture) dsNoData(types ...uint16) dsReply {
 		NextDomain: "zz.tld.", TypeBitMap: types}
 	m := new(dns.Msg)
 	m.Response, m.Authoritative = true, true
-	m.Ns = []dns.RR{soa, f.sign([]dns.RR{soa}, f.pk, catParent, valid), nsec, f.sign([]dns.RR{nsec}, f.pk, catParent, valid)}
+	m.Ns = []dns.RR{soa, f.sign([]dns.RR{soa}, f.pk, catParent, catValid), nsec, f.sign([]dns.RR{nsec}, f.pk, catParent, catValid)}
 	return dsReply{nameserver: "a.nic.tld", address: "192.0.2.53", msg: m}
 }
 
@@ -189,9 +189,9 @@ func (f *catFixture) targetDS(replies ...dsReply) []raised {
 	return fs
 }
 
-// material is one address's judged DNSSEC material, for the judgements
+// catMaterial is one address's judged DNSSEC material, for the judgements
 // across addresses.
-func material(addr string, keys []catSigner, keySigners []catSigner, signers ...catSigner) *serverMaterial {
+func catMaterial(addr string, keys []catSigner, keySigners []catSigner, signers ...catSigner) *serverMaterial {
 	m := &serverMaterial{name: "ns1.zone.tld", addr: addr, checked: true, secure: true, keySigners: map[uint16]bool{}, signers: map[uint16]bool{}}
 	for _, k := range keys {
 		m.keyset = append(m.keyset, k.key)
@@ -208,10 +208,10 @@ func material(addr string, keys []catSigner, keySigners []catSigner, signers ...
 
 // compareKeysOf runs compareKeys with the DS set ds, as judgeServers does.
 func compareKeysOf(ds []*dns.DS, checked ...*serverMaterial) []raised {
-	return compareKeys(catZone, ds, checked, &DNSSECReport{DS: dsRecords(ds)})
+	return compareKeys(catZone, ds, checked, &DNSSECReport{DS: catDSRecords(ds)})
 }
 
-func dsRecords(ds []*dns.DS) []DSRecord {
+func catDSRecords(ds []*dns.DS) []DSRecord {
 	var out []DSRecord
 	for _, d := range ds {
 		out = append(out, DSRecord{KeyTag: d.KeyTag, Algorithm: d.Algorithm, DigestType: d.DigestType})
@@ -219,14 +219,14 @@ func dsRecords(ds []*dns.DS) []DSRecord {
 	return out
 }
 
-func cds(d *dns.DS) *dns.CDS {
+func catCDS(d *dns.DS) *dns.CDS {
 	c := &dns.CDS{DS: *d}
 	c.Hdr.Rrtype = dns.TypeCDS
 	return c
 }
 
-// withCDS gives m a CDS RRset signed by cdsSigners.
-func withCDS(m *serverMaterial, set []*dns.CDS, cdsSigners ...catSigner) *serverMaterial {
+// catWithCDS gives m a CDS RRset signed by cdsSigners.
+func catWithCDS(m *serverMaterial, set []*dns.CDS, cdsSigners ...catSigner) *serverMaterial {
 	m.cds = set
 	for _, s := range cdsSigners {
 		m.cdsSigners = append(m.cdsSigners, s.key.KeyTag())
@@ -242,13 +242,13 @@ func zoneStatusOf(checked ...*serverMaterial) []raised {
 	return zoneStatus(catZone, checked, &DNSSECReport{})
 }
 
-func withNSEC3(p NSEC3Param) *serverMaterial {
-	m := material("192.0.2.1", nil, nil)
+func catWithNSEC3(p NSEC3Param) *serverMaterial {
+	m := catMaterial("192.0.2.1", nil, nil)
 	m.nsec3 = &p
 	return m
 }
 
-func addrObs(status Status, mod ...func(*serverObs)) serverObs {
+func catAddrObs(status Status, mod ...func(*serverObs)) serverObs {
 	o := serverObs{result: &ServerResult{Nameserver: "ns1.zone.tld", Address: "192.0.2.1", Status: status, Detail: "as built"}}
 	for _, f := range mod {
 		f(&o)
@@ -257,12 +257,12 @@ func addrObs(status Status, mod ...func(*serverObs)) serverObs {
 }
 
 func judgeAddressesOf(status Status, mod ...func(*serverObs)) []raised {
-	return judgeAddresses(catZone, []serverObs{addrObs(status, mod...)})
+	return judgeAddresses(catZone, []serverObs{catAddrObs(status, mod...)})
 }
 
-// glueObs is an answering address that serves addrs for ns1.zone.tld.
-func glueObs(addrs ...string) []serverObs {
-	o := addrObs(StatusOK)
+// catGlueObs is an answering address that serves addrs for ns1.zone.tld.
+func catGlueObs(addrs ...string) []serverObs {
+	o := catAddrObs(StatusOK)
 	g := glueAnswer{name: "ns1.zone.tld.", qtype: dns.TypeA, complete: true}
 	for _, a := range addrs {
 		g.addrs = append(g.addrs, netip.MustParseAddr(a))
@@ -276,13 +276,13 @@ func judgeGlueOf(parent string, obs []serverObs) []raised {
 	return fs
 }
 
-func parentGlue(o parentObs, glue map[string][]string) parentObs {
+func catParentGlue(o parentObs, glue map[string][]string) parentObs {
 	o.ps.Glue = glue
 	return o
 }
 
-// cutAt is the walk's last reply for zone: kind from the servers of tld.
-func cutAt(kind outcome, answer ...dns.RR) iterResult {
+// catCutAt is the walk's last reply for zone: kind from the servers of tld.
+func catCutAt(kind outcome, answer ...dns.RR) iterResult {
 	m := new(dns.Msg)
 	m.Answer = answer
 	m.Ns = []dns.RR{&dns.SOA{Hdr: dns.RR_Header{Name: catParent, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: 300},
@@ -295,7 +295,7 @@ func judgeCutOf(res iterResult) []raised {
 	return fs
 }
 
-func lookup(name string, inZone, unmeasured bool, addrs ...string) nsLookup {
+func catLookup(name string, inZone, unmeasured bool, addrs ...string) nsLookup {
 	l := nsLookup{NameServer: NameServer{Name: name}, inZone: inZone, unmeasured: unmeasured, why: "NXDOMAIN"}
 	for _, a := range addrs {
 		l.Addrs = append(l.Addrs, netip.MustParseAddr(a))
@@ -314,11 +314,11 @@ func noReachable(results ...ServerResult) []raised {
 }
 
 // resolver replies: an rcode, or an error.
-func rcodeReply(rcode int) *resolverReply {
+func catRcodeReply(rcode int) *resolverReply {
 	return &resolverReply{msg: &dns.Msg{MsgHdr: dns.MsgHdr{Rcode: rcode}}}
 }
 
-func errReply(err error) *resolverReply { return &resolverReply{err: err} }
+func catErrReply(err error) *resolverReply { return &resolverReply{err: err} }
 
 // resolverSays judges one resolver's view as Probe does: its status as
 // observed, whether it set AD, its SOA replies with CD=0 and CD=1, settled
@@ -329,9 +329,9 @@ func resolverSays(status ResolverStatus, ad bool, soa0, soa1 *resolverReply, own
 	return judgeResolver(catZone, v, own, true)
 }
 
-func secure() *DNSSECReport { return &DNSSECReport{Status: DNSSECSecure} }
+func catSecure() *DNSSECReport { return &DNSSECReport{Status: DNSSECSecure} }
 
-func sha256Digest(b byte) string {
+func catDigest(b byte) string {
 	return fmt.Sprintf("%064x", b)
 }
 
@@ -367,10 +367,10 @@ func catalogue() []catalogueEntry {
 			func(*testing.T, *catFixture) []raised { return judgeProbeLimits(false, true, 100, 42, time.Second) }},
 		{CheckValidationBudgetExhausted, "a parent's signed DS answer with no verification left in the budget, or one",
 			func(t *testing.T, f *catFixture) []raised {
-				return f.tally(catValidator(0), f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA256)))
+				return f.tally(catValidator(0), f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256)))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return f.tally(catValidator(1), f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA256)))
+				return f.tally(catValidator(1), f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256)))
 			}},
 		{CheckResolutionFailed, "the walk failing, or cut short by the probe's own budget",
 			func(*testing.T, *catFixture) []raised {
@@ -388,14 +388,14 @@ func catalogue() []catalogueEntry {
 				return judgeStop(&stageFailure{CheckResolutionFailed, "no server of tld. answered zone.tld. NS: timeout"})
 			}},
 		{CheckNotAZone, "the parent's servers answering NXDOMAIN, or referring to the zone",
-			func(*testing.T, *catFixture) []raised { return judgeCutOf(cutAt(outNXDomain)) },
-			func(*testing.T, *catFixture) []raised { return judgeCutOf(cutAt(outCut)) }},
+			func(*testing.T, *catFixture) []raised { return judgeCutOf(catCutAt(outNXDomain)) },
+			func(*testing.T, *catFixture) []raised { return judgeCutOf(catCutAt(outCut)) }},
 		{CheckNotAZone, "an authoritative answer with a CNAME at the name, or with its NS set",
 			func(*testing.T, *catFixture) []raised {
-				return judgeCutOf(cutAt(outAnswer, &dns.CNAME{Hdr: dns.RR_Header{Name: catZone, Rrtype: dns.TypeCNAME, Class: dns.ClassINET, Ttl: 300}, Target: "elsewhere.tld."}))
+				return judgeCutOf(catCutAt(outAnswer, &dns.CNAME{Hdr: dns.RR_Header{Name: catZone, Rrtype: dns.TypeCNAME, Class: dns.ClassINET, Ttl: 300}, Target: "elsewhere.tld."}))
 			},
 			func(*testing.T, *catFixture) []raised {
-				return judgeCutOf(cutAt(outAnswer, &dns.NS{Hdr: dns.RR_Header{Name: catZone, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: 300}, Ns: "ns1.zone.tld."}))
+				return judgeCutOf(catCutAt(outAnswer, &dns.NS{Hdr: dns.RR_Header{Name: catZone, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: 300}, Ns: "ns1.zone.tld."}))
 			}},
 
 		// Parent side.
@@ -408,41 +408,41 @@ func catalogue() []catalogueEntry {
 			}},
 		{CheckParentServerError, "a parent server answering the DS question SERVFAIL, or NOERROR",
 			func(t *testing.T, f *catFixture) []raised {
-				r := f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA256))
+				r := f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256))
 				r.msg.Rcode = dns.RcodeServerFailure
 				return f.tally(catValidator(600), r)
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return f.tally(catValidator(600), f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA256)))
+				return f.tally(catValidator(600), f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256)))
 			}},
 		{CheckParentNSInconsistent, "a parent server giving other in-zone glue, or other sibling glue (optional, RFC 9471)",
 			func(*testing.T, *catFixture) []raised {
 				return judgeParents(catZone, []parentObs{
-					parentGlue(parentOK("a.tld", "192.0.2.1", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}}),
-					parentGlue(parentOK("b.tld", "192.0.2.2", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}}),
-					parentGlue(parentOK("c.tld", "192.0.2.3", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.54"}}),
+					catParentGlue(parentOK("a.tld", "192.0.2.1", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}}),
+					catParentGlue(parentOK("b.tld", "192.0.2.2", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}}),
+					catParentGlue(parentOK("c.tld", "192.0.2.3", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.54"}}),
 				}).findings
 			},
 			func(*testing.T, *catFixture) []raised {
 				return judgeParents(catZone, []parentObs{
-					parentGlue(parentOK("a.tld", "192.0.2.1", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}, "ns.other.tld": {"192.0.2.80"}}),
-					parentGlue(parentOK("b.tld", "192.0.2.2", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}}),
-					parentGlue(parentOK("c.tld", "192.0.2.3", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}, "ns.other.tld": {"192.0.2.81"}}),
+					catParentGlue(parentOK("a.tld", "192.0.2.1", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}, "ns.other.tld": {"192.0.2.80"}}),
+					catParentGlue(parentOK("b.tld", "192.0.2.2", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}}),
+					catParentGlue(parentOK("c.tld", "192.0.2.3", "ns1.zone.tld", "ns.other.tld"), map[string][]string{"ns1.zone.tld": {"192.0.2.53"}, "ns.other.tld": {"192.0.2.81"}}),
 				}).findings
 			}},
 		{CheckNSUnresolvable, "an out-of-zone nameserver without an address, or one whose lookup the budget cut short",
 			func(*testing.T, *catFixture) []raised {
-				return judgeNSAddressesOf(lookup("ns.other.tld.", false, false))
+				return judgeNSAddressesOf(catLookup("ns.other.tld.", false, false))
 			},
 			func(*testing.T, *catFixture) []raised {
-				return judgeNSAddressesOf(lookup("ns.other.tld.", false, true))
+				return judgeNSAddressesOf(catLookup("ns.other.tld.", false, true))
 			}},
 		{CheckGlueMissing, "an in-zone nameserver without glue, or with it",
 			func(*testing.T, *catFixture) []raised {
-				return judgeNSAddressesOf(lookup("ns1.zone.tld.", true, false))
+				return judgeNSAddressesOf(catLookup("ns1.zone.tld.", true, false))
 			},
 			func(*testing.T, *catFixture) []raised {
-				return judgeNSAddressesOf(lookup("ns1.zone.tld.", true, false, "192.0.2.53"))
+				return judgeNSAddressesOf(catLookup("ns1.zone.tld.", true, false, "192.0.2.53"))
 			}},
 
 		// Each nameserver address of the zone.
@@ -512,204 +512,204 @@ func catalogue() []catalogueEntry {
 				return fs
 			}},
 		{CheckGlueMismatch, "parent glue other than the zone's own address, or the same",
-			func(*testing.T, *catFixture) []raised { return judgeGlueOf("192.0.2.54", glueObs("192.0.2.53")) },
-			func(*testing.T, *catFixture) []raised { return judgeGlueOf("192.0.2.53", glueObs("192.0.2.53")) }},
+			func(*testing.T, *catFixture) []raised { return judgeGlueOf("192.0.2.54", catGlueObs("192.0.2.53")) },
+			func(*testing.T, *catFixture) []raised { return judgeGlueOf("192.0.2.53", catGlueObs("192.0.2.53")) }},
 
 		// DNSSEC: the chain of trust.
 		{CheckChainBroken, "the chain above the zone bogus, or cut short (indeterminate)",
 			chain(DNSSECBogus), chain(DNSSECIndeterminate)},
 		{CheckDSNoMatchingKey, "the only DS naming a published key that does not sign the DNSKEY RRset, or one that does",
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.other, dns.SHA256)}, material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
+				return compareKeysOf([]*dns.DS{catDS(f.other, dns.SHA256)}, catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.other, dns.SHA256)}, material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk, f.other}))
+				return compareKeysOf([]*dns.DS{catDS(f.other, dns.SHA256)}, catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk, f.other}))
 			}},
 		{CheckDSNoMatchingKey, "a DNSKEY RRset that no DS vouches for (validator: no trusted key), or the KSK's DS",
 			func(t *testing.T, f *catFixture) []raised {
 				j := dnssecJudge{val: catValidator(600), now: catalogueNow}
-				s := f.server(f.signedSOA(valid))
+				s := f.server(f.signedSOA(catValid))
 				o := &dnssecObs{zone: catZone, parent: catParent, anchor: ".", anchors: &TrustAnchors{}}
-				return j.judgeServer(o, s, []*dns.DS{ds(f.other, dns.SHA256)}).findings
+				return j.judgeServer(o, s, []*dns.DS{catDS(f.other, dns.SHA256)}).findings
 			},
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(valid))) }},
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catValid))) }},
 		{CheckDSUnsignedChild, "DS at the parent and no DNSKEY at the server, or the zone's keys",
 			func(t *testing.T, f *catFixture) []raised {
-				s := f.server(f.signedSOA(valid))
-				s.dnssec.dnskey = answer()
+				s := f.server(f.signedSOA(catValid))
+				s.dnssec.dnskey = catAnswer()
 				return f.judgeServerAt(s)
 			},
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(valid))) }},
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catValid))) }},
 		{CheckDSUnmatched, "a second DS for a key not signing the DNSKEY RRset, or for one that signs it too (a double-signature rollover)",
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256), ds(f.other, dns.SHA256)}, material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256), catDS(f.other, dns.SHA256)}, catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256), ds(f.other, dns.SHA256)}, material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk, f.other}))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256), catDS(f.other, dns.SHA256)}, catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk, f.other}))
 			}},
 		{CheckDSUnmatched, "a DS matching nothing beside one that matches, or alone (that is ds_no_matching_key)",
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256), ds(f.other, dns.SHA256)}, material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256), catDS(f.other, dns.SHA256)}, catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.other, dns.SHA256)}, material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
+				return compareKeysOf([]*dns.DS{catDS(f.other, dns.SHA256)}, catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
 			}},
 		{CheckDSKeyUnusable, "the DS's key published with the REVOKE bit, or without it",
 			func(t *testing.T, f *catFixture) []raised {
 				revoked := catSigner{key: dns.Copy(f.ksk.key).(*dns.DNSKEY), priv: f.ksk.priv}
 				revoked.key.Flags |= dns.REVOKE
-				return compareKeysOf([]*dns.DS{ds(revoked, dns.SHA256), ds(f.other, dns.SHA256)},
-					material("192.0.2.1", []catSigner{revoked, f.other, f.zsk}, []catSigner{revoked, f.other}))
+				return compareKeysOf([]*dns.DS{catDS(revoked, dns.SHA256), catDS(f.other, dns.SHA256)},
+					catMaterial("192.0.2.1", []catSigner{revoked, f.other, f.zsk}, []catSigner{revoked, f.other}))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256), ds(f.other, dns.SHA256)},
-					material("192.0.2.1", []catSigner{f.ksk, f.other, f.zsk}, []catSigner{f.ksk, f.other}))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256), catDS(f.other, dns.SHA256)},
+					catMaterial("192.0.2.1", []catSigner{f.ksk, f.other, f.zsk}, []catSigner{f.ksk, f.other}))
 			}},
 		{CheckDSDigestSHA1Only, "a DS set of SHA-1 only, or with a SHA-256 DS next to the SHA-1 one",
 			func(t *testing.T, f *catFixture) []raised {
-				return f.targetDS(f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA1)))
+				return f.targetDS(f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA1)))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return f.targetDS(f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA1), ds(f.ksk, dns.SHA256)))
+				return f.targetDS(f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA1), catDS(f.ksk, dns.SHA256)))
 			}},
 		{CheckDSInconsistent, "two parent servers serving different DS sets, or the same set",
 			func(t *testing.T, f *catFixture) []raised {
-				return f.targetDS(f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA256)), f.dsAnswer("192.0.2.54", ds(f.ksk, dns.SHA256), ds(f.other, dns.SHA256)))
+				return f.targetDS(f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256)), f.dsAnswer("192.0.2.54", catDS(f.ksk, dns.SHA256), catDS(f.other, dns.SHA256)))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return f.targetDS(f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA256), ds(f.other, dns.SHA256)), f.dsAnswer("192.0.2.54", ds(f.other, dns.SHA256), ds(f.ksk, dns.SHA256)))
+				return f.targetDS(f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256), catDS(f.other, dns.SHA256)), f.dsAnswer("192.0.2.54", catDS(f.other, dns.SHA256), catDS(f.ksk, dns.SHA256)))
 			}},
 		{CheckUnsupportedAlgo, "a DS set of digest type 3 (GOST) only, or of digest type 2",
 			func(t *testing.T, f *catFixture) []raised {
 				return f.targetDS(f.dsAnswer("192.0.2.53", &dns.DS{Hdr: dns.RR_Header{Name: catZone, Rrtype: dns.TypeDS, Class: dns.ClassINET, Ttl: 3600},
-					KeyTag: f.ksk.key.KeyTag(), Algorithm: dns.ECDSAP256SHA256, DigestType: dns.GOST94, Digest: sha256Digest(1)}))
+					KeyTag: f.ksk.key.KeyTag(), Algorithm: dns.ECDSAP256SHA256, DigestType: dns.GOST94, Digest: catDigest(1)}))
 			},
 			func(t *testing.T, f *catFixture) []raised {
 				return f.targetDS(f.dsAnswer("192.0.2.53", &dns.DS{Hdr: dns.RR_Header{Name: catZone, Rrtype: dns.TypeDS, Class: dns.ClassINET, Ttl: 3600},
-					KeyTag: f.ksk.key.KeyTag(), Algorithm: dns.ECDSAP256SHA256, DigestType: dns.SHA256, Digest: sha256Digest(1)}))
+					KeyTag: f.ksk.key.KeyTag(), Algorithm: dns.ECDSAP256SHA256, DigestType: dns.SHA256, Digest: catDigest(1)}))
 			}},
 		{CheckUnsupportedAlgo, "a DS set of algorithm 3 (DSA) only, or with an algorithm 13 DS beside it",
 			func(t *testing.T, f *catFixture) []raised {
 				return f.targetDS(f.dsAnswer("192.0.2.53", &dns.DS{Hdr: dns.RR_Header{Name: catZone, Rrtype: dns.TypeDS, Class: dns.ClassINET, Ttl: 3600},
-					KeyTag: 1, Algorithm: dns.DSA, DigestType: dns.SHA256, Digest: sha256Digest(2)}))
+					KeyTag: 1, Algorithm: dns.DSA, DigestType: dns.SHA256, Digest: catDigest(2)}))
 			},
 			func(t *testing.T, f *catFixture) []raised {
 				return f.targetDS(f.dsAnswer("192.0.2.53", &dns.DS{Hdr: dns.RR_Header{Name: catZone, Rrtype: dns.TypeDS, Class: dns.ClassINET, Ttl: 3600},
-					KeyTag: 1, Algorithm: dns.DSA, DigestType: dns.SHA256, Digest: sha256Digest(2)}, ds(f.ksk, dns.SHA256)))
+					KeyTag: 1, Algorithm: dns.DSA, DigestType: dns.SHA256, Digest: catDigest(2)}, catDS(f.ksk, dns.SHA256)))
 			}},
 		{CheckDNSSECIntermittent, "one of two addresses not validating, or both validating",
 			func(t *testing.T, f *catFixture) []raised {
-				bad := material("192.0.2.2", nil, nil)
+				bad := catMaterial("192.0.2.2", nil, nil)
 				bad.secure = false
-				return zoneStatusOf(material("192.0.2.1", nil, nil), bad)
+				return zoneStatusOf(catMaterial("192.0.2.1", nil, nil), bad)
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return zoneStatusOf(material("192.0.2.1", nil, nil), material("192.0.2.2", nil, nil))
+				return zoneStatusOf(catMaterial("192.0.2.1", nil, nil), catMaterial("192.0.2.2", nil, nil))
 			}},
 		{CheckDNSSECIntermittent, "one of two parent servers serving a DS RRset that does not validate, or both a good one",
 			func(t *testing.T, f *catFixture) []raised {
-				bad := f.dsAnswer("192.0.2.54", ds(f.ksk, dns.SHA256))
-				corrupt(bad.msg.Answer)
-				return f.targetDS(f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA256)), bad)
+				bad := f.dsAnswer("192.0.2.54", catDS(f.ksk, dns.SHA256))
+				catCorrupt(bad.msg.Answer)
+				return f.targetDS(f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256)), bad)
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return f.targetDS(f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA256)), f.dsAnswer("192.0.2.54", ds(f.ksk, dns.SHA256)))
+				return f.targetDS(f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256)), f.dsAnswer("192.0.2.54", catDS(f.ksk, dns.SHA256)))
 			}},
 
 		// DNSSEC: what each address serves.
 		{CheckRRSIGExpired, "the SOA's only signature expired an hour ago, or valid",
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(expired))) },
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(valid))) }},
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catExpired))) },
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catValid))) }},
 		{CheckRRSIGNotYetValid, "the SOA's only signature valid from an hour ahead, or from a day ago",
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(notYet))) },
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(valid))) }},
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catNotYet))) },
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catValid))) }},
 		{CheckRRSIGInvalid, "the SOA's signature with a corrupted signature field, or intact",
 			func(t *testing.T, f *catFixture) []raised {
-				m := f.signedSOA(valid)
-				corrupt(m.Answer)
+				m := f.signedSOA(catValid)
+				catCorrupt(m.Answer)
 				return f.judgeServerAt(f.server(m))
 			},
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(valid))) }},
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catValid))) }},
 		{CheckRRSIGMissing, "the SOA served without its RRSIG, or with it",
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(answer(f.soa(300)))) },
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(valid))) }},
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(catAnswer(f.soa(300)))) },
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catValid))) }},
 		{CheckRRSIGMalformed, "the SOA's RRSIG with a labels field above the owner's, or the right one",
 			func(t *testing.T, f *catFixture) []raised {
-				m := f.signedSOA(valid)
+				m := f.signedSOA(catValid)
 				m.Answer[1].(*dns.RRSIG).Labels = 5
 				return f.judgeServerAt(f.server(m))
 			},
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(valid))) }},
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catValid))) }},
 		{CheckRRSIGMalformed, "the SOA signed with the parent's name as signer, or the zone's",
 			func(t *testing.T, f *catFixture) []raised {
 				soa := f.soa(300)
-				return f.judgeServerAt(f.server(answer(soa, f.sign([]dns.RR{soa}, f.zsk, catParent, valid))))
+				return f.judgeServerAt(f.server(catAnswer(soa, f.sign([]dns.RR{soa}, f.zsk, catParent, catValid))))
 			},
 			func(t *testing.T, f *catFixture) []raised {
 				soa := f.soa(300)
-				return f.judgeServerAt(f.server(answer(soa, f.sign([]dns.RR{soa}, f.zsk, catZone, valid))))
+				return f.judgeServerAt(f.server(catAnswer(soa, f.sign([]dns.RR{soa}, f.zsk, catZone, catValid))))
 			}},
 		{CheckRRSIGExpiresInTTL, "the SOA's signature expiring in an hour with a TTL of two, or a TTL of five minutes",
 			func(t *testing.T, f *catFixture) []raised {
 				soa := f.soa(7200)
-				return f.judgeServerAt(f.server(answer(soa, f.sign([]dns.RR{soa}, f.zsk, catZone, expireSoon))))
+				return f.judgeServerAt(f.server(catAnswer(soa, f.sign([]dns.RR{soa}, f.zsk, catZone, catExpireSoon))))
 			},
 			func(t *testing.T, f *catFixture) []raised {
 				soa := f.soa(300)
-				return f.judgeServerAt(f.server(answer(soa, f.sign([]dns.RR{soa}, f.zsk, catZone, expireSoon))))
+				return f.judgeServerAt(f.server(catAnswer(soa, f.sign([]dns.RR{soa}, f.zsk, catZone, catExpireSoon))))
 			}},
 		{CheckRRSIGOrigTTL, "the SOA served with a TTL above its signature's original TTL, or equal to it",
 			func(t *testing.T, f *catFixture) []raised {
-				m := f.signedSOA(valid)
+				m := f.signedSOA(catValid)
 				m.Answer[0].Header().Ttl = 600
 				return f.judgeServerAt(f.server(m))
 			},
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(valid))) }},
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catValid))) }},
 		{CheckDNSKEYInconsistent, "two addresses serving different DNSKEY RRsets, or the same",
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}, f.zsk),
-					material("192.0.2.2", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}, f.zsk))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}, f.zsk),
+					catMaterial("192.0.2.2", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}, f.zsk))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}, f.zsk),
-					material("192.0.2.2", []catSigner{f.other, f.zsk, f.ksk}, []catSigner{f.ksk}, f.zsk))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}, f.zsk),
+					catMaterial("192.0.2.2", []catSigner{f.other, f.zsk, f.ksk}, []catSigner{f.ksk}, f.zsk))
 			}},
 		{CheckSigningKeyMissing, "a key that signs on one address missing from another's DNSKEY RRset, or published there",
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}, f.zsk),
-					material("192.0.2.2", []catSigner{f.ksk}, []catSigner{f.ksk}))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}, f.zsk),
+					catMaterial("192.0.2.2", []catSigner{f.ksk}, []catSigner{f.ksk}))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}, f.zsk),
-					material("192.0.2.2", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}, f.zsk),
+					catMaterial("192.0.2.2", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}))
 			}},
 		{CheckSigningKeyMissing, "the SOA signed by a key absent from the DNSKEY RRset (validator), or by the ZSK",
 			func(t *testing.T, f *catFixture) []raised {
 				soa := f.soa(300)
-				return f.judgeServerAt(f.server(answer(soa, f.sign([]dns.RR{soa}, f.other, catZone, valid))))
+				return f.judgeServerAt(f.server(catAnswer(soa, f.sign([]dns.RR{soa}, f.other, catZone, catValid))))
 			},
-			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(valid))) }},
+			func(t *testing.T, f *catFixture) []raised { return f.judgeServerAt(f.server(f.signedSOA(catValid))) }},
 		{CheckAlgorithmNotSigning, "an algorithm in the DS set whose key does not sign the DNSKEY RRset, or that algorithm only published",
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256), ds(f.other, dns.SHA256)},
-					material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256), catDS(f.other, dns.SHA256)},
+					catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareKeysOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					material("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
+				return compareKeysOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
 			}},
 		{CheckAlgorithmNotSigning, "a published Ed25519 zone key whose algorithm does not sign the SOA, or no such key",
 			func(t *testing.T, f *catFixture) []raised {
-				s := f.server(f.signedSOA(valid))
+				s := f.server(f.signedSOA(catValid))
 				s.dnssec.dnskey = f.keyMsg([]catSigner{f.ksk, f.zsk, f.other}, f.ksk, f.other)
 				return f.judgeServerAt(s)
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				s := f.server(f.signedSOA(valid))
+				s := f.server(f.signedSOA(catValid))
 				s.dnssec.dnskey = f.keyMsg([]catSigner{f.ksk, f.zsk}, f.ksk)
 				return f.judgeServerAt(s)
 			}},
@@ -721,125 +721,125 @@ func catalogue() []catalogueEntry {
 				return f.tally(catValidator(600), f.dsNoData(dns.TypeNS, dns.TypeRRSIG, dns.TypeNSEC))
 			}},
 		{CheckNSEC3Iterations, "NSEC3 with 1 additional iteration, or 0",
-			func(*testing.T, *catFixture) []raised { return zoneStatusOf(withNSEC3(NSEC3Param{Iterations: 1})) },
-			func(*testing.T, *catFixture) []raised { return zoneStatusOf(withNSEC3(NSEC3Param{})) }},
+			func(*testing.T, *catFixture) []raised { return zoneStatusOf(catWithNSEC3(NSEC3Param{Iterations: 1})) },
+			func(*testing.T, *catFixture) []raised { return zoneStatusOf(catWithNSEC3(NSEC3Param{})) }},
 		{CheckNSEC3IterationsLimit, "NSEC3 with 51 iterations, or 50 (the BIND and Knot limit)",
-			func(*testing.T, *catFixture) []raised { return zoneStatusOf(withNSEC3(NSEC3Param{Iterations: 51})) },
-			func(*testing.T, *catFixture) []raised { return zoneStatusOf(withNSEC3(NSEC3Param{Iterations: 50})) }},
+			func(*testing.T, *catFixture) []raised { return zoneStatusOf(catWithNSEC3(NSEC3Param{Iterations: 51})) },
+			func(*testing.T, *catFixture) []raised { return zoneStatusOf(catWithNSEC3(NSEC3Param{Iterations: 50})) }},
 		{CheckNSEC3Salt, "NSEC3 with a 1-byte salt, or none",
-			func(*testing.T, *catFixture) []raised { return zoneStatusOf(withNSEC3(NSEC3Param{SaltLength: 1})) },
-			func(*testing.T, *catFixture) []raised { return zoneStatusOf(withNSEC3(NSEC3Param{})) }},
+			func(*testing.T, *catFixture) []raised { return zoneStatusOf(catWithNSEC3(NSEC3Param{SaltLength: 1})) },
+			func(*testing.T, *catFixture) []raised { return zoneStatusOf(catWithNSEC3(NSEC3Param{})) }},
 		{CheckCDSInconsistent, "two addresses serving different CDS RRsets, or the same",
 			func(t *testing.T, f *catFixture) []raised {
-				d := []*dns.DS{ds(f.ksk, dns.SHA256)}
+				d := []*dns.DS{catDS(f.ksk, dns.SHA256)}
 				return compareCDSOf(d,
-					withCDS(material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{cds(ds(f.ksk, dns.SHA256))}, f.ksk),
-					withCDS(material("192.0.2.2", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{cds(ds(f.ksk, dns.SHA256)), cds(ds(f.other, dns.SHA256))}, f.ksk))
+					catWithCDS(catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.ksk, dns.SHA256))}, f.ksk),
+					catWithCDS(catMaterial("192.0.2.2", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.ksk, dns.SHA256)), catCDS(catDS(f.other, dns.SHA256))}, f.ksk))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				d := []*dns.DS{ds(f.ksk, dns.SHA256)}
+				d := []*dns.DS{catDS(f.ksk, dns.SHA256)}
 				return compareCDSOf(d,
-					withCDS(material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{cds(ds(f.ksk, dns.SHA256))}, f.ksk),
-					withCDS(material("192.0.2.2", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{cds(ds(f.ksk, dns.SHA256))}, f.ksk))
+					catWithCDS(catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.ksk, dns.SHA256))}, f.ksk),
+					catWithCDS(catMaterial("192.0.2.2", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.ksk, dns.SHA256))}, f.ksk))
 			}},
 		{CheckCDSMismatchDS, "a CDS naming another key than the DS, or naming the DS's key",
 			func(t *testing.T, f *catFixture) []raised {
-				return compareCDSOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					withCDS(material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{cds(ds(f.other, dns.SHA256))}, f.ksk))
+				return compareCDSOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catWithCDS(catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.other, dns.SHA256))}, f.ksk))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareCDSOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					withCDS(material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{cds(ds(f.ksk, dns.SHA256))}, f.ksk))
+				return compareCDSOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catWithCDS(catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.ksk, dns.SHA256))}, f.ksk))
 			}},
 		{CheckCDSDelete, "the CDS delete form (0 0 0 00), or a CDS for the current key",
 			func(t *testing.T, f *catFixture) []raised {
 				del := &dns.CDS{DS: dns.DS{Hdr: dns.RR_Header{Name: catZone, Rrtype: dns.TypeCDS, Class: dns.ClassINET, Ttl: 3600}, Digest: "00"}}
-				return compareCDSOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					withCDS(material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{del}, f.ksk))
+				return compareCDSOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catWithCDS(catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{del}, f.ksk))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareCDSOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					withCDS(material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{cds(ds(f.ksk, dns.SHA256))}, f.ksk))
+				return compareCDSOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catWithCDS(catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.ksk, dns.SHA256))}, f.ksk))
 			}},
 		{CheckCDSNotSignedByDSKey, "the CDS RRset signed by the ZSK only, or by the KSK the DS names",
 			func(t *testing.T, f *catFixture) []raised {
-				return compareCDSOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					withCDS(material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{cds(ds(f.ksk, dns.SHA256))}, f.zsk))
+				return compareCDSOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catWithCDS(catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.ksk, dns.SHA256))}, f.zsk))
 			},
 			func(t *testing.T, f *catFixture) []raised {
-				return compareCDSOf([]*dns.DS{ds(f.ksk, dns.SHA256)},
-					withCDS(material("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{cds(ds(f.ksk, dns.SHA256))}, f.ksk))
+				return compareCDSOf([]*dns.DS{catDS(f.ksk, dns.SHA256)},
+					catWithCDS(catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.ksk, dns.SHA256))}, f.ksk))
 			}},
 
 		// The resolver view.
 		{CheckResolverDNSSECFailure, "SERVFAIL with CD=0 and NOERROR with CD=1, or SERVFAIL with both",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverDNSSECFailure, false, rcodeReply(dns.RcodeServerFailure), rcodeReply(dns.RcodeSuccess), nil)
+				return resolverSays(ResolverDNSSECFailure, false, catRcodeReply(dns.RcodeServerFailure), catRcodeReply(dns.RcodeSuccess), nil)
 			},
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverServfail, false, rcodeReply(dns.RcodeServerFailure), rcodeReply(dns.RcodeServerFailure), nil)
+				return resolverSays(ResolverServfail, false, catRcodeReply(dns.RcodeServerFailure), catRcodeReply(dns.RcodeServerFailure), nil)
 			}},
 		{CheckResolverServfail, "SERVFAIL with both CD=0 and CD=1, or only with CD=0",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverServfail, false, rcodeReply(dns.RcodeServerFailure), rcodeReply(dns.RcodeServerFailure), nil)
+				return resolverSays(ResolverServfail, false, catRcodeReply(dns.RcodeServerFailure), catRcodeReply(dns.RcodeServerFailure), nil)
 			},
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverDNSSECFailure, false, rcodeReply(dns.RcodeServerFailure), rcodeReply(dns.RcodeSuccess), nil)
+				return resolverSays(ResolverDNSSECFailure, false, catRcodeReply(dns.RcodeServerFailure), catRcodeReply(dns.RcodeSuccess), nil)
 			}},
 		{CheckResolverNXDomain, "NXDOMAIN for the apex, or NOERROR",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverNXDomain, false, rcodeReply(dns.RcodeNameError), rcodeReply(dns.RcodeNameError), nil)
+				return resolverSays(ResolverNXDomain, false, catRcodeReply(dns.RcodeNameError), catRcodeReply(dns.RcodeNameError), nil)
 			},
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverOK, false, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), nil)
+				return resolverSays(ResolverOK, false, catRcodeReply(dns.RcodeSuccess), catRcodeReply(dns.RcodeSuccess), nil)
 			}},
 		{CheckResolverUnreachable, "a resolver timing out, or answering",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverTimeout, false, errReply(errors.New("read udp: i/o timeout")), nil, nil)
+				return resolverSays(ResolverTimeout, false, catErrReply(errors.New("read udp: i/o timeout")), nil, nil)
 			},
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverOK, false, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), nil)
+				return resolverSays(ResolverOK, false, catRcodeReply(dns.RcodeSuccess), catRcodeReply(dns.RcodeSuccess), nil)
 			}},
 		{CheckResolverUnreachable, "a resolver answering REFUSED, or NXDOMAIN (an answer, if a wrong one)",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverRefused, false, rcodeReply(dns.RcodeRefused), rcodeReply(dns.RcodeRefused), nil)
+				return resolverSays(ResolverRefused, false, catRcodeReply(dns.RcodeRefused), catRcodeReply(dns.RcodeRefused), nil)
 			},
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverNXDomain, false, rcodeReply(dns.RcodeNameError), rcodeReply(dns.RcodeNameError), nil)
+				return resolverSays(ResolverNXDomain, false, catRcodeReply(dns.RcodeNameError), catRcodeReply(dns.RcodeNameError), nil)
 			}},
 		{CheckResolverDisagreement, "a resolver answering AD=0 for a zone the exporter says is secure, or AD=1",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverOK, false, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), secure())
+				return resolverSays(ResolverOK, false, catRcodeReply(dns.RcodeSuccess), catRcodeReply(dns.RcodeSuccess), catSecure())
 			},
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverOK, true, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), secure())
+				return resolverSays(ResolverOK, true, catRcodeReply(dns.RcodeSuccess), catRcodeReply(dns.RcodeSuccess), catSecure())
 			}},
 		{CheckResolverDisagreement, "a resolver answering AD=0 for a zone the exporter says is secure, or insecure",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverOK, false, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), secure())
+				return resolverSays(ResolverOK, false, catRcodeReply(dns.RcodeSuccess), catRcodeReply(dns.RcodeSuccess), catSecure())
 			},
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverOK, false, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECInsecure})
+				return resolverSays(ResolverOK, false, catRcodeReply(dns.RcodeSuccess), catRcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECInsecure})
 			}},
 		{CheckResolverDisagreement, "a resolver answering AD=1 for a zone the exporter finds bogus everywhere, or only intermittently",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverOK, true, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECBogus})
+				return resolverSays(ResolverOK, true, catRcodeReply(dns.RcodeSuccess), catRcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECBogus})
 			},
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverOK, true, rcodeReply(dns.RcodeSuccess), rcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECBogus, Intermittent: true})
+				return resolverSays(ResolverOK, true, catRcodeReply(dns.RcodeSuccess), catRcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECBogus, Intermittent: true})
 			}},
 		{CheckResolverDisagreement, "a resolver failing the zone the exporter finds secure, or bogus",
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverDNSSECFailure, false, rcodeReply(dns.RcodeServerFailure), rcodeReply(dns.RcodeSuccess), secure())
+				return resolverSays(ResolverDNSSECFailure, false, catRcodeReply(dns.RcodeServerFailure), catRcodeReply(dns.RcodeSuccess), catSecure())
 			},
 			func(*testing.T, *catFixture) []raised {
-				return resolverSays(ResolverDNSSECFailure, false, rcodeReply(dns.RcodeServerFailure), rcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECBogus})
+				return resolverSays(ResolverDNSSECFailure, false, catRcodeReply(dns.RcodeServerFailure), catRcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECBogus})
 			}},
 	}
 }
 
-// corrupt flips the first bytes of every RRSIG's signature in rrs.
-func corrupt(rrs []dns.RR) {
+// catCorrupt flips the first bytes of every RRSIG's signature in rrs.
+func catCorrupt(rrs []dns.RR) {
 	for _, rr := range rrs {
 		if sig, ok := rr.(*dns.RRSIG); ok {
 			sig.Signature = "AAAA" + sig.Signature[4:]
@@ -889,10 +889,10 @@ func TestJudgementCatalogueCoversEveryCheck(t *testing.T) {
 // the one thing the entry names.
 func TestJudgementCatalogueFixtureIsHealthy(t *testing.T) {
 	f := newCatFixture(t)
-	if got := checksOf(f.judgeServerAt(f.server(f.signedSOA(valid)))); len(got) != 0 {
+	if got := checksOf(f.judgeServerAt(f.server(f.signedSOA(catValid)))); len(got) != 0 {
 		t.Errorf("the healthy address raises %v", got)
 	}
-	if got := checksOf(f.targetDS(f.dsAnswer("192.0.2.53", ds(f.ksk, dns.SHA256)))); len(got) != 0 {
+	if got := checksOf(f.targetDS(f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256)))); len(got) != 0 {
 		t.Errorf("the healthy DS answer raises %v", got)
 	}
 	if got := checksOf(f.tally(catValidator(600), f.dsNoData(dns.TypeNS, dns.TypeRRSIG, dns.TypeNSEC))); len(got) != 0 {
