@@ -189,6 +189,17 @@ func (f *catFixture) targetDS(replies ...dsReply) []raised {
 	return fs
 }
 
+// judgeDNSSEC judges the whole DNSSEC verdict: the chain secure down to
+// tld., the parent servers' DS replies, and the usual address.
+func (f *catFixture) judgeDNSSEC(replies ...dsReply) []raised {
+	j := dnssecJudge{val: catValidator(600), now: catalogueNow}
+	o := &dnssecObs{zone: catZone, parent: catParent, anchor: ".", anchors: &TrustAnchors{},
+		chain:    chainResult{status: DNSSECSecure, keys: []*dns.DNSKEY{f.pk.key}},
+		parentDS: replies, servers: []serverObs{*f.server(f.signedSOA(catValid))}}
+	_, fs := j.judgeDNSSEC(o)
+	return fs
+}
+
 // catMaterial is one address's judged DNSSEC material, for the judgements
 // across addresses.
 func catMaterial(addr string, keys []catSigner, keySigners []catSigner, signers ...catSigner) *serverMaterial {
@@ -553,6 +564,13 @@ func catalogue() []catalogueEntry {
 			},
 			func(t *testing.T, f *catFixture) []raised {
 				return compareKeysOf([]*dns.DS{catDS(f.other, dns.SHA256)}, catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk, f.other}, []catSigner{f.ksk}))
+			}},
+		{CheckDSUnmatched, "a stale key's SHA-256 DS beside the KSK's, or the KSK's own SHA-1 DS beside its SHA-256 one (set aside, not unmatched)",
+			func(t *testing.T, f *catFixture) []raised {
+				return f.judgeDNSSEC(f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA256), catDS(f.other, dns.SHA256)))
+			},
+			func(t *testing.T, f *catFixture) []raised {
+				return f.judgeDNSSEC(f.dsAnswer("192.0.2.53", catDS(f.ksk, dns.SHA1), catDS(f.ksk, dns.SHA256)))
 			}},
 		{CheckDSKeyUnusable, "the DS's key published with the REVOKE bit, or without it",
 			func(t *testing.T, f *catFixture) []raised {
