@@ -47,8 +47,8 @@
 //     small DS and key helpers. The cryptography and the proofs are in the
 //     pure package probe/validate, whose failure reasons verdicts.go maps
 //     to check IDs.
-//   - resolver.go: each resolver's view against the DNSSEC verdict
-//     (judgeResolver).
+//   - resolver.go: each resolver's view against the DNSSEC verdict, which
+//     did not exist yet when it was asked (settleResolver, judgeResolver).
 //   - diagnosis.go: the one Diagnosis over all findings; check IDs and
 //     severities are in checks.go.
 //

@@ -46,6 +46,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 	delegationOK := okCount(rep.Servers) > 0
 	for _, v := range views {
 		if v != nil {
+			settleResolver(v, rep.DNSSEC)
 			rep.Resolvers = append(rep.Resolvers, v.result)
 			r.record(judgeResolver(zone, v, rep.DNSSEC, delegationOK))
 		}
