@@ -346,7 +346,6 @@ func parallel(n int, f func(int)) {
 	wg.Wait()
 }
 
-
 func addrStrings(as []netip.Addr) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
