@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -190,7 +191,8 @@ func (r *run) probe(ctx context.Context, zone string) {
 	}
 
 	// 4. The child round.
-	obs := d.childRound(ctx, zone, servers, glue)
+	withDNSSEC := chain.anchor == zone || chain.anchor != "" && parentHasDS(zone, parentDS)
+	obs := d.childRound(ctx, zone, servers, glue, withDNSSEC)
 	trust := chain.wait()
 
 	// 5. Judge what the servers and the parent said.
@@ -306,3 +308,21 @@ type stageFailure struct {
 }
 
 func (w *stageFailure) Error() string { return w.detail }
+
+// parentHasDS reports whether any parent server's reply holds a DS RRset
+// for zone: only then are the zone's servers asked for DNSSEC material
+// (without a DS the zone is insecure, or its denial is judged at the
+// parent).
+func parentHasDS(zone string, replies []dsReply) bool {
+	for _, rep := range replies {
+		if rep.msg == nil {
+			continue
+		}
+		for _, rr := range rep.msg.Answer {
+			if rr.Header().Rrtype == dns.TypeDS && strings.EqualFold(rr.Header().Name, zone) {
+				return true
+			}
+		}
+	}
+	return false
+}
