@@ -10,7 +10,8 @@
 //  1. Walk: iterative resolution from the root servers to the servers of
 //     the target's parent zone, following referrals and resolving
 //     out-of-bailiwick nameserver names, with the cross-probe Cache
-//     (walk.go; the cache in cache.go).
+//     (walk.go; the cache in cache.go; probes that need the same referral
+//     or keys wait for one fetch, coalesce.go).
 //  2. Parent view: every address of every parent server asked for the
 //     delegation: NS set, glue, DS replies (delegation.go: askParents
 //     observes; judgeParents in judge.go judges).
