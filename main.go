@@ -163,7 +163,7 @@ func newApp(o *options, stdout, stderr io.Writer) *kingpin.Application {
 	app.Flag("timeout-offset", "Time taken off the scrape timeout Prometheus sends (X-Prometheus-Scrape-Timeout-Seconds) to leave room for the answer. A probe never runs longer than its module's timeout.").
 		Default("0.5s").DurationVar(&o.timeoutOffset)
 	app.Flag("probe.max-concurrent", "Most probes that run at once; further requests queue. 0 means no limit.").
-		Default("32").IntVar(&o.maxConcurrent)
+		Default("256").IntVar(&o.maxConcurrent)
 	app.Flag("probe.queue-timeout", "How long a probe request waits for a free slot before it is answered 503.").
 		Default("1s").DurationVar(&o.queueTimeout)
 	app.Flag("cache.max-entries", "Most entries in the cache of zone cuts and nameserver addresses shared by all probes. 0 disables the cache.").

@@ -123,7 +123,11 @@ func equalStrings(a, b []string) bool {
 // servers for its DNSKEY once (and the root for its own DNSKEY once):
 // the first probe fetches, the others wait for it and read the cache.
 func TestColdProbesUnderOneTLDFetchItsReferralAndKeysOnce(t *testing.T) {
-	s, m := startScale(t, lab.ScaleOptions{Zones: 500, PerTLD: 500, Providers: 10}, nil)
+	// Generous timeouts: 475 probes at once on a loaded machine are slow,
+	// and what is counted here is queries, not time.
+	s, m := startScale(t, lab.ScaleOptions{Zones: 500, PerTLD: 500, Providers: 10}, func(m *probe.Module) {
+		m.Timeout, m.QueryTimeout = 2*time.Minute, 20*time.Second
+	})
 	counter := &countingExchanger{next: probe.NetExchanger{}}
 	p := probe.NewProber(nil, 10000)
 	p.Exchanger = counter

@@ -50,7 +50,8 @@
 // in text.go. Nameserver names are still stored without their trailing
 // dot, and finding messages and summaries are prose for people. Modules
 // and their configuration are in config.go; target parsing in target.go;
-// the Prober and its Exchanger in prober.go.
+// the Prober and its Exchanger in prober.go (UDP sockets reused between
+// exchanges in udpconns.go).
 //
 // The Prober owns what outlives one probe: the Cache and the memo of
 // signature checks (Prober.SigMemo). The clock is injected (Prober.Now),
