@@ -29,6 +29,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -36,6 +37,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/dnshealth/dnshealth_exporter/lab"
@@ -47,6 +49,7 @@ type config struct {
 	providers     int
 	rate          float64 // probes per second
 	duration      time.Duration
+	warmup        time.Duration
 	delay         time.Duration
 	target        string
 	exporter      string
@@ -67,6 +70,7 @@ func main() {
 	flag.IntVar(&c.providers, "providers", 50, "provider server sets")
 	flag.StringVar(&rate, "rate", "10000/min", "probes per second or minute: N/s or N/min")
 	flag.DurationVar(&c.duration, "duration", 10*time.Minute, "how long to send probes")
+	flag.DurationVar(&c.warmup, "warmup", 0, "probes sent at the same rate before the measured run, reported apart (a first pass over the zones fills the exporter's cache)")
 	flag.DurationVar(&c.delay, "delay", 25*time.Millisecond, "delay every DNS server adds before it replies")
 	flag.StringVar(&c.target, "target", "dnshealth", "what to drive: dnshealth (this exporter) or blackbox (prometheus-blackbox-exporter, one SOA query per probe)")
 	flag.StringVar(&c.exporter, "exporter", "", "exporter binary; empty builds the module's main package into a temporary directory")
@@ -83,7 +87,7 @@ func main() {
 	if c.target != "dnshealth" && c.target != "blackbox" {
 		log.Fatalf("-target %q: want dnshealth or blackbox", c.target)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	if err := run(ctx, c, os.Stdout); err != nil {
 		log.Fatal(err)
@@ -147,7 +151,20 @@ func run(ctx context.Context, c config, out io.Writer) error {
 			urls[i] = fmt.Sprintf("http://%s/probe?module=scale&target=%s", addr, z.Name)
 		}
 	}
-	res := drive(ctx, c, urls, cmd.Process.Pid, scale)
+	if c.warmup > 0 {
+		w := c
+		w.duration = c.warmup
+		res := drive(ctx, w, urls, 0, cmd.Process.Pid, scale)
+		fmt.Fprintln(out, "warm-up:")
+		res.print(out, w)
+		fmt.Fprintln(out, "measured:")
+		// The measured run goes on with the zones where the warm-up
+		// stopped.
+		res = drive(ctx, c, urls, res.sent, cmd.Process.Pid, scale)
+		res.print(out, c)
+		return nil
+	}
+	res := drive(ctx, c, urls, 0, cmd.Process.Pid, scale)
 	res.print(out, c)
 	return nil
 }
@@ -170,7 +187,7 @@ func startTarget(c config, dir, addr string, scale *lab.Scale) (*exec.Cmd, error
 		if err := os.WriteFile(cfg, []byte(blackboxConfig), 0o644); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", cfg, err)
 		}
-		cmd = exec.Command(c.blackbox, "--config.file="+cfg, "--web.listen-address="+addr, "--log.level=warn")
+		cmd = exec.Command(c.blackbox, "--config.file="+cfg, "--web.listen-address="+addr, "--log.level=error")
 	default:
 		bin := c.exporter
 		if bin == "" {
@@ -189,7 +206,8 @@ func startTarget(c config, dir, addr string, scale *lab.Scale) (*exec.Cmd, error
 				return nil, fmt.Errorf("writing %s: %w", name, err)
 			}
 		}
-		args := []string{"--config.file=" + filepath.Join(dir, "dnshealth.yml"), "--web.listen-address=" + addr, "--log.level=warn"}
+		// Errors only: a 503 logs a warning each.
+		args := []string{"--config.file=" + filepath.Join(dir, "dnshealth.yml"), "--web.listen-address=" + addr, "--log.level=error"}
 		if c.maxConcurrent > 0 {
 			args = append(args, fmt.Sprintf("--probe.max-concurrent=%d", c.maxConcurrent))
 		}
@@ -199,6 +217,8 @@ func startTarget(c config, dir, addr string, scale *lab.Scale) (*exec.Cmd, error
 		cmd = exec.Command(bin, args...)
 	}
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	// The child goes when this process goes, however it ends.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", cmd.Path, err)
 	}
@@ -264,7 +284,7 @@ type results struct {
 
 // drive requests the URLs in turn at c.rate for c.duration, waits for the
 // last answers, and measures the child process meanwhile.
-func drive(ctx context.Context, c config, urls []string, pid int, scale *lab.Scale) *results {
+func drive(ctx context.Context, c config, urls []string, first, pid int, scale *lab.Scale) *results {
 	client := &http.Client{
 		Timeout:   c.scrapeTimeout + 5*time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 4096, MaxConnsPerHost: 0, IdleConnTimeout: time.Minute},
@@ -298,7 +318,7 @@ func drive(ctx context.Context, c config, urls []string, pid int, scale *lab.Sca
 	lastReport := start
 	for i := 0; ; i++ {
 		at := start.Add(time.Duration(i) * interval)
-		if at.Sub(start) >= c.duration {
+		if at.Sub(start) >= c.duration || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(time.Until(at))
@@ -308,7 +328,7 @@ func drive(ctx context.Context, c config, urls []string, pid int, scale *lab.Sca
 			log.Printf("%s: %d sent, %d ok, %d 503, %d failed", now.Sub(start).Round(time.Second), res.sent, res.ok, res.unavailable, res.failed)
 			mu.Unlock()
 		}
-		url := urls[i%len(urls)]
+		url := urls[(first+i)%len(urls)]
 		mu.Lock()
 		res.sent++
 		mu.Unlock()
