@@ -24,14 +24,14 @@ func childToward(zone, qname string) string {
 // referral is cached or the question failed. The referral to the target
 // itself (stopAtCut, the parent's view of the delegation) is measured by
 // every probe and never shared.
-func (r *run) shareReferral(ctx context.Context, cur zoneServers, qname string, stopAtCut bool) (deeper zoneServers, found bool, done func()) {
+func (r *walker) shareReferral(ctx context.Context, cur zoneServers, qname string, stopAtCut bool) (deeper zoneServers, found bool, done func()) {
 	child := childToward(cur.zone, qname)
 	if child == "" || stopAtCut && child == qname {
 		return zoneServers{}, false, func() {}
 	}
 	// Look again once joined: the cut may have been cached between this
 	// probe's startFor and now, by a fetch that has finished.
-	done, _ = r.p.Cache.join(ctx, r.cacheScope()+"cut:"+child, r)
+	done, _ = r.p.Cache.join(ctx, r.cacheScope()+"cut:"+child, r.run)
 	if z, ok := r.startFor(qname, !stopAtCut); ok && dns.CountLabel(z.zone) > dns.CountLabel(cur.zone) {
 		return z, true, done
 	}
