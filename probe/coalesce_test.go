@@ -126,7 +126,7 @@ func TestColdProbesUnderOneTLDFetchItsReferralAndKeysOnce(t *testing.T) {
 	// Generous timeouts: 475 probes at once on a loaded machine are slow,
 	// and what is counted here is queries, not time.
 	s, m := startScale(t, lab.ScaleOptions{Zones: 500, PerTLD: 500, Providers: 10}, func(m *probe.Module) {
-		m.Timeout, m.QueryTimeout = 2*time.Minute, 20*time.Second
+		m.Timeout, m.QueryTimeout = 5*time.Minute, 30*time.Second
 	})
 	counter := &countingExchanger{next: probe.NetExchanger{}}
 	p := probe.NewProber(nil, 10000)
