@@ -12,7 +12,8 @@
 //  1. Walk: iterative resolution from the root servers to the servers of
 //     the target's parent zone, following referrals and resolving
 //     out-of-bailiwick nameserver names, with the cross-probe Cache
-//     (walker in walk.go; the cache in cache.go).
+//     (walker in walk.go; the cache in cache.go; probes that need the same
+//     referral, DS or keys wait for one fetch, coalesce.go).
 //  2. Parent round: every address of every parent server asked for the
 //     delegation (NS, glue) and the DS RRset, both at once (delegation in
 //     delegation.go: checkParent, askParents). When the cache knows a cut
@@ -67,7 +68,8 @@
 // debug text in text.go. Finding messages and summaries are prose for
 // people. Modules
 // and their configuration are in config.go; target parsing in target.go;
-// the Prober and its Exchanger in prober.go.
+// the Prober and its Exchanger in prober.go (UDP sockets reused between
+// exchanges in udpconns.go).
 //
 // The Prober owns what outlives one probe: the Cache and the memo of
 // signature checks (Prober.SigMemo). The clock is injected (Prober.Now),

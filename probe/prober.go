@@ -37,7 +37,25 @@ func (NetExchanger) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPor
 	if opt := m.IsEdns0(); opt != nil {
 		c.UDPSize = opt.UDPSize()
 	}
-	return c.ExchangeContext(ctx, m, addr.String())
+	if network != "udp" {
+		return c.ExchangeContext(ctx, m, addr.String())
+	}
+	// UDP sockets are reused between exchanges (udpconns.go).
+	pc := udpConns.get(addr, time.Now())
+	if pc == nil {
+		co, err := c.DialContext(ctx, addr.String())
+		if err != nil {
+			return nil, 0, err
+		}
+		pc = &pooledConn{co: co}
+	}
+	resp, rtt, err := c.ExchangeWithConnContext(ctx, m, pc.co)
+	if err != nil {
+		pc.co.Close()
+		return resp, rtt, err
+	}
+	udpConns.put(addr, pc, time.Now())
+	return resp, rtt, nil
 }
 
 // Prober runs probes. One Prober serves every request; its cache is shared.
