@@ -68,8 +68,7 @@
 // debug text in text.go. Finding messages and summaries are prose for
 // people. Modules
 // and their configuration are in config.go; target parsing in target.go;
-// the Prober and its Exchanger in prober.go (UDP sockets reused between
-// exchanges in udpconns.go).
+// the Prober and its Exchanger in prober.go.
 //
 // The Prober owns what outlives one probe: the Cache and the memo of
 // signature checks (Prober.SigMemo). The clock is injected (Prober.Now),

@@ -37,25 +37,11 @@ func (NetExchanger) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPor
 	if opt := m.IsEdns0(); opt != nil {
 		c.UDPSize = opt.UDPSize()
 	}
-	if network != "udp" {
-		return c.ExchangeContext(ctx, m, addr.String())
-	}
-	// UDP sockets are reused between exchanges (udpconns.go).
-	pc := udpConns.get(addr, time.Now())
-	if pc == nil {
-		co, err := c.DialContext(ctx, addr.String())
-		if err != nil {
-			return nil, 0, err
-		}
-		pc = &pooledConn{co: co}
-	}
-	resp, rtt, err := c.ExchangeWithConnContext(ctx, m, pc.co)
-	if err != nil {
-		pc.co.Close()
-		return resp, rtt, err
-	}
-	udpConns.put(addr, pc, time.Now())
-	return resp, rtt, nil
+	// A socket of its own for every query: a fresh random source port
+	// (RFC 5452 section 9.2) is half of what stands between an off-path
+	// spoofer and the exporter's cache, and no late duplicate reply to an
+	// earlier query can be read as this one's.
+	return c.ExchangeContext(ctx, m, addr.String())
 }
 
 // Prober runs probes. One Prober serves every request; its cache is shared.
