@@ -32,7 +32,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},
 		val: validate.Validator{Memo: p.SigMemo, Limits: validate.DefaultLimits(),
-			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes)},
+			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes), Skew: m.signatureSkew()},
 	}
 	r.report.Time = r.now
 	r.probe(ctx, zone)

@@ -66,7 +66,7 @@ func (r *run) cacheScope() string {
 		}
 	}
 	if r.m.dnssecEnabled() {
-		b.WriteString(",anchors=" + r.m.TrustAnchors.Fingerprint())
+		b.WriteString(",anchors=" + r.m.TrustAnchors.Fingerprint() + r.m.cacheScopeSkew())
 	}
 	return b.String() + "|"
 }

@@ -105,11 +105,6 @@ type sigProblems struct {
 	validExp, verifiedExp time.Time
 }
 
-// inWindow reports whether now is inside sig's validity period.
-func inWindow(sig *dns.RRSIG, now time.Time) bool {
-	return !now.After(SigTime(sig.Expiration, now)) && !now.Before(SigTime(sig.Inception, now))
-}
-
 func (p *sigProblems) add(format string, args ...any) {
 	p.texts = append(p.texts, fmt.Sprintf(format, args...))
 }
@@ -159,12 +154,12 @@ func (val Validator) VerifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.
 	// the most specific reason.
 	order := make([]*dns.RRSIG, 0, len(sigs))
 	for _, sig := range sigs {
-		if inWindow(sig, now) {
+		if val.inWindow(sig, now) {
 			order = append(order, sig)
 		}
 	}
 	for _, sig := range sigs {
-		if !inWindow(sig, now) {
+		if !val.inWindow(sig, now) {
 			order = append(order, sig)
 		}
 	}
@@ -175,7 +170,7 @@ func (val Validator) VerifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.
 			break
 		}
 		val.checkSig(&v, &p, rrset, sig, keys, zone, now)
-		if v.Valid && i+1 < len(order) && !inWindow(order[i+1], now) {
+		if v.Valid && i+1 < len(order) && !val.inWindow(order[i+1], now) {
 			break // the rest cannot change a valid verdict
 		}
 	}
@@ -250,7 +245,7 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 	case now.After(exp):
 		p.expired = true
 		p.add("RRSIG by key %d expired %s (%s ago)", sig.KeyTag, exp.Format(time.RFC3339), now.Sub(exp).Round(time.Second))
-	case now.Before(inc):
+	case val.Skew.premature(sig, now):
 		p.premature = true
 		p.add("RRSIG by key %d is valid only from %s (%s from now)", sig.KeyTag, inc.Format(time.RFC3339), inc.Sub(now).Round(time.Second))
 	default:
