@@ -37,13 +37,13 @@ type serverMaterial struct {
 	secure     bool
 	checked    bool // false when its DNSKEY could not be fetched
 	keyset     []*dns.DNSKEY
-	// keySigners are the tags of keys whose signatures over the DNSKEY
-	// RRset verify, trusted or not.
-	keySigners map[uint16]bool
+	// keySigners are the keys whose signatures over the DNSKEY RRset
+	// verify, trusted or not.
+	keySigners map[keyRef]bool
 	cds        []*dns.CDS
 	cdnskey    []*dns.CDNSKEY
-	cdsSigners []uint16        // tags of keys whose signatures over CDS and CDNSKEY verify
-	signers    map[uint16]bool // key tags that made valid signatures
+	cdsSigners []keyRef        // keys whose signatures over CDS and CDNSKEY verify
+	signers    map[keyRef]bool // keys that made valid signatures
 	nsec3      *NSEC3Param
 }
 
@@ -275,7 +275,7 @@ func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool,
 		return nil, DNSSECInsecure
 	}
 	for _, ds := range union {
-		d.DS = append(d.DS, DSRecord{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType})
+		d.DS = append(d.DS, DSRecord{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType, digest: ds.Digest})
 	}
 	supported := validate.UsableDS(union)
 	if len(supported) == 0 {
@@ -426,7 +426,7 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 func (r *run) checkServerDNSSEC(ctx context.Context, zone string, s ServerResult, ds []*dns.DS, nxName string) (*serverMaterial, []SignatureObs, []DenialObs) {
 	c := &serverCheck{r: r, ctx: ctx, zone: zone, s: s, secure: true,
 		addr: netip.MustParseAddr(s.Address), ns: dns.Fqdn(s.Nameserver),
-		out: &serverMaterial{name: s.Nameserver, addr: s.Address, signers: map[uint16]bool{}, keySigners: map[uint16]bool{}}}
+		out: &serverMaterial{name: s.Nameserver, addr: s.Address, signers: map[keyRef]bool{}, keySigners: map[keyRef]bool{}}}
 	keyset, keySigs, ok := c.fetchKeys()
 	if !ok {
 		return c.out, nil, nil
@@ -495,8 +495,8 @@ func (c *serverCheck) fetchKeys() ([]dns.RR, []*dns.RRSIG, bool) {
 			zoneBit = append(zoneBit, k)
 		}
 	}
-	for _, t := range c.r.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.r.now).KeyTags {
-		c.out.keySigners[t] = true
+	for _, k := range c.r.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.r.now).Keys {
+		c.out.keySigners[refOf(k)] = true
 	}
 	return keyset, keySigs, true
 }
@@ -521,8 +521,8 @@ func (c *serverCheck) judge(owner string, qtype uint16, rrset []dns.RR, sigs []*
 	v := r.val.VerifyRRset(rrset, sigs, c.keys, c.zone, r.now)
 	c.obs = append(c.obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: owner, Type: dns.TypeToString[qtype],
 		Expiration: v.Expiration, Inception: v.Inception, Valid: v.Valid, Detail: v.Detail})
-	for _, t := range v.KeyTags {
-		c.out.signers[t] = true
+	for _, k := range v.Keys {
+		c.out.signers[refOf(k)] = true
 	}
 	if !v.Valid {
 		c.secure = false
@@ -591,7 +591,7 @@ func (c *serverCheck) cds() {
 				c.out.cdnskey = append(c.out.cdnskey, v)
 			}
 		}
-		c.out.cdsSigners = append(c.out.cdsSigners, c.r.val.VerifyRRset(set, sigs, c.keys, c.zone, c.r.now).KeyTags...)
+		c.out.cdsSigners = append(c.out.cdsSigners, refsOf(c.r.val.VerifyRRset(set, sigs, c.keys, c.zone, c.r.now).Keys)...)
 	}
 }
 
@@ -649,7 +649,7 @@ func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverMaterial, 
 func (r *run) compareKeySets(zone string, checked []*serverMaterial, d *DNSSECReport) bool {
 	sets := map[string]bool{}
 	union := map[string]*dns.DNSKEY{}
-	signers := map[uint16]bool{}
+	signers := map[keyRef]bool{}
 	for _, s := range checked {
 		var ids []string
 		for _, k := range s.keyset {
@@ -677,8 +677,8 @@ func (r *run) compareKeySets(zone string, checked []*serverMaterial, d *DNSSECRe
 	// Every key that signs anywhere must be published everywhere.
 	for _, s := range checked {
 		for t := range signers {
-			if !slices.ContainsFunc(s.keyset, func(k *dns.DNSKEY) bool { return k.KeyTag() == t }) {
-				r.addFinding(CheckSigningKeyMissing, s.name, s.addr, "key %d signs data on other servers but is not in this server's DNSKEY RRset", t)
+			if !publishes(s.keyset, t) {
+				r.addFinding(CheckSigningKeyMissing, s.name, s.addr, "key %d (algorithm %d) signs data on other servers but is not in this server's DNSKEY RRset", t.tag, t.alg)
 			}
 		}
 	}
@@ -688,7 +688,7 @@ func (r *run) compareKeySets(zone string, checked []*serverMaterial, d *DNSSECRe
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	keySigners := map[uint16]bool{}
+	keySigners := map[keyRef]bool{}
 	for _, s := range checked {
 		for t := range s.keySigners {
 			keySigners[t] = true
@@ -696,7 +696,7 @@ func (r *run) compareKeySets(zone string, checked []*serverMaterial, d *DNSSECRe
 	}
 	for _, id := range ids {
 		k := union[id]
-		d.DNSKEYs = append(d.DNSKEYs, KeyRecord{KeyTag: k.KeyTag(), Algorithm: k.Algorithm, Flags: k.Flags, SignsKeySet: keySigners[k.KeyTag()]})
+		d.DNSKEYs = append(d.DNSKEYs, KeyRecord{KeyTag: k.KeyTag(), Algorithm: k.Algorithm, Flags: k.Flags, SignsKeySet: keySigners[refOf(k)]})
 	}
 	return true
 }
@@ -711,7 +711,7 @@ func (r *run) matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *D
 	for i, rec := range d.DS {
 		var dsrr *dns.DS
 		for _, x := range ds {
-			if x.KeyTag == rec.KeyTag && x.Algorithm == rec.Algorithm && x.DigestType == rec.DigestType {
+			if x.KeyTag == rec.KeyTag && x.Algorithm == rec.Algorithm && x.DigestType == rec.DigestType && strings.EqualFold(x.Digest, rec.digest) {
 				dsrr = x
 			}
 		}
@@ -728,7 +728,7 @@ func (r *run) matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *D
 						r.addFinding(CheckDSKeyUnusable, s.name, s.addr, "DS %d matches a key that is revoked or not a zone key (flags %d): validators cannot use it", k.KeyTag(), k.Flags)
 						continue
 					}
-					found = found || s.keySigners[k.KeyTag()]
+					found = found || s.keySigners[refOf(k)]
 				}
 			}
 			everywhere = everywhere && found
@@ -839,7 +839,7 @@ func (r *run) compareCDS(zone string, ds []*dns.DS, checked []*serverMaterial, d
 		trusted := false
 		for _, t := range s.cdsSigners {
 			for _, k := range s.keyset {
-				if k.KeyTag() == t && slices.ContainsFunc(ds, func(x *dns.DS) bool { return validate.DSMatches(x, k) }) {
+				if refOf(k) == t && slices.ContainsFunc(ds, func(x *dns.DS) bool { return validate.DSMatches(x, k) }) {
 					trusted = true
 				}
 			}

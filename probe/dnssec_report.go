@@ -64,6 +64,8 @@ type DSRecord struct {
 	Algorithm  uint8  `json:"algorithm"`
 	DigestType uint8  `json:"digest_type"`
 	Matched    bool   `json:"matched"`
+
+	digest string // the DS is matched by digest, not by tag: tags collide
 }
 
 // KeyRecord is one DNSKEY of the zone.

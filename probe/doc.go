@@ -27,7 +27,9 @@
 //     DNSKEY, signatures, denial proofs and CDS/CDNSKEY (dnssec.go: the
 //     chain in chainTo, the parent's DS in targetDS, one address in
 //     serverCheck, the comparison across addresses in compareKeys and
-//     compareCDS; the RFC 9276 NSEC3 findings in nsec3_findings.go). The
+//     compareCDS; the RFC 9276 NSEC3 findings in nsec3_findings.go; keys
+//     named by algorithm, tag and public key, never by tag alone, in
+//     keyref.go). The
 //     cryptography and the proofs are in the pure package probe/validate,
 //     whose failure reasons verdicts.go maps to check IDs.
 //  7. Resolvers: the module's recursive resolvers asked for the zone

@@ -383,7 +383,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		})
 	}
 	for _, ds := range d.DS {
-		out.DS = append(out.DS, jsonDS(ds))
+		out.DS = append(out.DS, jsonDS{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType, Matched: ds.Matched})
 	}
 	for _, k := range sortedKeys(d.DNSKEYs) {
 		role, _, _ := strings.Cut(keyRole(k.Flags), " ")

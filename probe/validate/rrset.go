@@ -87,6 +87,9 @@ type SigVerdict struct {
 	Expiration, Inception time.Time
 	// KeyTags of the keys whose signatures verified (inside the window or not).
 	KeyTags []uint16
+	// Keys are those keys themselves, in the same order: key tags collide
+	// (RFC 4034 Appendix B), so a tag alone does not say which key signed.
+	Keys []*dns.DNSKEY
 	// Algorithms of the RRSIGs that verified and are in their window.
 	Algorithms map[uint8]bool
 	// TTL is the RRset's TTL, for the "expires inside TTL" check.
@@ -214,7 +217,8 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 	// An RRset TTL above the original TTL is not an error: validators
 	// cap the TTL and verify with the original (RFC 4035 5.3.3), as
 	// miekg/dns's Verify does.
-	candidates, lastErr, verified := val.tryKeys(rrset, sig, keys)
+	candidates, lastErr, signer := val.tryKeys(rrset, sig, keys)
+	verified := signer != nil
 	switch {
 	case candidates == 0:
 		p.noKey = true
@@ -235,6 +239,7 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 		return
 	}
 	v.KeyTags = append(v.KeyTags, sig.KeyTag)
+	v.Keys = append(v.Keys, signer)
 	if p.verifiedExp.IsZero() || exp.Before(p.verifiedExp) {
 		p.verifiedExp = exp
 	}
@@ -261,8 +266,8 @@ var errKeyLimit = errors.New("key candidate limit reached")
 
 // tryKeys verifies sig with each key of its tag and algorithm until one
 // succeeds. It returns how many keys matched the tag, the last error, and
-// whether one verified.
-func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY) (int, error, bool) {
+// the key that verified it, nil when none did.
+func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY) (int, error, *dns.DNSKEY) {
 	var lastErr error
 	candidates := 0
 	for _, k := range keys {
@@ -270,19 +275,19 @@ func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY)
 			continue
 		}
 		if val.Limits.MaxKeyCandidates > 0 && candidates >= val.Limits.MaxKeyCandidates {
-			return candidates, errKeyLimit, false
+			return candidates, errKeyLimit, nil
 		}
 		candidates++
 		if err := val.Memo.verify(sig, k, rrset, val.Budget); err != nil {
 			if err == errBudget {
-				return candidates, err, false
+				return candidates, err, nil
 			}
 			lastErr = err
 			continue
 		}
-		return candidates, nil, true
+		return candidates, nil, k
 	}
-	return candidates, lastErr, false
+	return candidates, lastErr, nil
 }
 
 // DSMatches reports whether ds is the digest of key (RFC 4034 section 5.1.4).
