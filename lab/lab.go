@@ -68,9 +68,10 @@ type Zone struct {
 	// Checks lists the check IDs (probe/checks.go) the probe is expected
 	// to raise, DNSSEC ones included; empty for a healthy zone.
 	Checks []string
-	// DNSSEC is the verdict a validating resolver reaches for the zone:
-	// "secure", "insecure" (no DS, or NSEC3 beyond validators' limits) or
-	// "bogus".
+	// DNSSEC is the verdict a validating resolver reaches for the zone's
+	// positive answers: "secure", "insecure" (no DS, or only DS records
+	// it cannot use) or "bogus". NSEC3 beyond validators' limits makes
+	// only the denials insecure, not this verdict.
 	DNSSEC string
 }
 

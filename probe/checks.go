@@ -143,7 +143,7 @@ var Checks = []CheckInfo{
 	{CheckAlgorithmNotSigning, SeverityWarning, "an algorithm in the DS or DNSKEY set does not sign every RRset (RFC 4035 section 2.2)"},
 	{CheckDenialInvalid, SeverityError, "a proof of non-existence (NSEC or NSEC3) is missing or does not prove the answer"},
 	{CheckNSEC3Iterations, SeverityWarning, "NSEC3 uses additional iterations; RFC 9276 says 0"},
-	{CheckNSEC3IterationsLimit, SeverityWarning, "NSEC3 iterations exceed the limit at which common validators treat the zone as insecure"},
+	{CheckNSEC3IterationsLimit, SeverityWarning, "NSEC3 iterations exceed the limit at which common validators treat the answers NSEC3 proves (denials) as insecure"},
 	{CheckNSEC3Salt, SeverityNotice, "NSEC3 uses a salt; RFC 9276 says none"},
 	{CheckCDSInconsistent, SeverityWarning, "nameserver addresses serve different CDS or CDNSKEY RRsets"},
 	{CheckCDSMismatchDS, SeverityNotice, "the zone's CDS/CDNSKEY differs from the parent's DS: a key rollover is in flight or stuck"},

@@ -407,14 +407,10 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 			secure, len(checked), len(checked)-secure, zoneLabel(zone))
 	}
 	if d.NSEC3 != nil {
-		limited := false
-		for _, f := range nsec3Findings(*d.NSEC3) {
+		// Above the validators' limits only denials are downgraded
+		// (judgeNSEC3): the status of positive answers stands.
+		for _, f := range judgeNSEC3(d.NSEC3) {
 			r.addFinding(f.check, "", "", "%s", f.message)
-			limited = limited || f.check == CheckNSEC3IterationsLimit
-		}
-		// Above the validators' limits the answer is insecure, not bogus.
-		if limited && d.Status == DNSSECSecure {
-			d.Status = DNSSECInsecure
 		}
 	}
 }

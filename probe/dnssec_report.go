@@ -110,4 +110,11 @@ type NSEC3Param struct {
 	Iterations uint16 `json:"iterations"`
 	SaltLength int    `json:"salt_length"`
 	OptOut     bool   `json:"opt_out"`
+	// DenialsInsecure is set when the iterations exceed the limit of a
+	// mainstream validator (nsec3_iterations_above_limit): that validator
+	// treats every answer proved by NSEC3 (NXDOMAIN, NODATA, a delegation
+	// without DS, a wildcard expansion) as insecure, while positive
+	// answers keep their status. DNSSECReport.Status is the status of the
+	// positive answers.
+	DenialsInsecure bool `json:"denials_insecure"`
 }
