@@ -234,6 +234,7 @@ func (r *run) nsAddresses(ctx context.Context, zone string, glue map[string][]ne
 			return
 		}
 		addrs, why := r.resolveAddrs(ctx, name, 1, false)
+		r.checkNSAlias(name)
 		if len(addrs) == 0 && !r.aborted() && !r.budgetExhausted() {
 			r.addFinding(CheckNSUnresolvable, name, "", "nameserver %s has no address (looked up %s): %s", strings.TrimSuffix(name, "."), r.m.addrTypes(), why)
 		}

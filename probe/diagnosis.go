@@ -59,7 +59,7 @@ var rules = []rule{
 		CheckEDNSUnsupported, CheckApexNSUnavailable,
 	}},
 	{cause: CauseDelegationMismatch, checks: []CheckID{
-		CheckNSUnresolvable, CheckGlueMissing, CheckParentNSInconsistent, CheckParentServerError,
+		CheckNSUnresolvable, CheckGlueMissing, CheckNSTargetCNAME, CheckParentNSInconsistent, CheckParentServerError,
 		CheckNSParentChildDiffer, CheckNSChildInconsistent, CheckGlueMismatch, CheckDSInconsistent,
 	}},
 	{cause: CauseStaleSecondary, checks: []CheckID{CheckSOASerialMismatch, CheckDNSKEYInconsistent, CheckSigningKeyMissing}},

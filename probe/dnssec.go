@@ -550,6 +550,8 @@ func (c *serverCheck) records() {
 			set, sigs := validate.SplitSigs(m.Answer, owner, rec.qtype)
 			if len(set) > 0 {
 				c.judge(owner, rec.qtype, set, sigs)
+			} else {
+				c.recordAlias(m, owner, rec.qtype)
 			}
 		}
 	}
@@ -600,6 +602,11 @@ func (c *serverCheck) denials(nxName string) {
 		qtype uint16
 	}{{nxName, dns.TypeA}, {c.zone, dns.TypeNULL}} {
 		m := c.ask(q.name, q.qtype)
+		if m != nil && wildcardSynthesised(m, q.name) {
+			// A wildcard answers the random name: ask for a type the
+			// wildcard cannot have, whose wildcard NODATA proof is checked.
+			q.qtype, m = dns.TypeNULL, c.ask(q.name, dns.TypeNULL)
+		}
 		if m == nil {
 			continue
 		}
@@ -701,21 +708,18 @@ func (r *run) compareKeySets(zone string, checked []*serverMaterial, d *DNSSECRe
 // DNSKEY RRset; the zone is reachable when one DS is matched on every
 // server.
 func (r *run) matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) {
-	matchedEverywhere := false
+	// matchedOn: on that server a usable DS matches a key that signs the
+	// DNSKEY RRset. Each server may match another DS: the signers of a
+	// multi-signer zone each sign with their own KSK (RFC 8901 model 2).
+	matchedOn := make([]bool, len(checked))
 	anyMatched := false
 	unusable := map[int]bool{} // DS that point at a revoked or non-zone key
 	for i, rec := range d.DS {
-		var dsrr *dns.DS
-		for _, x := range ds {
-			if x.KeyTag == rec.KeyTag && x.Algorithm == rec.Algorithm && x.DigestType == rec.DigestType && strings.EqualFold(x.Digest, rec.digest) {
-				dsrr = x
-			}
-		}
-		if dsrr == nil {
-			continue
-		}
-		everywhere := true
-		for _, s := range checked {
+		dsrr := &dns.DS{KeyTag: rec.KeyTag, Algorithm: rec.Algorithm, DigestType: rec.DigestType, Digest: rec.digest}
+		// A DS UsableDS set aside (SHA-1 beside SHA-256, RFC 4509
+		// section 3) is matched, or not, but vouches for nothing.
+		usable := slices.ContainsFunc(ds, func(x *dns.DS) bool { return sameDS(x, dsrr) })
+		for j, s := range checked {
 			found := false
 			for _, k := range s.keyset {
 				if validate.DSMatches(dsrr, k) {
@@ -727,14 +731,14 @@ func (r *run) matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *D
 					found = found || s.keySigners[refOf(k)]
 				}
 			}
-			everywhere = everywhere && found
 			if found {
 				d.DS[i].Matched = true
-				anyMatched = true
+				anyMatched = anyMatched || usable
+				matchedOn[j] = matchedOn[j] || usable
 			}
 		}
-		matchedEverywhere = matchedEverywhere || everywhere
 	}
+	matchedEverywhere := !slices.Contains(matchedOn, false)
 	d.DSMatchesDNSKEY = &matchedEverywhere
 	for i, rec := range d.DS {
 		if !rec.Matched && anyMatched && !unusable[i] {

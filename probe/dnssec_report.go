@@ -32,8 +32,10 @@ type DNSSECReport struct {
 
 	DS      []DSRecord  `json:"ds,omitempty"`      // the parent's DS set for the zone
 	DNSKEYs []KeyRecord `json:"dnskeys,omitempty"` // union over the zone's servers
-	// DSMatchesDNSKEY: a DS matches a DNSKEY that signs the DNSKEY RRset on
-	// every server. nil when the parent has no DS.
+	// DSMatchesDNSKEY: on every server, a DS matches a DNSKEY that signs
+	// the DNSKEY RRset there (not necessarily the same DS everywhere: the
+	// signers of a multi-signer zone use their own KSKs, RFC 8901). nil
+	// when the parent has no DS.
 	DSMatchesDNSKEY *bool `json:"ds_matches_dnskey,omitempty"`
 	// DNSKEYConsistent: every server serves the same DNSKEY RRset.
 	DNSKEYConsistent *bool `json:"dnskey_consistent,omitempty"`

@@ -10,7 +10,10 @@
 //  1. Walk: iterative resolution from the root servers to the servers of
 //     the target's parent zone, following referrals and resolving
 //     out-of-bailiwick nameserver names, with the cross-probe Cache
-//     (walk.go; the cache in cache.go).
+//     (walk.go; the cache in cache.go). Cuts the walk meets no referral
+//     for, nested zones on the same servers, are found in cuts.go; names
+//     met as aliases, and the ns_target_cname and record_cname findings,
+//     are in nsalias.go.
 //  2. Parent view: every address of every parent server asked for the
 //     delegation: NS set, glue, DS replies (delegation.go: askParents
 //     observes; judgeParents in judge.go judges).
@@ -29,7 +32,8 @@
 //     serverCheck, the comparison across addresses in compareKeys and
 //     compareCDS; the RFC 9276 NSEC3 findings in nsec3_findings.go; keys
 //     named by algorithm, tag and public key, never by tag alone, in
-//     keyref.go). The
+//     keyref.go; a random name that a wildcard answers is re-asked for a
+//     type the wildcard cannot hold, wildcard.go). The
 //     cryptography and the proofs are in the pure package probe/validate,
 //     whose failure reasons verdicts.go maps to check IDs.
 //  7. Resolvers: the module's recursive resolvers asked for the zone

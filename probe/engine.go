@@ -166,7 +166,9 @@ type run struct {
 	// cuts are the zone cuts met by this probe's walks, with their servers.
 	cuts map[string]zoneServers
 	// parentDS are the parent servers' replies to "<zone> DS".
-	parentDS   []dsReply
+	parentDS []dsReply
+	// aliases are names met as CNAME owners while resolving addresses.
+	aliases    map[string]string
 	findingSet map[string]bool
 }
 

@@ -133,6 +133,11 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 		if msg.Rcode == dns.RcodeNameError {
 			return iterResult{kind: outNXDomain, zone: cur, msg: msg, from: from}, nil
 		}
+		if stopAtCut {
+			// Servers that answered for qname itself may serve cuts
+			// between their zone and it: the parent is the closest.
+			cur = r.innerCuts(ctx, cur, qname, depth, path)
+		}
 		return iterResult{kind: outAnswer, zone: cur, msg: msg, from: from}, nil
 	}
 	return iterResult{}, &stageFailure{CheckReferralLoop, fmt.Sprintf("more than %d referrals while resolving %s", maxReferrals, qname)}
@@ -401,6 +406,7 @@ func (r *run) resolveType(ctx context.Context, name string, qtype uint16, depth 
 		if res.kind == outNXDomain {
 			return nil, negTTL(res.msg), ""
 		}
+		r.noteAlias(res.msg, qname)
 		addrs, ttl, target := answerAddrs(res.msg, qname, qtype)
 		if len(addrs) > 0 || target == "" {
 			if len(addrs) == 0 {
