@@ -24,7 +24,10 @@
 // are unsigned and have no DS, which test. proves with signed NSEC
 // records: a validator finds them insecure. Servers add RRSIGs, DS and
 // NSEC/NSEC3 proofs to answers when the query sets the DO bit. Wildcards
-// and zone transfers are not implemented.
+// are answered in NSEC zones only; zone transfers are not implemented.
+// Some demo zones are nested under other demo zones on the same servers
+// (demo.parent), and a few show real-world shapes that must not alarm
+// (shapes.go).
 package lab
 
 import (

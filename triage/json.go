@@ -134,6 +134,9 @@ type jsonNSEC3 struct {
 	Iterations uint16 `json:"iterations"`
 	SaltLength int    `json:"salt_length"`
 	OptOut     bool   `json:"opt_out"`
+	// DenialsInsecure: the iterations exceed a validator's limit, so it
+	// treats answers proved by NSEC3 as insecure.
+	DenialsInsecure bool `json:"denials_insecure"`
 }
 
 type jsonSignature struct {
@@ -397,7 +400,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		})
 	}
 	if p := d.NSEC3; p != nil {
-		out.NSEC3 = &jsonNSEC3{Iterations: p.Iterations, SaltLength: p.SaltLength, OptOut: p.OptOut}
+		out.NSEC3 = &jsonNSEC3{Iterations: p.Iterations, SaltLength: p.SaltLength, OptOut: p.OptOut, DenialsInsecure: p.DenialsInsecure}
 	}
 	sigs := slices.Clone(d.Signatures)
 	slices.SortStableFunc(sigs, func(a, b probe.SignatureObs) int {
