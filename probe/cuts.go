@@ -101,15 +101,15 @@ func apexSOA(msg *dns.Msg, name string) bool {
 // b.c.example.
 func labelsBetween(zone, name string) []string {
 	var out []string
-	for n := parentOf(name); n != "" && n != zone && dns.IsSubDomain(zone, n); n = parentOf(n) {
+	for n := stripLabel(name); n != "" && n != zone && dns.IsSubDomain(zone, n); n = stripLabel(n) {
 		out = append([]string{n}, out...)
 	}
 	return out
 }
 
-// parentOf strips the first label of a fully qualified name; "" for the
+// stripLabel strips the first label of a fully qualified name; "" for the
 // root.
-func parentOf(name string) string {
+func stripLabel(name string) string {
 	if name == "." {
 		return ""
 	}
