@@ -217,7 +217,7 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 	// An RRset TTL above the original TTL is not an error: validators
 	// cap the TTL and verify with the original (RFC 4035 5.3.3), as
 	// miekg/dns's Verify does.
-	candidates, lastErr, signer := val.tryKeys(rrset, sig, keys)
+	candidates, signer, lastErr := val.tryKeys(rrset, sig, keys)
 	verified := signer != nil
 	switch {
 	case candidates == 0:
@@ -265,9 +265,9 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 var errKeyLimit = errors.New("key candidate limit reached")
 
 // tryKeys verifies sig with each key of its tag and algorithm until one
-// succeeds. It returns how many keys matched the tag, the last error, and
-// the key that verified it, nil when none did.
-func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY) (int, error, *dns.DNSKEY) {
+// succeeds. It returns how many keys matched the tag, the key that
+// verified it (nil when none did), and the last error.
+func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY) (int, *dns.DNSKEY, error) {
 	var lastErr error
 	candidates := 0
 	for _, k := range keys {
@@ -275,19 +275,19 @@ func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY)
 			continue
 		}
 		if val.Limits.MaxKeyCandidates > 0 && candidates >= val.Limits.MaxKeyCandidates {
-			return candidates, errKeyLimit, nil
+			return candidates, nil, errKeyLimit
 		}
 		candidates++
 		if err := val.Memo.verify(sig, k, rrset, val.Budget); err != nil {
 			if err == errBudget {
-				return candidates, err, nil
+				return candidates, nil, err
 			}
 			lastErr = err
 			continue
 		}
-		return candidates, nil, k
+		return candidates, k, nil
 	}
-	return candidates, lastErr, nil
+	return candidates, nil, lastErr
 }
 
 // DSMatches reports whether ds is the digest of key (RFC 4034 section 5.1.4).
