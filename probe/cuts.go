@@ -22,11 +22,14 @@ import (
 // an authoritative SOA owned by the label is a zone apex on those
 // servers, a referral to it a cut on others.
 
+// cutFinder finds the cuts the walk met no referral for.
+type cutFinder struct{ *walker }
+
 // innerCuts returns the deepest zone cut strictly between z and qname,
 // walking down one label at a time from z with its servers; z itself
 // when there is none. Each cut found is noted for the rest of the probe,
 // cached and added to path when non-nil.
-func (r *run) innerCuts(ctx context.Context, z zoneServers, qname string, depth int, path *[]Hop) zoneServers {
+func (r cutFinder) innerCuts(ctx context.Context, z zoneServers, qname string, depth int, path *[]Hop) zoneServers {
 	for _, label := range labelsBetween(z.zone, qname) {
 		msg, _, err := r.askZone(ctx, z, label, dns.TypeSOA, depth, false)
 		if err != nil {
@@ -50,7 +53,7 @@ func (r *run) innerCuts(ctx context.Context, z zoneServers, qname string, depth 
 // label, or an authoritative SOA owned by label. For the latter the
 // servers of label are its apex NS set, with the addresses z's servers of
 // the same names have, else the glue in the reply.
-func (r *run) cutAt(ctx context.Context, z zoneServers, label string, msg *dns.Msg, depth int) (zoneServers, bool) {
+func (r cutFinder) cutAt(ctx context.Context, z zoneServers, label string, msg *dns.Msg, depth int) (zoneServers, bool) {
 	if owner, ok := referralOwner(msg); ok {
 		if owner != label {
 			return zoneServers{}, false

@@ -2,7 +2,6 @@ package probe
 
 import (
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 
@@ -15,28 +14,29 @@ import (
 // server is not published by a server that has only key A:
 // signing_key_missing.
 func TestKeyTagCollisionDoesNotMatchTheWrongKey(t *testing.T) {
-	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
 	a, b := dnstest.CollidingKeys(t, "collide.test.", 257)
 	ds := a.DNSKEY.ToDS(dns.SHA256)
-	r := &run{report: &Report{}, findingSet: map[string]bool{}, now: now}
 	both := &serverMaterial{name: "ns1.collide.test", addr: "127.63.0.1",
 		keyset: []*dns.DNSKEY{a.DNSKEY, b.DNSKEY}, keySigners: map[keyRef]bool{refOf(b.DNSKEY): true}, signers: map[keyRef]bool{refOf(b.DNSKEY): true}}
 	onlyA := &serverMaterial{name: "ns2.collide.test", addr: "127.63.0.2",
 		keyset: []*dns.DNSKEY{a.DNSKEY}, keySigners: map[keyRef]bool{}, signers: map[keyRef]bool{}}
 	d := &DNSSECReport{DS: []DSRecord{{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType, digest: ds.Digest}}}
-	r.compareKeys("collide.test.", []*dns.DS{ds}, []*serverMaterial{both, onlyA}, d)
+	r := &Report{Findings: nil}
+	for _, f := range compareKeys("collide.test.", []*dns.DS{ds}, []*serverMaterial{both, onlyA}, d) {
+		r.Findings = append(r.Findings, Finding{Check: f.check, Nameserver: f.nameserver, Address: f.address, Message: f.message})
+	}
 	if d.DS[0].Matched || d.DSMatchesDNSKEY == nil || *d.DSMatchesDNSKEY {
 		t.Errorf("the DS for key A counts as matched by key B's signature: %+v", d.DS)
 	}
-	if !r.report.HasFinding(CheckDSNoMatchingKey) {
-		t.Errorf("no ds_no_matching_key: %v", r.report.Findings)
+	if !r.HasFinding(CheckDSNoMatchingKey) {
+		t.Errorf("no ds_no_matching_key: %v", r.Findings)
 	}
 	var missing bool
-	for _, f := range r.report.Findings {
+	for _, f := range r.Findings {
 		missing = missing || f.Check == CheckSigningKeyMissing && f.Address == "127.63.0.2"
 	}
 	if !missing {
-		t.Errorf("no signing_key_missing for the server without key B: %v", r.report.Findings)
+		t.Errorf("no signing_key_missing for the server without key B: %v", r.Findings)
 	}
 	signs := 0
 	for _, k := range d.DNSKEYs {

@@ -74,24 +74,22 @@ func (r *run) aliasOf(name string) (string, bool) {
 	return "", false
 }
 
-// checkNSAlias raises ns_target_cname when the delegated nameserver name
-// is an alias.
-func (r *run) checkNSAlias(name string) {
-	if target, ok := r.aliasOf(name); ok {
-		r.addFinding(CheckNSTargetCNAME, name, "", "nameserver name %s is an alias (CNAME to %s): RFC 2181 section 10.3 forbids NS records that point at an alias; Unbound follows it, BIND skips this nameserver",
-			strings.TrimSuffix(name, "."), strings.TrimSuffix(target, "."))
-	}
+// nsAliasFinding is ns_target_cname for the delegated name, an alias
+// of target.
+func nsAliasFinding(name, target string) raised {
+	return raise(CheckNSTargetCNAME, name, "", "nameserver name %s is an alias (CNAME to %s): RFC 2181 section 10.3 forbids NS records that point at an alias; Unbound follows it, BIND skips this nameserver",
+		strings.TrimSuffix(name, "."), strings.TrimSuffix(target, "."))
 }
 
 // recordAlias: a `records` entry answered with a CNAME instead of the type
 // asked for is reported (record_cname), and the CNAME's own signatures are
 // judged: it is what a validator checks for that name.
-func (c *serverCheck) recordAlias(m *dns.Msg, owner string, qtype uint16) {
+func (c *serverJudgement) recordAlias(m *dns.Msg, owner string, qtype uint16) {
 	target := cnameTarget(m, owner)
 	if target == "" || qtype == dns.TypeCNAME {
 		return
 	}
-	c.r.addFinding(CheckRecordCNAME, c.s.Nameserver, c.s.Address, "the records entry %s %s is answered with a CNAME to %s: its signatures were checked on the CNAME, not on %s records at the target",
+	c.raise(CheckRecordCNAME, "the records entry %s %s is answered with a CNAME to %s: its signatures were checked on the CNAME, not on %s records at the target",
 		strings.TrimSuffix(owner, "."), dns.TypeToString[qtype], strings.TrimSuffix(target, "."), dns.TypeToString[qtype])
 	if set, sigs := validate.SplitSigs(m.Answer, owner, dns.TypeCNAME); len(set) > 0 {
 		c.judge(owner, dns.TypeCNAME, set, sigs)

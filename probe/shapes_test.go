@@ -64,13 +64,13 @@ func TestNSTargetCNAMEIsAWarning(t *testing.T) {
 		r := p.Probe(t.Context(), "ns-cname.test.", "lab", m)
 		var named bool
 		for _, f := range r.Findings {
-			named = named || f.Check == probe.CheckNSTargetCNAME && f.Nameserver == "ns-alias.dns-host.example" && f.Severity == probe.SeverityWarning
+			named = named || f.Check == probe.CheckNSTargetCNAME && f.Nameserver == "ns-alias.dns-host.example." && f.Severity == probe.SeverityWarning
 		}
 		if !named || !r.Success() {
 			t.Errorf("probe %d: want a ns_target_cname warning for ns-alias.dns-host.example and success\n%s", i+1, debugText(r))
 		}
 		if !slices.ContainsFunc(r.Servers, func(s probe.ServerResult) bool {
-			return s.Nameserver == "ns-alias.dns-host.example" && s.Status == probe.StatusOK
+			return s.Nameserver == "ns-alias.dns-host.example." && s.Status == probe.StatusOK
 		}) {
 			t.Errorf("probe %d: the alias's address was not probed\n%s", i+1, debugText(r))
 		}

@@ -25,3 +25,18 @@ func wildcardSynthesised(m *dns.Msg, qname string) bool {
 	}
 	return false
 }
+
+// reaskWildcard replaces each denial question a wildcard answered with
+// the same name asked for NULL, through ask (one more round trip, for
+// zones with a wildcard only).
+func reaskWildcard(a *dnssecAnswers, ask func(qname string, qtype uint16) reply) {
+	for i, d := range a.denials {
+		if d.msg == nil || !wildcardSynthesised(d.msg, d.qname) {
+			continue
+		}
+		a.denials[i] = denialAnswer{qname: d.qname, qtype: dns.TypeNULL}
+		if x := ask(d.qname, dns.TypeNULL); x.err == nil {
+			a.denials[i].msg = x.msg
+		}
+	}
+}
