@@ -177,6 +177,9 @@ func (z *zone) lookup(m *dns.Msg, qname string, qtype uint16, do bool) {
 	for range maxCNAMEChain {
 		seen[qname] = true
 		n := z.nodes[qname]
+		if n == nil && z.wildcardAnswer(m, qname, qtype, do) {
+			return
+		}
 		if n == nil {
 			m.Rcode = dns.RcodeNameError
 			m.Ns = append(m.Ns, z.negativeSOA())
@@ -229,6 +232,46 @@ func (z *zone) lookup(m *dns.Msg, qname string, qtype uint16, do bool) {
 		}
 		qname = target
 	}
+}
+
+// wildcardAnswer answers for qname, which does not exist, from the
+// wildcard at its closest encloser when there is one (RFC 4592; RFC 4035
+// section 3.1.3.3 for the proofs, NSEC zones only): the wildcard's records
+// with qname as owner and the wildcard's own RRSIGs (their labels field
+// tells validators the answer was synthesised), and with do the NSEC that
+// covers qname; or, when the wildcard lacks qtype, a wildcard NODATA with
+// that NSEC and the wildcard's own. It reports whether it answered.
+func (z *zone) wildcardAnswer(m *dns.Msg, qname string, qtype uint16, do bool) bool {
+	encloser, _ := z.closestEncloser(qname)
+	wc := childName("*", encloser)
+	w := z.nodes[wc]
+	if w == nil || (z.sec != nil && z.sec.nsec3 != nil) {
+		return false
+	}
+	rrs := w.rrsets[qtype]
+	if len(rrs) == 0 {
+		rrs = w.rrsets[dns.TypeCNAME]
+	}
+	if len(rrs) == 0 {
+		m.Ns = append(m.Ns, z.negativeSOA()) // wildcard NODATA
+		if do {
+			m.Ns = append(m.Ns, dedupe([]dns.RR{z.nsecFor(qname), z.nsecFor(wc)})...)
+		}
+		return true
+	}
+	for _, rr := range copyRRs(rrs) {
+		rr.Header().Name = qname
+		m.Answer = append(m.Answer, rr)
+	}
+	if do {
+		for _, sig := range z.sec.sigs[rrKey{wc, rrs[0].Header().Rrtype}] {
+			sig = dns.Copy(sig)
+			sig.Header().Name = qname
+			m.Answer = append(m.Answer, sig)
+		}
+		m.Ns = append(m.Ns, z.nsecFor(qname))
+	}
+	return true
 }
 
 func copyRRs(rrs []dns.RR) []dns.RR {

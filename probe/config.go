@@ -14,6 +14,8 @@ import (
 
 	"github.com/miekg/dns"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // rootHints is IANA's named.root, the same file Debian's dns-root-data ships
@@ -79,6 +81,13 @@ type Module struct {
 	// port 53 by default) asked for the zone with and without CD, for the
 	// view users get. None by default: which resolvers to ask is a choice.
 	Resolvers []string `yaml:"resolvers"`
+	// SignatureSkewMin and SignatureSkewMax bound the allowance for a
+	// signature whose inception is in the future (a signer's clock ahead
+	// of the exporter's): a tenth of its validity period, clamped to
+	// [min, max], as Unbound's val-sig-skew-min and val-sig-skew-max. nil
+	// means Unbound's defaults, 1h and 24h; 0 and 0 allow nothing, as BIND.
+	SignatureSkewMin *time.Duration `yaml:"signature_skew_min"`
+	SignatureSkewMax *time.Duration `yaml:"signature_skew_max"`
 
 	// RootServers holds the parsed root hints. It is filled at load time
 	// (or set directly by the demo) and never read from YAML.
@@ -179,6 +188,9 @@ func (m *Module) Validate(baseDir string) error {
 		if _, ok := dns.IsDomainName(rec.Name); !ok && rec.Name != "@" {
 			return fmt.Errorf("records[%d]: name %q is not a domain name", i, rec.Name)
 		}
+	}
+	if sk := m.signatureSkew(); sk.Min < 0 || sk.Max < 0 || sk.Min > sk.Max {
+		return fmt.Errorf("signature_skew_min (%s) and signature_skew_max (%s) must be at least 0, min no more than max", sk.Min, sk.Max)
 	}
 	if len(m.Resolvers) > 10 {
 		return fmt.Errorf("resolvers: at most 10, got %d", len(m.Resolvers))
@@ -353,4 +365,22 @@ func validModuleName(s string) bool {
 // dnssecEnabled reports whether the module validates DNSSEC.
 func (m *Module) dnssecEnabled() bool {
 	return m.DNSSEC == nil || *m.DNSSEC
+}
+
+// signatureSkew is the module's allowance for inceptions in the future.
+func (m *Module) signatureSkew() validate.Skew {
+	s := validate.DefaultSkew()
+	if m.SignatureSkewMin != nil {
+		s.Min = *m.SignatureSkewMin
+	}
+	if m.SignatureSkewMax != nil {
+		s.Max = *m.SignatureSkewMax
+	}
+	return s
+}
+
+// cacheScopeSkew separates the keys validated under different skews.
+func (m *Module) cacheScopeSkew() string {
+	s := m.signatureSkew()
+	return ",skew=" + s.Min.String() + "/" + s.Max.String()
 }

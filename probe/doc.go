@@ -13,7 +13,10 @@
 //     the target's parent zone, following referrals and resolving
 //     out-of-bailiwick nameserver names, with the cross-probe Cache
 //     (walker in walk.go; the cache in cache.go; probes that need the same
-//     referral, DS or keys wait for one fetch, coalesce.go).
+//     referral, DS or keys wait for one fetch, coalesce.go). Cuts the walk
+//     meets no referral for, nested zones on the same servers, are found
+//     by the SOA at each label in between (cutFinder in cuts.go); names
+//     met as aliases are noted in nsalias.go.
 //  2. Parent round: every address of every parent server asked for the
 //     delegation (NS, glue) and the DS RRset, both at once (delegation in
 //     delegation.go: checkParent, askParents). When the cache knows a cut
@@ -50,7 +53,10 @@
 //     dnssec_server.go judges one address's material (judgeServer);
 //     dnssec_keys.go compares keys, DS and CDS/CDNSKEY across addresses;
 //     nsec3_findings.go holds the RFC 9276 NSEC3 findings; dnssec_util.go
-//     small DS and key helpers. The cryptography and the proofs are in the
+//     small DS and key helpers; keyref.go names keys by algorithm, tag
+//     and public key, never by tag alone; nsalias.go raises
+//     ns_target_cname and record_cname; wildcard.go re-asks a random name
+//     a wildcard answered for a type the wildcard cannot hold. The cryptography and the proofs are in the
 //     pure package probe/validate, whose failure reasons verdicts.go maps
 //     to check IDs.
 //   - resolver.go: each resolver's view against the DNSSEC verdict, which

@@ -101,7 +101,7 @@ func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) 
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},
 		val: validate.Validator{Memo: p.SigMemo, Limits: validate.DefaultLimits(),
-			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes)},
+			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes), Skew: m.signatureSkew()},
 	}
 	r.report.Time = r.now
 	return r
@@ -278,6 +278,9 @@ type run struct {
 	// cuts are the zone cuts met by this probe's walks, with their servers.
 	cuts       map[string]zoneServers
 	findingSet map[string]bool
+	// aliases are names met as CNAME owners while resolving addresses
+	// (nsalias.go); guarded by mu.
+	aliases map[string]string
 }
 
 // addFinding records a finding once per (check, nameserver, address).

@@ -182,6 +182,9 @@ func (r *delegation) askServer(ctx context.Context, zone, name string, addr neti
 		q := qs[i]
 		q.put(r.askDO(ctx, name, addr, q.qname, q.qtype, q.do))
 	})
+	if o.dnssec != nil {
+		reaskWildcard(o.dnssec, func(qname string, qtype uint16) reply { return r.askDO(ctx, name, addr, qname, qtype, true) })
+	}
 	if errors.Is(soa.err, errBudget) || errors.Is(soa.err, errAborted) {
 		return serverObs{}
 	}

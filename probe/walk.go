@@ -74,7 +74,7 @@ func (r *run) cacheScope() string {
 		}
 	}
 	if r.m.dnssecEnabled() {
-		b.WriteString(",anchors=" + r.m.TrustAnchors.Fingerprint())
+		b.WriteString(",anchors=" + r.m.TrustAnchors.Fingerprint() + r.m.cacheScopeSkew())
 	}
 	return b.String() + "|"
 }
@@ -154,6 +154,11 @@ func (r *walker) iterate(ctx context.Context, qname string, qtype uint16, depth 
 		done()
 		if msg.Rcode == dns.RcodeNameError {
 			return iterResult{kind: outNXDomain, zone: cur, msg: msg, from: from}, nil
+		}
+		if stopAtCut {
+			// Servers that answered for qname itself may serve cuts
+			// between their zone and it: the parent is the closest.
+			cur = cutFinder{r}.innerCuts(ctx, cur, qname, depth, path)
 		}
 		return iterResult{kind: outAnswer, zone: cur, msg: msg, from: from}, nil
 	}
@@ -423,6 +428,7 @@ func (r *walker) resolveType(ctx context.Context, name string, qtype uint16, dep
 		if res.kind == outNXDomain {
 			return nil, negTTL(res.msg), ""
 		}
+		r.noteAlias(res.msg, qname)
 		addrs, ttl, target := answerAddrs(res.msg, qname, qtype)
 		if len(addrs) > 0 || target == "" {
 			if len(addrs) == 0 {
