@@ -78,6 +78,14 @@ type Module struct {
 	// view users get. None by default: which resolvers to ask is a choice.
 	Resolvers []string `yaml:"resolvers"`
 
+	// RolloverPropagation is the allowance added to every TTL when the
+	// rollover classifier times a step (RFC 7583's Dprp); 0 means
+	// DefaultRolloverPropagation.
+	RolloverPropagation time.Duration `yaml:"rollover_propagation"`
+	// RolloverStuckAfter is how long one rollover state may last before
+	// rollover_stuck; 0 means DefaultRolloverStuckAfter.
+	RolloverStuckAfter time.Duration `yaml:"rollover_stuck_after"`
+
 	// RootServers holds the parsed root hints. It is filled at load time
 	// (or set directly by the demo) and never read from YAML.
 	RootServers []NameServer `yaml:"-"`
@@ -136,6 +144,12 @@ func (m *Module) setDefaults() {
 	if m.MaxQueries == 0 {
 		m.MaxQueries = DefaultMaxQueries
 	}
+	if m.RolloverPropagation == 0 {
+		m.RolloverPropagation = DefaultRolloverPropagation
+	}
+	if m.RolloverStuckAfter == 0 {
+		m.RolloverStuckAfter = DefaultRolloverStuckAfter
+	}
 }
 
 // Validate fills defaults and checks every value, loading the root hints.
@@ -155,6 +169,8 @@ func (m *Module) Validate(baseDir string) error {
 		return fmt.Errorf("edns_buffer_size must be at least 512, got %d", m.EDNSBufferSize)
 	case m.MaxQueries < 10 || m.MaxQueries > 10000:
 		return fmt.Errorf("max_queries must be between 10 and 10000, got %d", m.MaxQueries)
+	case m.RolloverPropagation < 0 || m.RolloverStuckAfter < 0:
+		return errors.New("rollover_propagation and rollover_stuck_after must be positive")
 	}
 	switch m.IPProtocol {
 	case IPv4Only, IPv6Only, IPBoth:

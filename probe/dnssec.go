@@ -45,6 +45,7 @@ type serverMaterial struct {
 	cdsSigners []uint16        // tags of keys whose signatures over CDS and CDNSKEY verify
 	signers    map[uint16]bool // key tags that made valid signatures
 	nsec3      *NSEC3Param
+	roll       rolloverNotes // for the rollover classifier (rollover_engine.go)
 }
 
 // maxKeyCache bounds how long validated keys stay cached.
@@ -385,6 +386,7 @@ func (r *run) checkServersDNSSEC(ctx context.Context, zone string, ds []*dns.DS,
 	}
 	r.compareKeys(zone, ds, checked, d)
 	r.compareCDS(zone, ds, checked, d)
+	r.judgeRollover(zone, checked, len(targets), d)
 
 	secure := 0
 	for _, s := range checked {
@@ -524,6 +526,7 @@ func (c *serverCheck) judge(owner string, qtype uint16, rrset []dns.RR, sigs []*
 	for _, t := range v.KeyTags {
 		c.out.signers[t] = true
 	}
+	c.noteRollover(qtype, rrset, sigs, v)
 	if !v.Valid {
 		c.secure = false
 		r.addFinding(checkOf(v.Reason), s.Nameserver, s.Address, "%s", v.Detail)

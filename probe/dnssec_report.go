@@ -43,6 +43,9 @@ type DNSSECReport struct {
 
 	Signatures []SignatureObs `json:"signatures,omitempty"`
 	Denials    []DenialObs    `json:"denials,omitempty"`
+	// Rollover is the zone's key rollover state (rollover.go); nil when
+	// the probe could not check every answering address's keys.
+	Rollover *RolloverReport `json:"rollover,omitempty"`
 	// EarliestExpiration is the earliest expiration of any signature any
 	// server serves over the checked RRsets; zero when there is none.
 	EarliestExpiration time.Time `json:"earliest_expiration,omitempty"`

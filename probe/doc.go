@@ -30,6 +30,12 @@
 //     compareCDS; the RFC 9276 NSEC3 findings in nsec3_findings.go). The
 //     cryptography and the proofs are in the pure package probe/validate,
 //     whose failure reasons verdicts.go maps to check IDs.
+//     From the same material the rollover classifier (rollover.go, a
+//     pure function over a typed observation) names the zone's key
+//     rollover state, its next step and when that is safe by the TTLs,
+//     with the Prober's memory of when each key, DS and CDS was first
+//     and last seen (rollover_memory.go); the engine gathers the
+//     observation in rollover_engine.go.
 //  7. Resolvers: the module's recursive resolvers asked for the zone
 //     (resolver.go: resolverAsk), and their answers compared with the
 //     DNSSEC verdict (resolverFindings).
@@ -51,7 +57,8 @@
 // and their configuration are in config.go; target parsing in target.go;
 // the Prober and its Exchanger in prober.go.
 //
-// The Prober owns what outlives one probe: the Cache and the memo of
-// signature checks (Prober.SigMemo). The clock is injected (Prober.Now),
+// The Prober owns what outlives one probe: the Cache, the memo of
+// signature checks (Prober.SigMemo) and the rollover memory
+// (Prober.Rollover). The clock is injected (Prober.Now),
 // so signature windows are judged against the time the caller chose.
 package probe

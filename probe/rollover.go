@@ -532,22 +532,22 @@ func (c *rollCtx) tooEarly() {
 		ds = append(ds, algTag(d.Algorithm, d.Tag))
 	}
 	// The data's signers against the DNSKEY RRsets in caches.
-	if t, ok := c.uncovered("key", dataSigners, c.keyTTL()); !ok {
+	if t, ok := c.uncovered("key", "data", dataSigners, c.keyTTL()); !ok {
 		c.raise(CheckRolloverNewKeyTooEarly, "the zone's data is signed only by key(s) %v, but a resolver may hold a DNSKEY RRset fetched at %s without them until %s (DNSKEY TTL %s plus propagation %s): publish a new ZSK that long before it signs",
 			dataSigners, t.UTC().Format(time.RFC3339), t.Add(c.keyTTL()).UTC().Format(time.RFC3339), o.DNSKEYTTL, o.Propagation)
 	}
 	// The DNSKEY RRset's signers against the DS RRsets in caches.
-	if t, ok := c.uncovered("ds", keySigners, c.dsTTL()); !ok {
+	if t, ok := c.uncovered("ds", "ksig", keySigners, c.dsTTL()); !ok {
 		c.raise(CheckRolloverNewKeyTooEarly, "the DNSKEY RRset is signed only by key(s) %v, but a resolver may hold a DS RRset fetched at %s that names none of them until %s (the parent's DS TTL %s plus propagation %s): sign with the new KSK alone only after that",
 			keySigners, t.UTC().Format(time.RFC3339), t.Add(c.dsTTL()).UTC().Format(time.RFC3339), o.DSTTL, o.Propagation)
 	}
 	// The data in caches against the keys published now.
-	if t, ok := c.uncovered("data", keys, c.maxTTL()); !ok {
+	if t, ok := c.uncovered("data", "key", keys, c.maxTTL()); !ok {
 		c.raise(CheckRolloverRemovedTooEarly, "data signed at %s only by key(s) %v, no longer in the DNSKEY RRset, may be in caches until %s (the zone's maximum TTL %s plus propagation %s): a ZSK was removed before its signatures expired from caches",
 			t.UTC().Format(time.RFC3339), c.setAt("data", t), t.Add(c.maxTTL()).UTC().Format(time.RFC3339), o.MaxTTL, o.Propagation)
 	}
 	// The DNSKEY RRsets in caches against the DS set now.
-	if t, ok := c.uncovered("ksig", ds, c.keyTTL()); !ok {
+	if t, ok := c.uncovered("ksig", "ds", ds, c.keyTTL()); !ok {
 		c.raise(CheckRolloverRemovedTooEarly, "a DNSKEY RRset signed at %s only by key(s) %v, which no DS at the parent names any more, may be in caches until %s (DNSKEY TTL %s plus propagation %s): a DS was removed too early",
 			t.UTC().Format(time.RFC3339), c.setAt("ksig", t), t.Add(c.keyTTL()).UTC().Format(time.RFC3339), o.DNSKEYTTL, o.Propagation)
 	}
@@ -574,11 +574,23 @@ func (c *rollCtx) setAt(prefix string, t time.Time) []string {
 }
 
 // uncovered checks that, at every time within window before now, the
-// items of kind prefix then present include one of current (an empty set
-// then, as before a zone was first signed, needs nothing). It returns the
-// first time that fails.
-func (c *rollCtx) uncovered(prefix string, current []string, window time.Duration) (time.Time, bool) {
+// items of kind prefix then present include one of current, items of kind
+// currentKind (an empty set then, as before a zone was first signed, needs
+// nothing). It returns the first time that fails. Only a change the
+// memory saw counts: an item of either kind arrived or gone since the
+// memory began. A zone that was always so (a DS that
+// never matched) is not a rollover taken too early.
+func (c *rollCtx) uncovered(prefix, currentKind string, current []string, window time.Duration) (time.Time, bool) {
 	if len(current) == 0 {
+		return time.Time{}, true
+	}
+	changed := false
+	for _, id := range c.ids() {
+		if strings.HasPrefix(id, prefix+"/") || strings.HasPrefix(id, currentKind+"/") {
+			changed = changed || c.appeared(id) || !c.h.Seen[id].Gone.IsZero()
+		}
+	}
+	if !changed {
 		return time.Time{}, true
 	}
 	from := c.o.Now.Add(-window)
