@@ -142,9 +142,11 @@ func TestLab(t *testing.T) {
 			"sec-missing-rrsig.test.", "sec-sha1-only.test.", "sec-cds-delete.test.", "sec-cds-zsk-signed.test.",
 			"sec-ds-drift.test.", "sec-bad-signer.test.", "sec-long-ttl.test.", "sec-unsupported.test.", "sec-revoked-ksk.test.",
 			"sec-cds-drift.test.",
+			"sec-zsk.roll.test.", "sec-ksk.roll.test.", "sec-alg.roll.test.", "sec-cds.roll.test.", "sec-cds-delete.roll.test.",
 		}
 		noChecks := []string{"healthy.test.", "hosted.test.", "truncated.test.",
-			"sec-healthy.test.", "sec-nsec3.test.", "sec-ed25519.test.", "sec-rsa.test."}
+			"sec-healthy.test.", "sec-nsec3.test.", "sec-ed25519.test.", "sec-rsa.test.",
+			"sec-zsk.roll.test.", "sec-alg.roll.test."}
 		zones := l.Zones()
 		var got []string
 		for _, z := range zones {
