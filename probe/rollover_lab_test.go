@@ -3,6 +3,7 @@ package probe_test
 import (
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +62,9 @@ func TestLabRolloversStepByStep(t *testing.T) {
 			if got := rolloverState(r); got != w.State || !slices.Equal(checkIDs(r), wantChecks) || string(r.DNSSEC.Status) != w.DNSSEC {
 				t.Errorf("step %d %s: state %q checks %v verdict %s; want %q %v %s\n%s", step, zone, got, checkIDs(r), r.DNSSEC.Status, w.State, wantChecks, w.DNSSEC, debugText(r))
 				continue
+			}
+			if w.State != "" && !strings.Contains(debugText(r), "rollover "+w.State+": ") {
+				t.Errorf("step %d %s: the debug text does not name the rollover state %s\n%s", step, zone, w.State, debugText(r))
 			}
 			if ro := r.DNSSEC.Rollover; ro != nil && ro.State != probe.RolloverSteady {
 				if ro.NextStep == "" || ro.NextStepSafe.IsZero() || ro.NextStepSafe.After(now.Add(3*time.Hour)) {
