@@ -227,6 +227,9 @@ func TestRolloverFindingsAndNeighbours(t *testing.T) {
 		h.State, h.StateSince, h.Started = RolloverCDSPending, since, since
 		return tc{obs: o, hist: h}
 	}
+	// The parent's only DS (key 999) has never matched the KSK the zone
+	// has always had: a broken zone (ds_no_matching_key), not a step.
+	static := tc{obs: rollObs(rollT0, []RolloverKey{ksk(100, 13, false), zsk(200, 13, true)}, RolloverDS{999, 13}), hist: hist(map[string]Sighting{})}
 	named := func(name string, c tc, want ...string) tc { c.name, c.want = name, want; return c }
 	cases := []tc{
 		named("new ZSK signs before its DNSKEY is cached", zskSwap(rollT0.Add(-30*time.Minute)), string(CheckRolloverNewKeyTooEarly)),
@@ -241,6 +244,7 @@ func TestRolloverFindingsAndNeighbours(t *testing.T) {
 		named("neighbour: its signatures were everywhere 3d before", algKeys(rollT0.Add(-3*day))),
 		named("new algorithm's DS before its DNSKEY is cached", algDS(rollT0.Add(-hour)), string(CheckRolloverAlgorithmOrder)),
 		named("neighbour: its DNSKEYs were published a day before", algDS(rollT0.Add(-day))),
+		named("neighbour: a DS that never matched a key is no rollover step", static),
 		named("CDS pending for 15 days", stuck(rollT0.Add(-15*day)), string(CheckRolloverStuck)),
 		named("neighbour: CDS pending for 13 days", stuck(rollT0.Add(-13*day))),
 	}
