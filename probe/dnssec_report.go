@@ -16,7 +16,7 @@ const (
 
 // DNSSECStatuses lists the verdicts in a fixed order, for state-set metrics.
 // They are strings, the label values they become (dashboards/ lists them too).
-var DNSSECStatuses = []string{string(DNSSECSecure), string(DNSSECInsecure), string(DNSSECBogus), string(DNSSECIndeterminate)}
+var DNSSECStatuses = []DNSSECStatus{DNSSECSecure, DNSSECInsecure, DNSSECBogus, DNSSECIndeterminate}
 
 // DNSSECReport is what the probe found about the zone's chain of trust.
 type DNSSECReport struct {
@@ -46,6 +46,9 @@ type DNSSECReport struct {
 	// Rollover is the zone's key rollover state (rollover.go); nil when
 	// the probe could not check every answering address's keys.
 	Rollover *RolloverReport `json:"rollover,omitempty"`
+	// rollObs is the rollover classifier's observation, gathered by the
+	// DNSSEC judgement for the run to classify with its memory.
+	rollObs *RolloverObs
 	// EarliestExpiration is the earliest expiration of any signature any
 	// server serves over the checked RRsets; zero when there is none.
 	EarliestExpiration time.Time `json:"earliest_expiration,omitempty"`

@@ -201,18 +201,19 @@ type Sighting struct {
 	First, Last, Gone time.Time
 }
 
-// rolloverFinding is a finding of the classifier, raised by the engine.
-type rolloverFinding struct {
-	check   CheckID
-	message string
-}
-
 // rollCtx carries one classification.
 type rollCtx struct {
 	o   RolloverObs
 	h   RolloverHistory
-	out []rolloverFinding
+	out []raised
 }
+
+// rollSteps names the state and its next step; rollTiming judges the
+// steps taken against the TTLs. Both read the classification's rollCtx.
+type (
+	rollSteps  struct{ *rollCtx }
+	rollTiming struct{ *rollCtx }
+)
 
 // first is when the item was first seen; the probe's time when never.
 func (c *rollCtx) first(id string) time.Time {
@@ -245,7 +246,7 @@ func (c *rollCtx) ids() []string {
 }
 
 func (c *rollCtx) raise(check CheckID, format string, args ...any) {
-	c.out = append(c.out, rolloverFinding{check, fmt.Sprintf(format, args...)})
+	c.out = append(c.out, raise(check, "", "", format, args...))
 }
 
 func (c *rollCtx) keyTTL() time.Duration { return c.o.DNSKEYTTL + c.o.Propagation }
@@ -257,10 +258,10 @@ func (c *rollCtx) maxTTL() time.Duration { return c.o.MaxTTL + c.o.Propagation }
 // TTLs (RFC 7583, RFC 6781 section 4.1.4). It is pure: h is the memory
 // before this probe's sightings are forgotten or added, with this probe's
 // items already recorded (RolloverMemory.Observe).
-func classifyRollover(o RolloverObs, h RolloverHistory) (RolloverReport, []rolloverFinding) {
+func classifyRollover(o RolloverObs, h RolloverHistory) (RolloverReport, []raised) {
 	c := &rollCtx{o: o, h: h}
 	rep := RolloverReport{MemorySince: h.Since, DNSKEYTTL: o.DNSKEYTTL, DSTTL: o.DSTTL, MaxTTL: o.MaxTTL, Propagation: o.Propagation}
-	rep.State, rep.Detail, rep.NextStep, rep.NextStepSafe = c.state()
+	rep.State, rep.Detail, rep.NextStep, rep.NextStepSafe = rollSteps{c}.state()
 	switch {
 	case h.State == rep.State && !h.StateSince.IsZero():
 		rep.StateSince = h.StateSince
@@ -273,7 +274,7 @@ func classifyRollover(o RolloverObs, h RolloverHistory) (RolloverReport, []rollo
 			rep.Started = h.Started
 		}
 	}
-	c.tooEarly()
+	rollTiming{c}.tooEarly()
 	if rep.State != RolloverSteady && o.StuckAfter > 0 && o.Now.Sub(rep.StateSince) > o.StuckAfter {
 		c.raise(CheckRolloverStuck, "the zone has been in rollover state %s since %s (%s, longer than the module's rollover_stuck_after of %s); next step: %s",
 			rep.State, rep.StateSince.UTC().Format(time.RFC3339), fmtDuration(o.Now.Sub(rep.StateSince)), fmtDuration(o.StuckAfter), rep.NextStep)
@@ -317,7 +318,7 @@ func (c *rollCtx) algorithms() []uint8 {
 }
 
 // state picks the state and its next step, most specific first.
-func (c *rollCtx) state() (RolloverState, string, string, time.Time) {
+func (c rollSteps) state() (RolloverState, string, string, time.Time) {
 	o := c.o
 	if o.CDSDelete {
 		return RolloverCDSDelete, "the zone publishes the CDS/CDNSKEY delete form",
@@ -359,7 +360,7 @@ func (c *rollCtx) state() (RolloverState, string, string, time.Time) {
 }
 
 // doubleDS: the parent has a DS for a key the zone does not publish.
-func (c *rollCtx) doubleDS(d RolloverDS) (RolloverState, string, string, time.Time) {
+func (c rollSteps) doubleDS(d RolloverDS) (RolloverState, string, string, time.Time) {
 	if s, ok := c.seen(keyItem(d.Algorithm, d.Tag)); ok && !s.Gone.IsZero() {
 		return RolloverKSKDoubleDS, fmt.Sprintf("the parent still has the DS of key %d, which the zone no longer publishes", d.Tag),
 			fmt.Sprintf("remove the DS of key %d at the parent", d.Tag), s.Gone.Add(c.keyTTL())
@@ -369,7 +370,7 @@ func (c *rollCtx) doubleDS(d RolloverDS) (RolloverState, string, string, time.Ti
 }
 
 // doubleKSK: two key-signing keys are published.
-func (c *rollCtx) doubleKSK(keys []RolloverKey) (RolloverState, string, string, time.Time) {
+func (c rollSteps) doubleKSK(keys []RolloverKey) (RolloverState, string, string, time.Time) {
 	tags := keyTagList(keys)
 	for _, k := range keys {
 		if k.HasDS {
@@ -399,7 +400,7 @@ func (c *rollCtx) doubleKSK(keys []RolloverKey) (RolloverState, string, string, 
 }
 
 // zskState: two zone-signing keys are published.
-func (c *rollCtx) zskState(keys []RolloverKey) (RolloverState, string, string, time.Time) {
+func (c rollSteps) zskState(keys []RolloverKey) (RolloverState, string, string, time.Time) {
 	tags := keyTagList(keys)
 	var signing, idle []RolloverKey
 	for _, k := range keys {
@@ -451,7 +452,7 @@ func (c *rollCtx) oldNew(algs []uint8) (uint8, uint8) {
 // algorithmState follows RFC 6781 section 4.1.4: the new algorithm's
 // signatures everywhere, then its DNSKEYs, then its DS; then the old DS,
 // the old DNSKEYs and last the old signatures go.
-func (c *rollCtx) algorithmState(algs []uint8) (RolloverState, string, string, time.Time) {
+func (c rollSteps) algorithmState(algs []uint8) (RolloverState, string, string, time.Time) {
 	o := c.o
 	dsAlgs := map[uint8]bool{}
 	for _, d := range o.DS {
@@ -516,7 +517,7 @@ func (c *rollCtx) algorithmState(algs []uint8) (RolloverState, string, string, t
 // serve now. The memory knows the past only from its start: before that,
 // what it saw at its start is taken to have always been there, so on a
 // cold start nothing fires.
-func (c *rollCtx) tooEarly() {
+func (c rollTiming) tooEarly() {
 	o := c.o
 	var keys, dataSigners, keySigners, ds []string
 	for _, k := range c.active() {
@@ -580,7 +581,7 @@ func (c *rollCtx) setAt(prefix string, t time.Time) []string {
 // memory saw counts: an item of either kind arrived or gone since the
 // memory began. A zone that was always so (a DS that
 // never matched) is not a rollover taken too early.
-func (c *rollCtx) uncovered(prefix, currentKind string, current []string, window time.Duration) (time.Time, bool) {
+func (c rollTiming) uncovered(prefix, currentKind string, current []string, window time.Duration) (time.Time, bool) {
 	if len(current) == 0 {
 		return time.Time{}, true
 	}
@@ -620,7 +621,7 @@ func (c *rollCtx) uncovered(prefix, currentKind string, current []string, window
 // algorithm's signatures cover every RRset for the zone's maximum TTL
 // before its DNSKEYs are published, and its DNSKEYs are published for the
 // DNSKEY TTL before its DS.
-func (c *rollCtx) algorithmOrder() {
+func (c rollTiming) algorithmOrder() {
 	o := c.o
 	algs := c.algorithms()
 	if len(algs) < 2 {

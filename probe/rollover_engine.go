@@ -20,7 +20,7 @@ type rolloverNotes struct {
 }
 
 // noteRollover records one judged RRset for the rollover classifier.
-func (c *serverCheck) noteRollover(qtype uint16, rrset []dns.RR, sigs []*dns.RRSIG, v validate.SigVerdict) {
+func (c *serverJudgement) noteRollover(qtype uint16, rrset []dns.RR, sigs []*dns.RRSIG, v validate.SigVerdict) {
 	n := &c.out.roll
 	if n.dataSigners == nil {
 		n.dataSigners, n.sigAlgs = map[uint16]bool{}, map[uint8]int{}
@@ -48,32 +48,22 @@ func (c *serverCheck) noteRollover(qtype uint16, rrset []dns.RR, sigs []*dns.RRS
 	}
 }
 
-// judgeRollover classifies the zone's rollover state from what every
-// address served (rollover.go), with the Prober's memory of earlier
-// probes, and raises the classifier's findings. A probe that could not
-// check every answering address says nothing, so that a key one address
-// failed to serve is not taken for a key removed.
-func (r *run) judgeRollover(zone string, checked []*serverMaterial, answering int, d *DNSSECReport) {
-	mem := r.p.Rollover
-	if mem == nil || len(checked) == 0 || len(checked) < answering || len(d.DNSKEYs) == 0 || r.val.Budget.Exhausted() {
-		return
+// rolloverObsOf gathers the classifier's observation from what every
+// checked address served (judgeServers calls it, pure). It returns nil
+// when some answering address could not be checked, so that a key one
+// address failed to serve is not taken for a key removed. A DS names a key
+// by key tag and algorithm. The module's timings are filled in by the run.
+func rolloverObsOf(o *dnssecObs, checked []*serverMaterial, d *DNSSECReport, now time.Time) *RolloverObs {
+	answering := 0
+	for _, s := range o.servers {
+		if s.result != nil && s.result.Status == StatusOK && s.dnssec != nil {
+			answering++
+		}
 	}
-	o := r.rolloverObs(checked, d)
-	key := fmt.Sprintf("%d|%s", r.m.Port, zone)
-	h := mem.Observe(key, o.items(), r.now)
-	rep, findings := classifyRollover(o, h)
-	mem.SetState(key, rep)
-	d.Rollover = &rep
-	for _, f := range findings {
-		r.addFinding(f.check, "", "", "%s", f.message)
+	if len(checked) == 0 || len(checked) < answering || len(d.DNSKEYs) == 0 {
+		return nil
 	}
-}
-
-// rolloverObs gathers the classifier's observation from the DNSSEC report
-// and the addresses' material. A DS names a key by key tag and algorithm.
-func (r *run) rolloverObs(checked []*serverMaterial, d *DNSSECReport) RolloverObs {
-	o := RolloverObs{Now: r.now, SigAlgorithms: map[uint8]bool{}, CDSMatchesDS: d.CDSMatchesDS == nil || *d.CDSMatchesDS,
-		Propagation: r.m.RolloverPropagation, StuckAfter: r.m.RolloverStuckAfter}
+	ro := RolloverObs{Now: now, SigAlgorithms: map[uint8]bool{}, CDSMatchesDS: d.CDSMatchesDS == nil || *d.CDSMatchesDS}
 	dataSigners := map[uint16]bool{}
 	var maxTTL uint32
 	for _, s := range checked {
@@ -82,62 +72,82 @@ func (r *run) rolloverObs(checked []*serverMaterial, d *DNSSECReport) RolloverOb
 		}
 		maxTTL = max(maxTTL, s.roll.maxTTL)
 		if len(s.keyset) > 0 {
-			o.DNSKEYTTL = max(o.DNSKEYTTL, time.Duration(s.keyset[0].Hdr.Ttl)*time.Second)
+			ro.DNSKEYTTL = max(ro.DNSKEYTTL, time.Duration(s.keyset[0].Hdr.Ttl)*time.Second)
 		}
 		for _, c := range s.cds {
 			if c.Algorithm == 0 {
-				o.CDSDelete = true
+				ro.CDSDelete = true
 				continue
 			}
-			o.CDS = appendRollDS(o.CDS, RolloverDS{c.KeyTag, c.Algorithm})
+			ro.CDS = appendRollDS(ro.CDS, RolloverDS{c.KeyTag, c.Algorithm})
 		}
 		for _, k := range s.cdnskey {
 			if k.Algorithm == 0 {
-				o.CDSDelete = true
+				ro.CDSDelete = true
 				continue
 			}
-			o.CDS = appendRollDS(o.CDS, RolloverDS{cdnskeyAsKey(k).KeyTag(), k.Algorithm})
+			ro.CDS = appendRollDS(ro.CDS, RolloverDS{cdnskeyAsKey(k).KeyTag(), k.Algorithm})
 		}
 	}
 	// An algorithm covers the data everywhere when every address serves
 	// an RRSIG of it over every data RRset it was asked for.
 	for _, s := range checked {
 		for a := range s.roll.sigAlgs {
-			o.SigAlgorithms[a] = true
+			ro.SigAlgorithms[a] = true
 		}
 	}
-	for a := range o.SigAlgorithms {
+	for a := range ro.SigAlgorithms {
 		for _, s := range checked {
 			if s.roll.sigAlgs[a] < s.roll.dataRRsets || s.roll.dataRRsets == 0 {
-				o.SigAlgorithms[a] = false
+				ro.SigAlgorithms[a] = false
 			}
 		}
 	}
 	for _, rec := range d.DS {
-		o.DS = appendRollDS(o.DS, RolloverDS{rec.KeyTag, rec.Algorithm})
+		ro.DS = appendRollDS(ro.DS, RolloverDS{rec.KeyTag, rec.Algorithm})
 	}
 	for _, k := range d.DNSKEYs {
 		rk := RolloverKey{Tag: k.KeyTag, Algorithm: k.Algorithm, SEP: k.Flags&dns.SEP != 0, Revoked: k.Flags&dns.REVOKE != 0,
 			SignsKeySet: k.SignsKeySet, SignsData: dataSigners[k.KeyTag]}
-		for _, x := range o.DS {
+		for _, x := range ro.DS {
 			rk.HasDS = rk.HasDS || (x.Tag == k.KeyTag && x.Algorithm == k.Algorithm)
 		}
 		if k.Flags&dns.ZONE != 0 {
-			o.Keys = append(o.Keys, rk)
+			ro.Keys = append(ro.Keys, rk)
 		}
 	}
-	for _, rep := range r.parentDS {
+	for _, rep := range o.parentDS {
 		if rep.msg == nil {
 			continue
 		}
 		for _, rr := range rep.msg.Answer {
 			if rr.Header().Rrtype == dns.TypeDS {
-				o.DSTTL = max(o.DSTTL, time.Duration(rr.Header().Ttl)*time.Second)
+				ro.DSTTL = max(ro.DSTTL, time.Duration(rr.Header().Ttl)*time.Second)
 			}
 		}
 	}
-	o.MaxTTL = max(time.Duration(maxTTL)*time.Second, o.DNSKEYTTL)
-	return o
+	ro.MaxTTL = max(time.Duration(maxTTL)*time.Second, ro.DNSKEYTTL)
+	return &ro
+}
+
+// judgeRollover classifies the zone's rollover state (rollover.go) with
+// the Prober's memory of earlier probes, records it in the report and
+// raises the classifier's findings. Nothing is said, and the memory is
+// left alone, when the observation is partial or the validation budget
+// ran out.
+func (r *run) judgeRollover(d *DNSSECReport) {
+	mem := r.p.Rollover
+	if mem == nil || d == nil || d.rollObs == nil || r.val.Budget.Exhausted() {
+		return
+	}
+	o := *d.rollObs
+	o.Propagation, o.StuckAfter = r.m.RolloverPropagation, r.m.RolloverStuckAfter
+	key := fmt.Sprintf("%d|%s", r.m.Port, r.report.Zone)
+	h := mem.Observe(key, o.items(), r.now)
+	rep, findings := classifyRollover(o, h)
+	mem.SetState(key, rep)
+	d.Rollover = &rep
+	r.record(findings)
 }
 
 func appendRollDS(list []RolloverDS, d RolloverDS) []RolloverDS {

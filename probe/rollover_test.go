@@ -62,7 +62,7 @@ func coldHistory(o RolloverObs) RolloverHistory {
 	return h
 }
 
-func findingIDs(fs []rolloverFinding) []string {
+func findingIDs(fs []raised) []string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, string(f.check))
