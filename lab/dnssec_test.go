@@ -493,6 +493,9 @@ func TestDNSSECVerdicts(t *testing.T) {
 	now := time.Now()
 	_, testKeys := chain(t, l, now)
 	for _, z := range l.Zones() {
+		if strings.HasSuffix(z.Name, "."+rollParent) {
+			continue // below roll.test., not test.: TestRolloverStepsServe
+		}
 		t.Run(strings.TrimSuffix(z.Name, "."), func(t *testing.T) {
 			got, problems := zoneVerdict(t, l, demoByName(t, z.Name), testKeys, now)
 			if got != z.DNSSEC {

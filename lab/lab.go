@@ -39,6 +39,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -76,6 +77,10 @@ type Zone struct {
 	// it cannot use) or "bogus". NSEC3 beyond validators' limits makes
 	// only the denials insecure, not this verdict.
 	DNSSEC string
+	// Rollover is the key rollover state (probe.RolloverState) a probe
+	// names for a zone under roll.test. at DefaultRolloverStep, from a
+	// cold start; empty for the other zones.
+	Rollover string
 }
 
 // Lab is a running hierarchy. Close stops it.
@@ -86,6 +91,9 @@ type Lab struct {
 	zones        []Zone
 	servers      []*dns.Server
 	logger       *slog.Logger
+
+	// rollStep is the step of the rollover zones (rollover.go).
+	rollStep *atomic.Int32
 
 	closeOnce sync.Once
 	closeErr  error
@@ -115,6 +123,7 @@ func Start(opts Options) (*Lab, error) {
 	}
 	started := time.Now()
 	h := buildHierarchy()
+	h.rollStep.Store(DefaultRolloverStep)
 	keys, err := generateKeys(h.keys)
 	if err != nil {
 		return nil, err
@@ -142,10 +151,11 @@ func Start(opts Options) (*Lab, error) {
 		logger.Debug("lab: port collision, retrying", "err", err)
 	}
 
-	l := &Lab{port: port, rootHints: h.rootHints(), trustAnchors: anchors, logger: logger}
+	l := &Lab{port: port, rootHints: h.rootHints(), trustAnchors: anchors, logger: logger, rollStep: h.rollStep}
 	for _, d := range h.demos {
 		l.zones = append(l.zones, d.Zone)
 	}
+	l.zones = append(l.zones, h.rollZones...)
 	if err := l.serve(socks, handlers); err != nil {
 		return nil, err
 	}
@@ -330,6 +340,23 @@ func (h *hierarchy) handlers(logger *slog.Logger, keys keyring, now time.Time) (
 				return nil, fmt.Errorf("lab: zone %s served by unknown address %s", z.origin, addr)
 			}
 			s.zones = append(s.zones, z)
+		}
+	}
+	for _, c := range h.rolling {
+		rz := &rollingZone{step: h.rollStep}
+		for _, f := range c.files {
+			z, err := f.zone(keys, now)
+			if err != nil {
+				return nil, fmt.Errorf("lab: %w", err)
+			}
+			rz.steps = append(rz.steps, z)
+		}
+		for _, addr := range c.addrs {
+			s, ok := out[addr]
+			if !ok {
+				return nil, fmt.Errorf("lab: zone %s served by unknown address %s", rz.steps[0].origin, addr)
+			}
+			s.rolling = append(s.rolling, rz)
 		}
 	}
 	if root == nil || test == nil {

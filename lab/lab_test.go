@@ -146,13 +146,15 @@ func TestLab(t *testing.T) {
 			"sec-algroll-new-dnskey.test.", "sec-algroll-dnskey-removal.test.",
 			"sec-nest.test.", "mid.sec-nest.test.", "leaf.mid.sec-nest.test.",
 			"sec-optout.test.", "child.sec-optout.test.", "sec-wildcard.test.",
+			"sec-zsk.roll.test.", "sec-ksk.roll.test.", "sec-alg.roll.test.", "sec-cds.roll.test.", "sec-cds-delete.roll.test.",
 		}
 		noChecks := []string{"healthy.test.", "hosted.test.", "truncated.test.",
 			"sec-healthy.test.", "sec-nsec3.test.", "sec-ed25519.test.", "sec-rsa.test.",
 			"sec-skew.test.", "sec-sha1-sha256.test.", "sec-multi-signer.test.",
 			"sec-algroll-new-dnskey.test.", "sec-algroll-dnskey-removal.test.",
 			"sec-nest.test.", "mid.sec-nest.test.", "leaf.mid.sec-nest.test.",
-			"sec-optout.test.", "child.sec-optout.test.", "sec-wildcard.test."}
+			"sec-optout.test.", "child.sec-optout.test.", "sec-wildcard.test.",
+			"sec-zsk.roll.test.", "sec-alg.roll.test."}
 		zones := l.Zones()
 		var got []string
 		for _, z := range zones {

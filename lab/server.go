@@ -288,6 +288,8 @@ type server struct {
 	name      string
 	behaviour behaviour
 	zones     []*zone // zones this address serves
+	// rolling are zones whose copy follows the lab's rollover step.
+	rolling []*rollingZone
 	// rootNS and rootGlue make the upward referral; wrongSOA is the test.
 	// SOA that the wrongzone behaviour answers with.
 	rootNS   []dns.RR
@@ -304,7 +306,11 @@ type server struct {
 // enclosing returns the served zones that contain qname, closest first.
 func (s *server) enclosing(qname string) []*zone {
 	var out []*zone
-	for _, z := range s.zones {
+	all := s.zones
+	for _, r := range s.rolling {
+		all = append(all[:len(all):len(all)], r.current())
+	}
+	for _, z := range all {
 		if dns.IsSubDomain(z.origin, qname) {
 			out = append(out, z)
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
@@ -538,6 +539,12 @@ type hierarchy struct {
 	roots []host
 	// keys lists every DNSSEC key the zones and DS records use.
 	keys []keySpec
+	// The rollover zones (rollover.go): test.'s delegation of roll.test.,
+	// the zones with a copy per step, their demo entries, and the step.
+	rollDelegation delegation
+	rolling        []rollingCopy
+	rollZones      []Zone
+	rollStep       *atomic.Int32
 }
 
 // signInfra declares a KSK and a ZSK (algorithm 13) for an infrastructure
@@ -553,7 +560,7 @@ func (h *hierarchy) signInfra(zone string) (*signing, []dsSpec) {
 
 // buildHierarchy assembles the lab's zones and servers.
 func buildHierarchy() *hierarchy {
-	h := &hierarchy{demos: demos()}
+	h := &hierarchy{demos: demos(), rollStep: new(atomic.Int32)}
 	h.roots = []host{{rootA, "127.53.0.1"}, {rootB, "127.53.0.2"}}
 	nicTest := []host{{"ns1.nic.test.", "127.53.1.1"}, {"ns2.nic.test.", "127.53.1.2"}}
 	nicExample := []host{{"ns1.nic.example.", "127.53.1.11"}, {"ns2.nic.example.", "127.53.1.12"}}
@@ -576,6 +583,7 @@ func buildHierarchy() *hierarchy {
 	for _, d := range h.demos {
 		h.keys = append(h.keys, d.keys...)
 	}
+	h.addRollovers()
 
 	// The root zone delegates test. and example.; the root servers' own
 	// addresses live in test. and are glue here.
@@ -616,6 +624,7 @@ func buildHierarchy() *hierarchy {
 			}
 			f.delegations = append(f.delegations, delegation{name: d.Name, ns: ns, glue: glue, ds: ds})
 		}
+		f.delegations = append(f.delegations, h.rollDelegation)
 		return f
 	}
 	h.add(testZone(false), nicTest[0].addr)

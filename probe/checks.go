@@ -80,6 +80,12 @@ const (
 	CheckCDSDelete            CheckID = "cds_delete"
 	CheckCDSNotSignedByDSKey  CheckID = "cds_not_signed_by_ds_key"
 
+	// DNSSEC: key rollovers (rollover.go).
+	CheckRolloverNewKeyTooEarly  CheckID = "rollover_new_key_too_early"
+	CheckRolloverRemovedTooEarly CheckID = "rollover_removed_too_early"
+	CheckRolloverAlgorithmOrder  CheckID = "rollover_algorithm_order"
+	CheckRolloverStuck           CheckID = "rollover_stuck"
+
 	// The resolver view.
 	CheckResolverDNSSECFailure CheckID = "resolver_dnssec_failure"
 	CheckResolverServfail      CheckID = "resolver_servfail"
@@ -155,6 +161,10 @@ var Checks = []CheckInfo{
 	{CheckCDSMismatchDS, SeverityNotice, "the zone's CDS/CDNSKEY differs from the parent's DS: a key rollover is in flight or stuck"},
 	{CheckCDSDelete, SeverityNotice, "the zone publishes the CDS delete form: it asks the parent to remove its DS"},
 	{CheckCDSNotSignedByDSKey, SeverityWarning, "the CDS/CDNSKEY RRset is not signed by a key the current DS trusts, so the parent must ignore it (RFC 7344)"},
+	{CheckRolloverNewKeyTooEarly, SeverityWarning, "a new key took over signing before its DNSKEY (or, for a KSK, its DS) could have reached resolvers' caches"},
+	{CheckRolloverRemovedTooEarly, SeverityWarning, "a DNSKEY or a DS was removed while data signed only by the old key could still be in resolvers' caches"},
+	{CheckRolloverAlgorithmOrder, SeverityWarning, "an algorithm rollover left the order of RFC 6781 section 4.1.4: signatures, then DNSKEY, then DS, each after the TTLs"},
+	{CheckRolloverStuck, SeverityWarning, "a key rollover has stayed in one state longer than the module's rollover_stuck_after (for example a CDS the parent never acted on)"},
 	{CheckResolverDNSSECFailure, SeverityError, "a resolver answers SERVFAIL with DNSSEC validation and the data with CD=1: users behind it cannot resolve the zone"},
 	{CheckResolverServfail, SeverityError, "a resolver answers SERVFAIL even with CD=1: users behind it cannot resolve the zone"},
 	{CheckResolverNXDomain, SeverityError, "a resolver says the zone does not exist"},

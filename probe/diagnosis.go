@@ -65,7 +65,8 @@ var rules = []rule{
 	{cause: CauseStaleSecondary, checks: []CheckID{CheckSOASerialMismatch, CheckDNSKEYInconsistent, CheckSigningKeyMissing}},
 	{cause: CauseSignatureExpired, checks: []CheckID{CheckRRSIGExpiresInTTL}},
 	{cause: CauseInsecureDowngrade, checks: []CheckID{CheckNSEC3IterationsLimit, CheckUnsupportedAlgo}},
-	{cause: CauseRolloverStuck, checks: []CheckID{CheckCDSMismatchDS, CheckDSUnmatched, CheckAlgorithmNotSigning, CheckCDSNotSignedByDSKey, CheckCDSInconsistent, CheckDSKeyUnusable}},
+	{cause: CauseRolloverStuck, checks: []CheckID{CheckCDSMismatchDS, CheckDSUnmatched, CheckAlgorithmNotSigning, CheckCDSNotSignedByDSKey, CheckCDSInconsistent, CheckDSKeyUnusable,
+		CheckRolloverNewKeyTooEarly, CheckRolloverRemovedTooEarly, CheckRolloverAlgorithmOrder, CheckRolloverStuck}},
 	{cause: CauseAdvisory, checks: nil},
 }
 

@@ -205,6 +205,7 @@ func (j dnssecJudge) judgeServers(o *dnssecObs, ds []*dns.DS, d *DNSSECReport) [
 	}
 	fs = append(fs, compareKeys(o.zone, ds, checked, d)...)
 	fs = append(fs, compareCDS(o.zone, ds, checked, d)...)
+	d.rollObs = rolloverObsOf(o, checked, d, j.now)
 	return append(fs, zoneStatus(o.zone, checked, d)...)
 }
 

@@ -45,6 +45,12 @@ type DNSSECReport struct {
 
 	Signatures []SignatureObs `json:"signatures,omitempty"`
 	Denials    []DenialObs    `json:"denials,omitempty"`
+	// Rollover is the zone's key rollover state (rollover.go); nil when
+	// the probe could not check every answering address's keys.
+	Rollover *RolloverReport `json:"rollover,omitempty"`
+	// rollObs is the rollover classifier's observation, gathered by the
+	// DNSSEC judgement for the run to classify with its memory.
+	rollObs *RolloverObs
 	// EarliestExpiration is the earliest expiration of any signature any
 	// server serves over the checked RRsets; zero when there is none.
 	EarliestExpiration time.Time `json:"earliest_expiration,omitempty"`

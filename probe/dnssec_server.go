@@ -26,6 +26,7 @@ type serverMaterial struct {
 	cdsSigners []keyRef        // keys whose signatures over CDS and CDNSKEY verify
 	signers    map[keyRef]bool // keys that made valid signatures
 	nsec3      *NSEC3Param
+	roll       rolloverNotes // for the rollover classifier (rollover_engine.go)
 }
 
 // serverJudgement is the DNSSEC judgement of one address, in progress.
@@ -137,6 +138,7 @@ func (c *serverJudgement) judge(owner string, qtype uint16, rrset []dns.RR, sigs
 	for _, k := range v.Keys {
 		c.out.signers[refOf(k)] = true
 	}
+	c.noteRollover(qtype, rrset, sigs, v)
 	if !v.Valid {
 		c.secure = false
 		c.raise(checkOf(v.Reason), "%s", v.Detail)

@@ -59,6 +59,12 @@
 //     a wildcard answered for a type the wildcard cannot hold. The cryptography and the proofs are in the
 //     pure package probe/validate, whose failure reasons verdicts.go maps
 //     to check IDs.
+//   - rollover.go: the zone's key rollover state, its next step and when
+//     that is safe by the TTLs, and the too-early and stuck findings
+//     (classifyRollover), over a typed observation that rollover_engine.go
+//     gathers from the addresses' material; the engine records it with the
+//     Prober's memory of when each key, DS and CDS was first and last seen
+//     (rollover_memory.go).
 //   - resolver.go: each resolver's view against the DNSSEC verdict, which
 //     did not exist yet when it was asked (settleResolver, judgeResolver).
 //   - diagnosis.go: the one Diagnosis over all findings; check IDs and
@@ -76,7 +82,8 @@
 // and their configuration are in config.go; target parsing in target.go;
 // the Prober and its Exchanger in prober.go.
 //
-// The Prober owns what outlives one probe: the Cache and the memo of
-// signature checks (Prober.SigMemo). The clock is injected (Prober.Now),
+// The Prober owns what outlives one probe: the Cache, the memo of
+// signature checks (Prober.SigMemo) and the rollover memory
+// (Prober.Rollover). The clock is injected (Prober.Now),
 // so signature windows are judged against the time the caller chose.
 package probe

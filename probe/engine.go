@@ -238,6 +238,7 @@ func (r *run) judgeDNSSEC(o *dnssecObs) {
 	d, fs := dnssecJudge{val: &r.val, now: r.now}.judgeDNSSEC(o)
 	r.report.DNSSEC = d
 	r.record(fs)
+	r.judgeRollover(d)
 	if r.val.Budget.Exhausted() {
 		r.addFinding(CheckValidationBudgetExhausted, "", "", "the probe's DNSSEC validation budget (%d public-key operations, %d NSEC3 hash computations, within the probe's deadline) ran out; the checks it stopped are not judged",
 			r.p.maxValidations(), validate.DefaultProbeHashes)

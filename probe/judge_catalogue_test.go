@@ -368,7 +368,7 @@ func catalogue() []catalogueEntry {
 			func(*testing.T, *catFixture) []raised { return judgeAddressesOf(status) },
 			func(*testing.T, *catFixture) []raised { return judgeAddressesOf(StatusOK) }}
 	}
-	return []catalogueEntry{
+	return append([]catalogueEntry{
 		// Probe-level.
 		{CheckProbeTimeout, "the deadline reached, or only the query budget spent",
 			func(*testing.T, *catFixture) []raised { return judgeProbeLimits(false, true, 100, 42, time.Second) },
@@ -876,7 +876,7 @@ func catalogue() []catalogueEntry {
 			func(*testing.T, *catFixture) []raised {
 				return resolverSays(ResolverDNSSECFailure, false, catRcodeReply(dns.RcodeServerFailure), catRcodeReply(dns.RcodeSuccess), &DNSSECReport{Status: DNSSECBogus})
 			}},
-	}
+	}, rolloverCatalogue()...)
 }
 
 // catCorrupt flips the first bytes of every RRSIG's signature in rrs.

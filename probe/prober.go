@@ -55,6 +55,10 @@ type Prober struct {
 	// SigMemo remembers signature checks across probes (see
 	// validate.Memo); nil checks every signature afresh.
 	SigMemo *validate.Memo
+	// Rollover remembers each zone's keys, DS and CDS across probes, for
+	// the rollover classifier (rollover_memory.go); nil remembers nothing
+	// and classifies every probe as a cold start.
+	Rollover *RolloverMemory
 	// MaxValidations bounds the public-key operations of one probe; 0
 	// means validate.DefaultProbeVerifications.
 	MaxValidations int
@@ -70,6 +74,10 @@ func (p *Prober) maxValidations() int {
 // sigMemoEntries bounds the signature memo of NewProber.
 const sigMemoEntries = 20000
 
+// rolloverZones bounds the rollover memory of NewProber: a zone costs a
+// few kilobytes.
+const rolloverZones = 10000
+
 // NewProber returns a Prober on real sockets with a cache of the given size.
 func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 	if logger == nil {
@@ -81,6 +89,7 @@ func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 		Cache:     NewCache(cacheEntries),
 		Logger:    logger,
 		SigMemo:   validate.NewMemo(sigMemoEntries),
+		Rollover:  NewRolloverMemory(rolloverZones),
 	}
 }
 

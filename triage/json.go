@@ -101,6 +101,7 @@ type jsonDNSSEC struct {
 	DNSKEYConsistent   *bool           `json:"dnskey_consistent"`
 	CDSMatchesDS       *bool           `json:"cds_matches_ds"`
 	NSEC3              *jsonNSEC3      `json:"nsec3"`
+	Rollover           *jsonRollover   `json:"rollover"`
 	EarliestExpiration *string         `json:"earliest_expiration"`
 	DaysToExpiry       *float64        `json:"days_to_expiry"`
 	Signatures         []jsonSignature `json:"signatures"`
@@ -362,6 +363,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		DNSKEYConsistent:   d.DNSKEYConsistent,
 		CDSMatchesDS:       d.CDSMatchesDS,
 		EarliestExpiration: timeOrNull(d.EarliestExpiration),
+		Rollover:           rolloverJSON(d.Rollover),
 		Signatures:         []jsonSignature{},
 		Denials:            []jsonDenial{},
 	}

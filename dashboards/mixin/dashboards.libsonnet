@@ -533,6 +533,24 @@ local contract = import 'lib/contract.libsonnet';
         g.overrideByName('opt-out', [g.mappingsProp(g.boolMappings('yes', c.blue, 'no', c.green))]) +
         g.overrideByName('denials insecure', [g.mappingsProp(g.boolMappings('yes', c.orange, 'no', c.green))]) +
         g.options({ orientation: 'horizontal' }),
+
+        g.labelledStat('Key rollover',
+                       'dnshealth_rollover_state (the state, named by the exporter; docs/metrics.md, Rollover state), how long the zone has been in a rollover (dnshealth_rollover_seconds) and in this state (dnshealth_rollover_state_seconds), when the next step is safe by the TTLs (dnshealth_rollover_next_step_safe_timestamp_seconds, absent when steady), and how long the exporter has remembered the zone (dnshealth_rollover_memory_seconds: nothing older is known). Absent for zones without a DS.',
+                       24,
+                       4,
+                       [
+                         g.namedInstant('A', 'max by (state) (dnshealth_rollover_state{%s} == 1)' % zone, '{{state}}'),
+                         g.namedInstant('B', 'max(dnshealth_rollover_seconds{%s})' % zone, 'in a rollover for'),
+                         g.namedInstant('C', 'max(dnshealth_rollover_state_seconds{%s})' % zone, 'in this state for'),
+                         g.namedInstant('D', 'max(dnshealth_rollover_next_step_safe_timestamp_seconds{%s}) * 1000' % zone, 'next step safe'),
+                         g.namedInstant('E', 'max(dnshealth_rollover_memory_seconds{%s})' % zone, 'remembered for'),
+                       ]) +
+        g.noValue('no DS') +
+        g.overrideByName('in a rollover for', [g.unitProp('s')]) +
+        g.overrideByName('in this state for', [g.unitProp('s')]) +
+        g.overrideByName('remembered for', [g.unitProp('s')]) +
+        g.overrideByName('next step safe', [g.unitProp('dateTimeFromNow')]) +
+        g.options({ orientation: 'horizontal' }),
       ]);
 
       local nameserversRow = g.row('Nameservers: $instance', [
