@@ -45,6 +45,10 @@ type serverMaterial struct {
 	cdsSigners []uint16        // tags of keys whose signatures over CDS and CDNSKEY verify
 	signers    map[uint16]bool // key tags that made valid signatures
 	nsec3      *NSEC3Param
+
+	// keySignersCut: a validation bound stopped the keySigners check, so
+	// it may miss keys that do sign.
+	keySignersCut bool
 }
 
 // maxKeyCache bounds how long validated keys stay cached.
@@ -495,9 +499,11 @@ func (c *serverCheck) fetchKeys() ([]dns.RR, []*dns.RRSIG, bool) {
 			zoneBit = append(zoneBit, k)
 		}
 	}
-	for _, t := range c.r.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.r.now).KeyTags {
+	v := c.r.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.r.now)
+	for _, t := range v.KeyTags {
 		c.out.keySigners[t] = true
 	}
+	c.out.keySignersCut = v.Reason == validate.LimitExceeded
 	return keyset, keySigs, true
 }
 
@@ -637,7 +643,7 @@ func (r *run) checkAlgorithms(s ServerResult, owner string, qtype uint16, keys [
 // compareKeys compares the DNSKEY RRsets across servers and matches the DS
 // set against them.
 func (r *run) compareKeys(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) {
-	if !r.compareKeySets(zone, checked, d) {
+	if !r.compareKeySets(zone, checked, d) || keySignersCut(checked) {
 		return
 	}
 	r.matchDS(zone, ds, checked, d)

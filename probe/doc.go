@@ -10,7 +10,10 @@
 //  1. Walk: iterative resolution from the root servers to the servers of
 //     the target's parent zone, following referrals and resolving
 //     out-of-bailiwick nameserver names, with the cross-probe Cache
-//     (walk.go; the cache in cache.go).
+//     (walk.go; the cache in cache.go). bounds.go holds what keeps a
+//     hostile zone's work bounded outside the validator: CNAMEs counted
+//     across answers, and no DS judgement where a validation bound cut
+//     the check of the DNSKEY RRset's signers short (stage 6).
 //  2. Parent view: every address of every parent server asked for the
 //     delegation: NS set, glue, DS replies (delegation.go: askParents
 //     observes; judgeParents in judge.go judges).
