@@ -25,8 +25,9 @@ var assertHelpers = map[string]bool{"wantFinding": true, "wantChecks": true, "wa
 //   - or it is in a composite literal (a table of cases) of a function or
 //     declaration that passes a slice to an assertion helper (tc.want...);
 //   - or it is an expected check of a lab zone (Zone.Checks, set by
-//     expect(...) or a Checks field in lab/), and some test passes a
-//     zone's Checks to an assertion helper (TestLabZones, TestHostileZones).
+//     expect(...) or a Checks field in the lab file that builds those
+//     zones), and a test that starts that lab passes each zone's Checks to
+//     an assertion helper (TestLabZones, TestHostileZones).
 func TestEveryCheckIsExercised(t *testing.T) {
 	names := checkConstNames(t)
 	ids := map[string]string{} // constant name or ID -> ID
@@ -34,7 +35,9 @@ func TestEveryCheckIsExercised(t *testing.T) {
 		ids[id], ids[name] = id, id
 	}
 	asserted := map[string][]string{} // ID -> where
-	labTables := false
+	// labTables are the lab files whose zone tables a test asserts: one
+	// that starts that lab and passes a zone's Checks to a helper.
+	labTables := map[string]bool{}
 
 	tests, err := filepath.Glob("*_test.go")
 	if err != nil {
@@ -50,7 +53,7 @@ func TestEveryCheckIsExercised(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, decl := range f.Decls {
-			tables := false
+			tables, zoneChecks := false, false
 			ast.Inspect(decl, func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)
 				if !ok || !assertHelpers[calleeName(call)] {
@@ -65,11 +68,19 @@ func TestEveryCheckIsExercised(t *testing.T) {
 					tables = true
 					last := call.Args[len(call.Args)-1]
 					if sel, ok := last.(*ast.SelectorExpr); ok && sel.Sel.Name == "Checks" {
-						labTables = true
+						zoneChecks = true
 					}
 				}
 				return true
 			})
+			if zoneChecks {
+				ast.Inspect(decl, func(n ast.Node) bool {
+					if call, ok := n.(*ast.CallExpr); ok && labStarters[calleeName(call)] != "" {
+						labTables[labStarters[calleeName(call)]] = true
+					}
+					return true
+				})
+			}
 			if !tables {
 				continue
 			}
@@ -84,10 +95,8 @@ func TestEveryCheckIsExercised(t *testing.T) {
 			})
 		}
 	}
-	if labTables {
-		for id, where := range labExpectedChecks(t, fset, names) {
-			asserted[id] = append(asserted[id], where...)
-		}
+	for id, where := range labExpectedChecks(t, fset, names, labTables) {
+		asserted[id] = append(asserted[id], where...)
 	}
 	for _, c := range Checks {
 		if len(asserted[string(c.ID)]) == 0 {
@@ -139,11 +148,16 @@ func idsIn(n ast.Node, ids map[string]string) []string {
 	return out
 }
 
-// labExpectedChecks returns the check IDs the lab's zone tables expect
-// (lab/*.go: arguments of expect, and Checks fields), with where each is.
+// labStarters maps the test helpers that start a lab to the lab file that
+// builds its zones.
+var labStarters = map[string]string{"startLab": "zones.go", "startHostile": "hostile.go"}
+
+// labExpectedChecks returns the check IDs the zone tables of the lab files
+// in asserted expect (arguments of expect, and Checks fields), with where
+// each is.
 // The lab repeats the IDs as string constants, since it must not import
 // the probe; those are resolved here.
-func labExpectedChecks(t *testing.T, fset *token.FileSet, names map[string]string) map[string][]string {
+func labExpectedChecks(t *testing.T, fset *token.FileSet, names map[string]string, asserted map[string]bool) map[string][]string {
 	t.Helper()
 	paths, err := filepath.Glob("../lab/*.go")
 	if err != nil {
@@ -194,6 +208,9 @@ func labExpectedChecks(t *testing.T, fset *token.FileSet, names map[string]strin
 		})
 	}
 	for _, f := range files {
+		if !asserted[filepath.Base(fset.Position(f.Pos()).Filename)] {
+			continue
+		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch x := n.(type) {
 			case *ast.CallExpr:

@@ -222,3 +222,24 @@ func TestNoDataAtANameWithCNAMEInItsBitmapIsNoProof(t *testing.T) {
 		})
 	}
 }
+
+// Key tags are not unique (RFC 4034 Appendix B, RFC 4035 section 5.3.1):
+// a validator tries every key with the RRSIG's tag and algorithm until one
+// verifies, within MaxKeyCandidates. Here the signing key comes after
+// three others sharing its tag.
+func TestVerifyRRsetTriesEveryKeyWithTheSignaturesTag(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	rrset, sig, key := signedA(t, now)
+	var keys []*dns.DNSKEY
+	c := key
+	for range 3 {
+		c = collidingKey(t, c)
+		keys = append(keys, c)
+	}
+	keys = append(keys, key)
+	for _, val := range []Validator{unbounded, {Limits: DefaultLimits()}} {
+		if v := val.VerifyRRset(rrset, []*dns.RRSIG{sig}, keys, "example.", now); !v.Valid {
+			t.Errorf("limits %+v: the signing key fourth among keys of its tag: %v %s", val.Limits, v.Reason, v.Detail)
+		}
+	}
+}
