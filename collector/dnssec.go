@@ -20,7 +20,7 @@ func collectDNSSEC(r *probe.Report, gauge func(*prometheus.Desc, float64, ...str
 	}
 
 	for _, st := range probe.DNSSECStatuses {
-		gauge(dnssecStatusDesc, boolValue(st == string(d.Status)), st)
+		gauge(dnssecStatusDesc, boolValue(st == d.Status), string(st))
 	}
 	gauge(dnssecIntermittentDesc, boolValue(d.Intermittent))
 
