@@ -25,6 +25,12 @@
 // records: a validator finds them insecure. Servers add RRSIGs, DS and
 // NSEC/NSEC3 proofs to answers when the query sets the DO bit. Wildcards
 // and zone transfers are not implemented.
+//
+// StartHostile (hostile.go) serves a second, separate hierarchy on
+// 127.62.0.0/16 with its own root and trust anchor: the hostile-zone set,
+// zones shaped to make a validating prober work (KeyTrap, NSEC3 at 65535
+// iterations, answers near 64 KiB, 500 DNSKEYs, deep CNAME and referral
+// chains).
 package lab
 
 import (
