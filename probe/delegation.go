@@ -134,7 +134,7 @@ func (r *delegation) askParents(ctx context.Context, zone string, targets []pare
 	obs := make([]parentObs, len(targets))
 	parallel(len(targets), func(i int) {
 		t := targets[i]
-		ps := ParentServer{Nameserver: strings.TrimSuffix(t.name, "."), Address: t.addr.String()}
+		ps := ParentServer{Nameserver: t.name, Address: t.addr.String()}
 		// The DS RRset (or the proof there is none) lives at the parent;
 		// each parent server is asked, as each is asked for the NS set,
 		// both questions at once.
@@ -162,10 +162,10 @@ func (r *delegation) askParents(ctx context.Context, zone string, targets []pare
 				ps.Detail = why
 				break
 			}
-			ps.OK, ps.NS = true, trimAll(names)
+			ps.OK, ps.NS = true, names
 			ps.Glue = map[string][]string{}
 			for n, as := range glue {
-				ps.Glue[strings.TrimSuffix(n, ".")] = addrStrings(as)
+				ps.Glue[n] = addrStrings(as)
 			}
 			obs[i].glue = glue
 		}
@@ -243,7 +243,7 @@ func (r *delegation) nsAddresses(ctx context.Context, zone string, glue map[stri
 	})
 	rep.NSAddresses = map[string][]string{}
 	for _, s := range out {
-		rep.NSAddresses[strings.TrimSuffix(s.Name, ".")] = addrStrings(s.Addrs)
+		rep.NSAddresses[s.Name] = addrStrings(s.Addrs)
 	}
 	return out
 }
@@ -344,14 +344,6 @@ func parallel(n int, f func(int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-func trimAll(names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = strings.TrimSuffix(n, ".")
-	}
-	return out
 }
 
 func addrStrings(as []netip.Addr) []string {

@@ -90,7 +90,10 @@ func matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECRepo
 	var fs []raised
 	matchedEverywhere := false
 	anyMatched := false
-	unusable := map[int]bool{} // DS that point at a revoked or non-zone key
+	// DS that point at a revoked or non-zone key, or that validators set
+	// aside (validate.UsableDS: a weaker digest beside a stronger one, an
+	// algorithm they cannot validate): none of them is "unmatched".
+	unusable := map[int]bool{}
 	for i, rec := range d.DS {
 		var dsrr *dns.DS
 		for _, x := range ds {
@@ -99,6 +102,7 @@ func matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECRepo
 			}
 		}
 		if dsrr == nil {
+			unusable[i] = true
 			continue
 		}
 		everywhere := true

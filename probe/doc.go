@@ -51,18 +51,20 @@
 //     small DS and key helpers. The cryptography and the proofs are in the
 //     pure package probe/validate, whose failure reasons verdicts.go maps
 //     to check IDs.
-//   - resolver.go: each resolver's view against the DNSSEC verdict
-//     (judgeResolver).
+//   - resolver.go: each resolver's view against the DNSSEC verdict, which
+//     did not exist yet when it was asked (settleResolver, judgeResolver).
 //   - diagnosis.go: the one Diagnosis over all findings; check IDs and
 //     severities are in checks.go.
 //
 // The Report types are in report.go, dnssec_report.go and
-// resolver_report.go. The report holds facts: zone names (the target, its
-// parent, the walk, the chain of trust, signature owners) fully
-// qualified, and typed check IDs, statuses and causes. "The root" is
-// written only by the renderers: collector/, triage/, and the debug text
-// in text.go. Nameserver names are still stored without their trailing
-// dot, and finding messages and summaries are prose for people. Modules
+// resolver_report.go. The report holds facts: every name (the target, its
+// parent, the walk and its servers, the delegation, the nameservers, the
+// chain of trust, signature owners, the subjects of findings and queries)
+// fully qualified, and typed check IDs, statuses and causes. "The root"
+// and names without their trailing dot are written only by the renderers:
+// collector/, triage/ and report/ (through internal/display), and the
+// debug text in text.go. Finding messages and summaries are prose for
+// people. Modules
 // and their configuration are in config.go; target parsing in target.go;
 // the Prober and its Exchanger in prober.go.
 //

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -47,6 +46,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 	delegationOK := okCount(rep.Servers) > 0
 	for _, v := range views {
 		if v != nil {
+			settleResolver(v, rep.DNSSEC)
 			rep.Resolvers = append(rep.Resolvers, v.result)
 			r.record(judgeResolver(zone, v, rep.DNSSEC, delegationOK))
 		}
@@ -290,7 +290,7 @@ func (r *run) addFinding(check CheckID, nameserver, address, format string, args
 	r.report.Findings = append(r.report.Findings, Finding{
 		Check:      check,
 		Severity:   checkSeverity(check),
-		Nameserver: strings.TrimSuffix(nameserver, "."),
+		Nameserver: nameserver,
 		Address:    address,
 		Message:    fmt.Sprintf(format, args...),
 	})

@@ -161,7 +161,7 @@ func (r *wire) exchangeTo(ctx context.Context, nsName string, dst netip.AddrPort
 		err = fmt.Errorf("%w: %v", errAborted, err)
 	}
 	rec := Query{
-		Nameserver: strings.TrimSuffix(nsName, "."),
+		Nameserver: nsName,
 		Address:    dst.Addr().String(),
 		Qname:      m.Question[0].Name,
 		Qtype:      dns.TypeToString[m.Question[0].Qtype],

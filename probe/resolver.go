@@ -246,9 +246,8 @@ func (r *resolverStage) classifyResolverSOA(q0, q1 *resolverReply) (ResolverStat
 		}
 		return ResolverMalformedReply, why
 	}
-	if !q0.AD && r.report.DNSSEC != nil && r.report.DNSSEC.Status == DNSSECSecure {
-		return ResolverInsecure, "answered without AD for a zone the exporter validates as secure"
-	}
+	// Whether an answer without AD is insecure depends on the exporter's
+	// own verdict, which does not exist yet: settleResolver decides.
 	return ResolverOK, ""
 }
 
@@ -389,6 +388,24 @@ func edeList(qs ...*resolverReply) string {
 		return "no EDE"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// settleResolver completes a resolver's status with the exporter's own
+// DNSSEC verdict (nil without DNSSEC), which did not exist yet when the
+// resolver was asked: a NOERROR without AD for a zone the exporter
+// validates as secure is insecure.
+func settleResolver(v *resolverView, own *DNSSECReport) {
+	res := &v.result
+	if res.Status != ResolverOK || res.Authenticated || own == nil || own.Status != DNSSECSecure {
+		return
+	}
+	res.Status = ResolverInsecure
+	v.why = "answered without AD for a zone the exporter validates as secure"
+	if res.Detail == "" {
+		res.Detail = v.why
+	} else {
+		res.Detail = v.why + "; " + res.Detail
+	}
 }
 
 // judgeResolver judges one resolver's view, and compares it with the

@@ -42,6 +42,7 @@ func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict DNSSE
 func askAndJudge(ctx context.Context, r *run, zone string) {
 	for _, v := range (&resolverStage{r}).checkResolvers(ctx, zone) {
 		if v != nil {
+			settleResolver(v, r.report.DNSSEC)
 			r.report.Resolvers = append(r.report.Resolvers, v.result)
 			r.record(judgeResolver(zone, v, r.report.DNSSEC, okCount(r.report.Servers) > 0))
 		}

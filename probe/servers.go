@@ -137,7 +137,7 @@ func (r *delegation) askServer(ctx context.Context, zone, name string, addr neti
 	if errors.Is(soa.err, errBudget) || errors.Is(soa.err, errAborted) {
 		return serverObs{}
 	}
-	s := &ServerResult{Nameserver: strings.TrimSuffix(name, "."), Address: addr.String(), RTT: soa.rtt, Transport: soa.transport}
+	s := &ServerResult{Nameserver: name, Address: addr.String(), RTT: soa.rtt, Transport: soa.transport}
 	o.result = s
 	if soa.err != nil {
 		s.Status, s.Detail = classifyError(soa.err), soa.err.Error()
@@ -162,7 +162,7 @@ func (r *delegation) apexNS(o *serverObs, ns reply, zone string) {
 		o.apexNSError = fmt.Sprintf("rcode %s, aa=%d", dns.RcodeToString[ns.msg.Rcode], b2i(ns.msg.Authoritative))
 	default:
 		if names := nsNames(ns.msg.Answer, zone); len(names) > 0 {
-			o.result.ApexNS = trimAll(names)
+			o.result.ApexNS = names
 			o.ns = ns.msg
 		} else {
 			o.apexNSError = "no NS records at the apex"

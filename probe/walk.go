@@ -31,7 +31,7 @@ type zoneServers struct {
 func (z zoneServers) names() []string {
 	out := make([]string, 0, len(z.servers))
 	for _, s := range z.servers {
-		out = append(out, strings.TrimSuffix(s.Name, "."))
+		out = append(out, s.Name)
 	}
 	return out
 }
