@@ -27,6 +27,15 @@ func wantFinding(t testing.TB, r *Report, check CheckID, contains ...string) {
 	t.Errorf("no %s finding saying %q in %+v", check, contains, r.Findings)
 }
 
+// wantCheckAmong fails t unless check is among got, the checks a
+// judgement raised.
+func wantCheckAmong(t testing.TB, got []CheckID, check CheckID) {
+	t.Helper()
+	if !slices.Contains(got, check) {
+		t.Errorf("checks %v, want %s among them", got, check)
+	}
+}
+
 // wantCheckIDs fails t unless got, the checks a judgement raised in order,
 // equals want.
 func wantCheckIDs(t testing.TB, got []CheckID, want ...CheckID) {

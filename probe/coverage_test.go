@@ -13,7 +13,7 @@ import (
 
 // assertHelpers are the helpers that assert a finding was raised
 // (assert_test.go, assert_internal_test.go).
-var assertHelpers = map[string]bool{"wantFinding": true, "wantChecks": true, "wantCheckIDs": true}
+var assertHelpers = map[string]bool{"wantFinding": true, "wantChecks": true, "wantCheckIDs": true, "wantCheckAmong": true}
 
 // TestEveryCheckIsExercised keeps "every check ID is asserted by a test"
 // true as checks are added. A check counts as tested only where a test
@@ -23,7 +23,9 @@ var assertHelpers = map[string]bool{"wantFinding": true, "wantChecks": true, "wa
 //   - its ID (the constant, or the ID as a string) is an argument of a
 //     call to an assertion helper;
 //   - or it is in a composite literal (a table of cases) of a function or
-//     declaration that passes a slice to an assertion helper (tc.want...);
+//     declaration that passes its cases' checks to an assertion helper
+//     (tc.want..., e.check), or of a function of the test files that
+//     such a declaration calls to build its table (catalogue());
 //   - or it is an expected check of a lab zone (Zone.Checks, set by
 //     expect(...) or a Checks field in the lab file that builds those
 //     zones), and a test that starts that lab passes each zone's Checks to
@@ -44,6 +46,8 @@ func TestEveryCheckIsExercised(t *testing.T) {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
+	var files []*ast.File
+	funcs := map[string][]*ast.FuncDecl{} // the test files' functions by name
 	for _, path := range tests {
 		if path == "coverage_test.go" {
 			continue
@@ -52,6 +56,25 @@ func TestEveryCheckIsExercised(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		files = append(files, f)
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				funcs[fd.Name.Name] = append(funcs[fd.Name.Name], fd)
+			}
+		}
+	}
+	tableIDs := func(n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.CompositeLit); ok {
+				for _, id := range idsIn(lit, ids) {
+					asserted[id] = append(asserted[id], "table at "+fset.Position(lit.Pos()).String())
+				}
+				return false
+			}
+			return true
+		})
+	}
+	for _, f := range files {
 		for _, decl := range f.Decls {
 			tables, zoneChecks := false, false
 			ast.Inspect(decl, func(n ast.Node) bool {
@@ -59,14 +82,14 @@ func TestEveryCheckIsExercised(t *testing.T) {
 				if !ok || !assertHelpers[calleeName(call)] {
 					return true
 				}
-				for _, arg := range call.Args {
+				// Every helper takes (t, what was raised, the checks wanted...).
+				for _, arg := range call.Args[min(2, len(call.Args)):] {
 					for _, id := range idsIn(arg, ids) {
 						asserted[id] = append(asserted[id], fset.Position(call.Pos()).String())
 					}
 				}
-				if call.Ellipsis.IsValid() {
-					tables = true
-					last := call.Args[len(call.Args)-1]
+				tables = tables || consumesTable(call, ids)
+				if last := call.Args[len(call.Args)-1]; call.Ellipsis.IsValid() {
 					if sel, ok := last.(*ast.SelectorExpr); ok && sel.Sel.Name == "Checks" {
 						zoneChecks = true
 					}
@@ -84,12 +107,16 @@ func TestEveryCheckIsExercised(t *testing.T) {
 			if !tables {
 				continue
 			}
+			// The table is in this declaration, or built by a function
+			// of the test files that it calls (catalogue()).
+			tableIDs(decl)
 			ast.Inspect(decl, func(n ast.Node) bool {
-				if lit, ok := n.(*ast.CompositeLit); ok {
-					for _, id := range idsIn(lit, ids) {
-						asserted[id] = append(asserted[id], "table at "+fset.Position(lit.Pos()).String())
+				if call, ok := n.(*ast.CallExpr); ok && !assertHelpers[calleeName(call)] {
+					if id, ok := call.Fun.(*ast.Ident); ok {
+						for _, fd := range funcs[id.Name] {
+							tableIDs(fd)
+						}
 					}
-					return false
 				}
 				return true
 			})
@@ -100,9 +127,28 @@ func TestEveryCheckIsExercised(t *testing.T) {
 	}
 	for _, c := range Checks {
 		if len(asserted[string(c.ID)]) == 0 {
-			t.Errorf("check %s is asserted by no test: pass it to wantFinding, wantChecks or wantCheckIDs, or expect it of a lab zone", c.ID)
+			t.Errorf("check %s is asserted by no test: pass it to wantFinding, wantChecks, wantCheckIDs or wantCheckAmong, or expect it of a lab zone", c.ID)
 		}
 	}
+}
+
+// consumesTable reports whether an assertion helper call takes its
+// checks from data rather than naming them: a slice passed with ... or a
+// field of a case (e.check, tc.want).
+func consumesTable(call *ast.CallExpr, ids map[string]string) bool {
+	if call.Ellipsis.IsValid() {
+		return true
+	}
+	for _, arg := range call.Args[min(2, len(call.Args)):] {
+		if sel, ok := arg.(*ast.SelectorExpr); ok {
+			if _, isID := ids[sel.Sel.Name]; !isID {
+				if _, onVar := sel.X.(*ast.Ident); onVar {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // calleeName is the name of the function a call calls, without any
