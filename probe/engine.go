@@ -144,8 +144,16 @@ func judgeProbeLimits(budgetHit, aborted bool, maxQueries, sent int, took time.D
 // alongside the chain of trust down to the parent.
 func (r *run) probe(ctx context.Context, zone string) {
 	rep := r.report
+	d := &delegation{r}
 
-	// 1. Walk from the root to the servers of the parent zone.
+	// 1. Walk from the root to the servers of the parent zone. When the
+	// cache knows a cut above the zone (or the zone is a TLD), the parent
+	// round goes to its servers at once, alongside the walk.
+	var early *parentRound
+	if guess, cached := r.walker().startFor(zone, false); cached || guess.zone == "." && dns.CountLabel(zone) == 1 {
+		early = d.startParentRound(ctx, zone, guess)
+		defer early.wait()
+	}
 	res, err := r.walker().iterate(ctx, zone, dns.TypeNS, 0, true, &rep.Path)
 	if err != nil {
 		r.stop(err)
@@ -158,10 +166,21 @@ func (r *run) probe(ctx context.Context, zone string) {
 	}
 	parent := res.zone
 	rep.Parent = parent.zone
-	d := &delegation{r}
+	// The chain of trust down to the parent needs nothing more: it runs
+	// alongside the parent and child rounds.
+	var chain chainResult
+	chainDone := make(chan struct{})
+	defer func() { <-chainDone }()
+	anchor, anchored := r.m.TrustAnchors.closest(zone)
+	go func() {
+		defer close(chainDone)
+		if r.m.dnssecEnabled() && anchored && anchor != zone {
+			chain = (&chainWalk{r}).chainTo(ctx, anchor, parent)
+		}
+	}()
 
 	// 2. The parent round: every address of every parent server.
-	glue, parentDS := d.checkParent(ctx, zone, parent, res)
+	glue, parentDS := d.checkParent(ctx, zone, parent, res, early)
 	if len(rep.DelegationNS) == 0 {
 		if !r.stopped() {
 			r.addFinding(CheckResolutionFailed, "", "", "no server of the parent zone %s returned the delegation of %s", zoneLabel(parent.zone), zone)
@@ -177,16 +196,7 @@ func (r *run) probe(ctx context.Context, zone string) {
 		servers[i] = l.NameServer
 	}
 
-	// 4. The child round, and the chain of trust alongside.
-	var chain chainResult
-	chainDone := make(chan struct{})
-	anchor, anchored := r.m.TrustAnchors.closest(zone)
-	go func() {
-		defer close(chainDone)
-		if r.m.dnssecEnabled() && anchored && anchor != zone {
-			chain = (&chainWalk{r}).chainTo(ctx, anchor, parent)
-		}
-	}()
+	// 4. The child round.
 	obs := d.childRound(ctx, zone, servers, glue)
 	<-chainDone
 
