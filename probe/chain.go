@@ -87,7 +87,10 @@ func (r *chainWalk) zoneKeys(ctx context.Context, zone string, ds []*dns.DS) ([]
 
 // chainTo validates keys from the anchor zone down to the target's parent,
 // asking each zone's servers for the next zone's DS (RFC 4035 section 5).
-func (r *chainWalk) chainTo(ctx context.Context, anchor string, parent zoneServers) chainResult {
+// The anchor's keys need nothing the walk finds, so they are fetched at
+// once; the rest waits for the parent, which arrives on parent (closed
+// without a value when the walk found none).
+func (r *chainWalk) chainTo(ctx context.Context, anchor string, parent <-chan zoneServers) chainResult {
 	var links []ChainLink
 	res := r.walkChain(ctx, anchor, parent, &links)
 	res.links = links
@@ -95,8 +98,12 @@ func (r *chainWalk) chainTo(ctx context.Context, anchor string, parent zoneServe
 }
 
 // walkChain is chainTo's walk, noting each zone cut's link.
-func (r *chainWalk) walkChain(ctx context.Context, anchor string, parent zoneServers, links *[]ChainLink) chainResult {
+func (r *chainWalk) walkChain(ctx context.Context, anchor string, parentCh <-chan zoneServers, links *[]ChainLink) chainResult {
 	keys, cached, err := r.zoneKeys(ctx, anchor, nil)
+	parent, ok := <-parentCh
+	if !ok {
+		return chainResult{status: DNSSECIndeterminate, detail: "the walk found no parent zone"}
+	}
 	if err != nil {
 		return r.chainError(anchor, err, links)
 	}

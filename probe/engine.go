@@ -137,11 +137,13 @@ func judgeProbeLimits(budgetHit, aborted bool, maxQueries, sent int, took time.D
 	return fs
 }
 
-// probe runs the stages. The ones that depend on nothing found since
-// start together: once the parent's servers are known, the parent round
-// (NS and DS at every parent address) goes out; once the delegation is
-// known, the child round (every question to every address) goes out
-// alongside the chain of trust down to the parent.
+// probe runs the stages, each as soon as what it needs is known: the walk
+// and the trust anchor's keys at once (with the parent round too when the
+// cache knows the parent); the parent round (NS and DS at every parent
+// address) once the parent's servers are known; the rest of the chain of
+// trust once the walk has found the parent; the child round (every
+// question to every address) once the delegation is known. Then the
+// judgements.
 func (r *run) probe(ctx context.Context, zone string) {
 	rep := r.report
 	d := &delegation{r}
@@ -154,6 +156,30 @@ func (r *run) probe(ctx context.Context, zone string) {
 		early = d.startParentRound(ctx, zone, guess)
 		defer early.wait()
 	}
+	// The chain of trust fetches the anchor's keys at once and waits for
+	// the walk's parent to go on; it runs alongside the parent and child
+	// rounds.
+	var chain chainResult
+	parentCh := make(chan zoneServers, 1)
+	chainDone := make(chan struct{})
+	var anchor string
+	anchored := false
+	if r.m.dnssecEnabled() {
+		anchor, anchored = r.m.TrustAnchors.closest(zone)
+	}
+	go func() {
+		defer close(chainDone)
+		if anchored && anchor != zone {
+			chain = (&chainWalk{r}).chainTo(ctx, anchor, parentCh)
+		}
+	}()
+	walked := false
+	defer func() {
+		if !walked {
+			close(parentCh)
+		}
+		<-chainDone
+	}()
 	res, err := r.walker().iterate(ctx, zone, dns.TypeNS, 0, true, &rep.Path)
 	if err != nil {
 		r.stop(err)
@@ -166,18 +192,9 @@ func (r *run) probe(ctx context.Context, zone string) {
 	}
 	parent := res.zone
 	rep.Parent = parent.zone
-	// The chain of trust down to the parent needs nothing more: it runs
-	// alongside the parent and child rounds.
-	var chain chainResult
-	chainDone := make(chan struct{})
-	defer func() { <-chainDone }()
-	anchor, anchored := r.m.TrustAnchors.closest(zone)
-	go func() {
-		defer close(chainDone)
-		if r.m.dnssecEnabled() && anchored && anchor != zone {
-			chain = (&chainWalk{r}).chainTo(ctx, anchor, parent)
-		}
-	}()
+	parentCh <- parent
+	close(parentCh)
+	walked = true
 
 	// 2. The parent round: every address of every parent server.
 	glue, parentDS := d.checkParent(ctx, zone, parent, res, early)
