@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -83,6 +84,52 @@ func (r *chainWalk) zoneKeys(ctx context.Context, zone string, ds []*dns.DS) ([]
 	ttl := min(time.Duration(keyset[0].Header().Ttl)*time.Second, v.Expiration.Sub(r.now), maxKeyCache)
 	r.p.Cache.putKeys(key, keys, ttl, r.now)
 	return keys, false, nil
+}
+
+// chainStart is the chain of trust under way: it fetches the anchor's keys
+// at once and waits for the walk's parent to go on, alongside the parent
+// and child rounds.
+type chainStart struct {
+	anchor string // the closest trust anchor's zone; "" when none
+	parent chan zoneServers
+	done   chan struct{}
+	once   sync.Once
+	res    chainResult
+}
+
+// start begins the chain of trust for zone, when the module checks DNSSEC
+// and an anchor above the zone covers it.
+func (r *chainWalk) start(ctx context.Context, zone string) *chainStart {
+	c := &chainStart{parent: make(chan zoneServers, 1), done: make(chan struct{})}
+	anchored := false
+	if r.m.dnssecEnabled() {
+		c.anchor, anchored = r.m.TrustAnchors.closest(zone)
+	}
+	if !anchored {
+		c.anchor = ""
+	}
+	go func() {
+		defer close(c.done)
+		if anchored && c.anchor != zone {
+			c.res = r.chainTo(ctx, c.anchor, c.parent)
+		}
+	}()
+	return c
+}
+
+// found hands the walk's parent to the chain.
+func (c *chainStart) found(parent zoneServers) {
+	c.once.Do(func() {
+		c.parent <- parent
+		close(c.parent)
+	})
+}
+
+// wait ends the chain (with no parent, if none was found) and returns it.
+func (c *chainStart) wait() chainResult {
+	c.once.Do(func() { close(c.parent) })
+	<-c.done
+	return c.res
 }
 
 // chainTo validates keys from the anchor zone down to the target's parent,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -156,30 +157,8 @@ func (r *run) probe(ctx context.Context, zone string) {
 		early = d.startParentRound(ctx, zone, guess)
 		defer early.wait()
 	}
-	// The chain of trust fetches the anchor's keys at once and waits for
-	// the walk's parent to go on; it runs alongside the parent and child
-	// rounds.
-	var chain chainResult
-	parentCh := make(chan zoneServers, 1)
-	chainDone := make(chan struct{})
-	var anchor string
-	anchored := false
-	if r.m.dnssecEnabled() {
-		anchor, anchored = r.m.TrustAnchors.closest(zone)
-	}
-	go func() {
-		defer close(chainDone)
-		if anchored && anchor != zone {
-			chain = (&chainWalk{r}).chainTo(ctx, anchor, parentCh)
-		}
-	}()
-	walked := false
-	defer func() {
-		if !walked {
-			close(parentCh)
-		}
-		<-chainDone
-	}()
+	chain := (&chainWalk{r}).start(ctx, zone)
+	defer chain.wait()
 	res, err := r.walker().iterate(ctx, zone, dns.TypeNS, 0, true, &rep.Path)
 	if err != nil {
 		r.stop(err)
@@ -192,9 +171,7 @@ func (r *run) probe(ctx context.Context, zone string) {
 	}
 	parent := res.zone
 	rep.Parent = parent.zone
-	parentCh <- parent
-	close(parentCh)
-	walked = true
+	chain.found(parent)
 
 	// 2. The parent round: every address of every parent server.
 	glue, parentDS := d.checkParent(ctx, zone, parent, res, early)
@@ -214,16 +191,14 @@ func (r *run) probe(ctx context.Context, zone string) {
 	}
 
 	// 4. The child round.
-	obs := d.childRound(ctx, zone, servers, glue)
-	<-chainDone
+	withDNSSEC := chain.anchor == zone || chain.anchor != "" && parentHasDS(zone, parentDS)
+	obs := d.childRound(ctx, zone, servers, glue, withDNSSEC)
+	trust := chain.wait()
 
 	// 5. Judge what the servers and the parent said.
 	r.judgeServers(zone, servers, obs, glue)
 	if r.m.dnssecEnabled() && !r.stopped() {
-		if !anchored {
-			anchor = ""
-		}
-		r.judgeDNSSEC(&dnssecObs{zone: zone, parent: parent.zone, anchor: anchor, chain: chain, links: chain.links,
+		r.judgeDNSSEC(&dnssecObs{zone: zone, parent: parent.zone, anchor: chain.anchor, chain: trust, links: trust.links,
 			parentDS: parentDS, servers: obs, anchors: r.m.TrustAnchors, records: r.m.Records})
 	}
 	if !r.stopped() && okCount(rep.Servers) == 0 {
@@ -333,3 +308,21 @@ type stageFailure struct {
 }
 
 func (w *stageFailure) Error() string { return w.detail }
+
+// parentHasDS reports whether any parent server's reply holds a DS RRset
+// for zone: only then are the zone's servers asked for DNSSEC material
+// (without a DS the zone is insecure, or its denial is judged at the
+// parent).
+func parentHasDS(zone string, replies []dsReply) bool {
+	for _, rep := range replies {
+		if rep.msg == nil {
+			continue
+		}
+		for _, rr := range rep.msg.Answer {
+			if rr.Header().Rrtype == dns.TypeDS && strings.EqualFold(rr.Header().Name, zone) {
+				return true
+			}
+		}
+	}
+	return false
+}
