@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -249,6 +251,11 @@ type server struct {
 	rootGlue []dns.RR
 	wrongSOA dns.RR
 	logger   *slog.Logger
+	// The scale hierarchy's (scale.go): its zones by origin, the delay
+	// before every reply, and a counter of the queries received.
+	index   map[string]*zone
+	delay   time.Duration
+	queries *atomic.Int64
 }
 
 // enclosing returns the served zones that contain qname, closest first.
@@ -269,6 +276,9 @@ func (s *server) enclosing(qname string) []*zone {
 // one, except that a DS query at a zone's apex goes to the parent zone when
 // this server serves that too. It returns nil when none encloses qname.
 func (s *server) zoneFor(qname string, qtype uint16) *zone {
+	if s.index != nil {
+		return s.indexedZone(qname, qtype)
+	}
 	zs := s.enclosing(qname)
 	switch {
 	case len(zs) == 0:
@@ -282,11 +292,17 @@ func (s *server) zoneFor(qname string, qtype uint16) *zone {
 
 // ServeDNS implements dns.Handler.
 func (s *server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
+	if s.queries != nil {
+		s.queries.Add(1)
+	}
 	udp := w.LocalAddr().Network() == "udp"
 	m := s.reply(req, udp)
 	if m == nil {
 		s.log(req, udp, "dropped")
 		return
+	}
+	if s.delay > 0 {
+		time.Sleep(s.delay)
 	}
 	if udp {
 		size := dns.MinMsgSize

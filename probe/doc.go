@@ -12,10 +12,11 @@
 //  1. Walk: iterative resolution from the root servers to the servers of
 //     the target's parent zone, following referrals and resolving
 //     out-of-bailiwick nameserver names, with the cross-probe Cache
-//     (walker in walk.go; the cache in cache.go). bounds.go holds what
-//     keeps a hostile zone's work bounded outside the validator: CNAMEs
-//     counted across answers, and no DS judgement where a validation
-//     bound cut the check of the DNSKEY RRset's signers short
+//     (walker in walk.go; the cache in cache.go; probes that need the same
+//     referral, DS or keys wait for one fetch, coalesce.go). bounds.go
+//     holds what keeps a hostile zone's work bounded outside the
+//     validator: CNAMEs counted across answers, and no DS judgement where
+//     a validation bound cut the check of the DNSKEY RRset's signers short
 //     (keySignersCut, used by compareKeys in dnssec_keys.go).
 //  2. Parent round: every address of every parent server asked for the
 //     delegation (NS, glue) and the DS RRset, both at once (delegation in
@@ -25,13 +26,16 @@
 //  3. Nameserver addresses: glue, or resolution of each delegated name
 //     (delegation.go: nsAddresses).
 //  4. Child round: every address of every nameserver asked every question
-//     at once: SOA, apex NS, the in-zone nameservers' addresses, and with
-//     DNSSEC the DNSKEY, NSEC3PARAM, CDS, CDNSKEY, the module's records and
-//     two questions whose answers must be denials (servers.go: childRound,
-//     giving one serverObs per address). Alongside it, the chain of trust
-//     from the trust anchor (anchors.go) down to the parent (chainWalk in
-//     chain.go), which observes and validates together because what it
-//     asks next depends on what validated.
+//     at once: SOA, apex NS, and when the parent has a DS for the zone the
+//     DNSKEY, NSEC3PARAM, CDS, CDNSKEY, the module's records and two
+//     questions whose answers must be denials; one address is also asked
+//     the in-zone nameservers' addresses, to compare with the glue
+//     (servers.go: childRound, giving one serverObs per address;
+//     glueFollowUp asks the newest serial when that address is stale).
+//     Alongside the walk and both rounds, the chain of trust from the trust
+//     anchor (anchors.go) down to the parent (chainWalk in chain.go), which
+//     observes and validates together because what it asks next depends on
+//     what validated.
 //  5. Resolvers: the module's recursive resolvers, asked from the start of
 //     the probe, alongside everything else (resolverStage in resolver.go).
 //

@@ -13,9 +13,9 @@ import (
 
 // The child round: every address of every delegated nameserver is asked,
 // all at once, every question the checks need: the SOA and apex NS, the
-// addresses of the in-zone nameservers (one address of each nameserver is
-// asked those, to compare with the parent's glue) and,
-// with DNSSEC, the DNSKEY, NSEC3PARAM, CDS and CDNSKEY RRsets, the module's
+// addresses of the in-zone nameservers (one address is asked those, to
+// compare with the parent's glue) and, when the parent has a DS for the
+// zone, the DNSKEY, NSEC3PARAM, CDS and CDNSKEY RRsets, the module's
 // records and two questions whose answers must be proofs of non-existence.
 // No question waits for another's answer, so a warm probe spends one round
 // trip here and a dead address costs one timeout, overlapping the rest.

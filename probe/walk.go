@@ -120,17 +120,30 @@ func (r *walker) iterate(ctx context.Context, qname string, qtype uint16, depth 
 		*path = append(*path, Hop{Zone: cur.zone, Servers: cur.names(), Cached: cached})
 	}
 	for i := 0; i < maxReferrals; i++ {
+		deeper, shared, done := r.shareReferral(ctx, cur, qname, stopAtCut)
+		if shared {
+			done()
+			cur = deeper
+			r.noteCut(cur)
+			if path != nil {
+				*path = append(*path, Hop{Zone: cur.zone, Servers: cur.names(), Cached: true})
+			}
+			continue
+		}
 		msg, from, err := r.askZone(ctx, cur, qname, qtype, depth, false)
 		if err != nil {
+			done()
 			return iterResult{}, err
 		}
 		// askZone returns only referrals that lead down towards qname.
 		if child, ok := referralOwner(msg); ok {
 			if stopAtCut && child == qname {
+				done()
 				return iterResult{kind: outCut, zone: cur, msg: msg, from: from}, nil
 			}
 			next := referralServers(msg, child, cur.zone)
 			r.p.Cache.putZone(r.cacheScope()+child, next.servers, nsTTL(msg, child), r.now)
+			done()
 			r.noteCut(next)
 			cur = next
 			if path != nil {
@@ -138,6 +151,7 @@ func (r *walker) iterate(ctx context.Context, qname string, qtype uint16, depth 
 			}
 			continue
 		}
+		done()
 		if msg.Rcode == dns.RcodeNameError {
 			return iterResult{kind: outNXDomain, zone: cur, msg: msg, from: from}, nil
 		}
