@@ -28,6 +28,12 @@
 // Some demo zones are nested under other demo zones on the same servers
 // (demo.parent), and a few show real-world shapes that must not alarm
 // (shapes.go).
+//
+// StartHostile (hostile.go) serves a second, separate hierarchy on
+// 127.62.0.0/16 with its own root and trust anchor: the hostile-zone set,
+// zones shaped to make a validating prober work (KeyTrap, NSEC3 at 65535
+// iterations, answers near 64 KiB, 500 DNSKEYs, deep CNAME and referral
+// chains).
 package lab
 
 import (

@@ -18,7 +18,7 @@ import (
 // set against them.
 func compareKeys(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) []raised {
 	fs, ok := compareKeySets(zone, checked, d)
-	if !ok {
+	if !ok || keySignersCut(checked) {
 		return fs
 	}
 	fs = append(fs, matchDS(zone, ds, checked, d)...)

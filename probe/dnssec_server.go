@@ -27,6 +27,10 @@ type serverMaterial struct {
 	signers    map[keyRef]bool // keys that made valid signatures
 	nsec3      *NSEC3Param
 	roll       rolloverNotes // for the rollover classifier (rollover_engine.go)
+
+	// keySignersCut: a validation bound stopped the keySigners check, so
+	// it may miss keys that do sign.
+	keySignersCut bool
 }
 
 // serverJudgement is the DNSSEC judgement of one address, in progress.
@@ -109,9 +113,11 @@ func (c *serverJudgement) keySet(keyMsg *dns.Msg) ([]dns.RR, []*dns.RRSIG, bool)
 			zoneBit = append(zoneBit, k)
 		}
 	}
-	for _, k := range c.j.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.j.now).Keys {
+	v := c.j.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.j.now)
+	for _, k := range v.Keys {
 		c.out.keySigners[refOf(k)] = true
 	}
+	c.out.keySignersCut = v.Reason == validate.LimitExceeded
 	return keyset, keySigs, true
 }
 

@@ -16,7 +16,11 @@
 //     referral, DS or keys wait for one fetch, coalesce.go). Cuts the walk
 //     meets no referral for, nested zones on the same servers, are found
 //     by the SOA at each label in between (cutFinder in cuts.go); names
-//     met as aliases are noted in nsalias.go.
+//     met as aliases are noted in nsalias.go. bounds.go
+//     holds what keeps a hostile zone's work bounded outside the
+//     validator: CNAMEs counted across answers, and no DS judgement where
+//     a validation bound cut the check of the DNSKEY RRset's signers short
+//     (keySignersCut, used by compareKeys in dnssec_keys.go).
 //  2. Parent round: every address of every parent server asked for the
 //     delegation (NS, glue) and the DS RRset, both at once (delegation in
 //     delegation.go: checkParent, askParents). When the cache knows a cut

@@ -348,6 +348,14 @@ func TestResolverClassification(t *testing.T) {
 					t.Errorf("disagreement %q does not say what the exporter says (%s)", f.Message, tc.verdict)
 				}
 			}
+			var gotIDs, wantIDs []CheckID
+			for _, f := range got {
+				gotIDs = append(gotIDs, f.check)
+			}
+			for _, f := range tc.findings {
+				wantIDs = append(wantIDs, f.check)
+			}
+			wantCheckIDs(t, gotIDs, wantIDs...)
 			if !slices.Equal(got, tc.findings) {
 				t.Errorf("findings = %v, want %v\n%+v", got, tc.findings, r.report.Findings)
 			}
@@ -549,7 +557,5 @@ func TestResolverServfailWithLameZone(t *testing.T) {
 			t.Errorf("disagreement raised for a zone whose servers all fail: %s", f.Message)
 		}
 	}
-	if !r.report.HasFinding(CheckResolverServfail) {
-		t.Error("no resolver_servfail finding")
-	}
+	wantFinding(t, r.report, CheckResolverServfail)
 }

@@ -412,11 +412,14 @@ func (r *walker) resolveAddrs(ctx context.Context, name string, depth int, quick
 }
 
 // resolveType resolves one address type, following CNAME chains. A clean
-// negative answer (NXDOMAIN, NODATA) is cacheable and has no reason.
+// negative answer (NXDOMAIN, NODATA) is cacheable and has no reason. At
+// most maxCNAMEs aliases are followed in all, whether they come one to an
+// answer or several.
 func (r *walker) resolveType(ctx context.Context, name string, qtype uint16, depth int) ([]netip.Addr, time.Duration, string) {
 	seen := map[string]bool{}
 	qname := name
-	for range maxCNAMEs {
+	aliases := 0
+	for {
 		if seen[qname] {
 			return nil, 0, fmt.Sprintf("CNAME loop at %s", qname)
 		}
@@ -429,7 +432,10 @@ func (r *walker) resolveType(ctx context.Context, name string, qtype uint16, dep
 			return nil, negTTL(res.msg), ""
 		}
 		r.noteAlias(res.msg, qname)
-		addrs, ttl, target := answerAddrs(res.msg, qname, qtype)
+		addrs, ttl, target, followed := followAnswer(res.msg, qname, qtype)
+		if aliases += followed; aliases > maxCNAMEs {
+			return nil, 0, fmt.Sprintf("more than %d CNAMEs from %s", maxCNAMEs, name)
+		}
 		if len(addrs) > 0 || target == "" {
 			if len(addrs) == 0 {
 				ttl = negTTL(res.msg)
@@ -438,46 +444,14 @@ func (r *walker) resolveType(ctx context.Context, name string, qtype uint16, dep
 		}
 		qname = target
 	}
-	return nil, 0, fmt.Sprintf("more than %d CNAMEs from %s", maxCNAMEs, name)
 }
 
 // answerAddrs follows a CNAME chain inside one answer and returns the
 // addresses at its end, or the name to look up next when the chain leaves
 // the answer.
 func answerAddrs(m *dns.Msg, qname string, qtype uint16) ([]netip.Addr, time.Duration, string) {
-	ttl := maxCacheTTL
-	name := qname
-	for range maxCNAMEs {
-		var addrs []netip.Addr
-		next := ""
-		for _, rr := range m.Answer {
-			h := rr.Header()
-			if !strings.EqualFold(h.Name, name) {
-				continue
-			}
-			if c, ok := rr.(*dns.CNAME); ok {
-				next = strings.ToLower(c.Target)
-				continue
-			}
-			if h.Rrtype != qtype {
-				continue
-			}
-			if a, ok := rrAddr(rr); ok {
-				addrs = append(addrs, a)
-				if t := time.Duration(h.Ttl) * time.Second; t < ttl {
-					ttl = t
-				}
-			}
-		}
-		if len(addrs) > 0 || next == "" {
-			return addrs, ttl, ""
-		}
-		name = next
-		if !answerHasOwner(m, name) {
-			return nil, 0, name
-		}
-	}
-	return nil, 0, ""
+	addrs, ttl, next, _ := followAnswer(m, qname, qtype)
+	return addrs, ttl, next
 }
 
 func answerHasOwner(m *dns.Msg, name string) bool {
