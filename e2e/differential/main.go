@@ -94,7 +94,7 @@ func cmdGen(args []string) error {
 	dir := fs.String("dir", "", "output directory (emptied first)")
 	subset := fs.Int("subset", 0, "a seeded subset of at most this many variants (every dimension covered); 0: all")
 	seed := fs.Int64("seed", 1, "the subset's seed")
-	workers := fs.Int("workers", runtime.NumCPU(), "variants built in parallel")
+	workers := fs.Int("workers", 2*runtime.NumCPU(), "variants built in parallel")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -353,3 +353,29 @@ func TestBuildCorruptsOnlyTheNamedDSDigest(t *testing.T) {
 		t.Errorf("%d DS records, want 2", n)
 	}
 }
+
+// Only the "win-" variants have a window edge near the time of signing, so
+// only they are bound by -max-age (and judged first); every window edge of
+// theirs is at least 30 minutes from it.
+func TestOnlyWindowVariantsHaveEdgesNearTheSigningTime(t *testing.T) {
+	near := func(off int64) bool { return off > -hour && off < hour }
+	for _, v := range Space() {
+		offs := []int64{v.Inc, v.Exp}
+		for _, p := range v.Post {
+			if p.Op == "window" {
+				offs = append(offs, p.Inc, p.Exp)
+			}
+		}
+		for _, off := range offs {
+			if clockBound(v.Name) {
+				if off > -30*60 && off < 30*60 {
+					t.Errorf("%s: a window edge %d s from the signing time, want 30 minutes at least", v.Name, off)
+				}
+				continue
+			}
+			if near(off) && !(v.Inc == -hour && off == -hour) {
+				t.Errorf("%s is not clock-bound but has a window edge %d s from the signing time", v.Name, off)
+			}
+		}
+	}
+}
