@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -376,6 +377,60 @@ func TestOnlyWindowVariantsHaveEdgesNearTheSigningTime(t *testing.T) {
 			if near(off) && !(v.Inc == -hour && off == -hour) {
 				t.Errorf("%s is not clock-bound but has a window edge %d s from the signing time", v.Name, off)
 			}
+		}
+	}
+}
+
+// A stand-in resolver on 127.0.0.1: how askUnbound reads rcode, AD, CD and
+// EDE.
+func TestAskUnboundTellsBogusFromServfail(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
+		r := new(dns.Msg)
+		r.SetReply(q)
+		r.SetEdns0(1232, true)
+		name := q.Question[0].Name
+		switch {
+		case strings.HasPrefix(name, "secure."):
+			r.AuthenticatedData = true
+			r.Answer = append(r.Answer, mustRR(name+" 60 IN A 192.0.2.1"))
+		case strings.HasPrefix(name, "nx."):
+			r.Rcode = dns.RcodeNameError
+		case strings.HasPrefix(name, "ede."): // SERVFAIL with EDE 7, and SERVFAIL to CD=1 too
+			r.Rcode = dns.RcodeServerFailure
+			r.IsEdns0().Option = append(r.IsEdns0().Option, &dns.EDNS0_EDE{InfoCode: dns.ExtendedErrorCodeSignatureExpired})
+		case strings.HasPrefix(name, "cd.") && q.CheckingDisabled: // data only with CD=1
+			r.Answer = append(r.Answer, mustRR(name+" 60 IN A 192.0.2.1"))
+		default: // SERVFAIL, no EDE, with and without CD
+			r.Rcode = dns.RcodeServerFailure
+		}
+		_ = w.WriteMsg(r)
+	})}
+	started := make(chan struct{})
+	srv.NotifyStartedFunc = func() { close(started) }
+	go func() { _ = srv.ActivateAndServe() }()
+	<-started
+	defer func() { _ = srv.Shutdown() }()
+	old := resolverAddr
+	resolverAddr = pc.LocalAddr().String()
+	defer func() { resolverAddr = old }()
+
+	for _, c := range []struct {
+		name, want string
+		denial     bool
+	}{
+		{"secure.example.", "secure", false},
+		{"nx.example.", "insecure", true},
+		{"ede.example.", "bogus", false},
+		{"cd.example.", "bogus", false},
+		{"dead.example.", "servfail", false},
+	} {
+		a := askUnbound(c.name, dns.TypeA)
+		if a.Verdict != c.want || a.Denial != c.denial {
+			t.Errorf("askUnbound(%s) = %s denial=%t (%+v), want %s denial=%t", c.name, a.Verdict, a.Denial, a, c.want, c.denial)
 		}
 	}
 }
