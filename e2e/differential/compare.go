@@ -148,6 +148,17 @@ func hasType(rrs []dns.RR, t uint16) bool {
 	return false
 }
 
+// retried asks up to three times while the answer is a servfail or a
+// timeout (a loaded machine makes both; neither is a verdict on the data).
+func retried(ask func() Answer) Answer {
+	a := ask()
+	for i := 0; i < 2 && (a.Verdict == "servfail" || a.Verdict == "timeout"); i++ {
+		time.Sleep(2 * time.Second)
+		a = ask()
+	}
+	return a
+}
+
 // askDelv runs delv (BIND's validator) through the resolver with the lab's
 // trust anchor; it asks with CD=1 and validates itself.
 func askDelv(ctx context.Context, dir, name string, t uint16) Answer {
@@ -188,8 +199,9 @@ func delvVerdict(stdout, stderr string) (verdict string, denial bool, detail str
 	switch {
 	case strings.Contains(stderr, "resolution failed: ncache nxdomain"), strings.Contains(stderr, "resolution failed: ncache nxrrset"):
 		return "insecure", true, detail
-	case strings.Contains(stderr, "resolution failed: SERVFAIL"), strings.Contains(stderr, "resolution failed: timed out"),
-		strings.Contains(stderr, "resolution failed: failure"):
+	case strings.Contains(stderr, "timed out"):
+		return "timeout", false, detail
+	case strings.Contains(stderr, "resolution failed: SERVFAIL"), strings.Contains(stderr, "resolution failed: failure"):
 		return "servfail", false, detail
 	case strings.Contains(stderr, "resolution failed"):
 		return "bogus", false, detail
@@ -336,11 +348,12 @@ func cmdCompare(args []string) error {
 					qwg.Add(1)
 					go func(j int, name string, t uint16) {
 						defer qwg.Done()
-						r.DAnswers[j] = askDelv(ctx, *dir, name, t)
+						r.DAnswers[j] = retried(func() Answer { return askDelv(ctx, *dir, name, t) })
 					}(j, rel(v.Zone, q.Name), q.Type)
 				}
 				for j, q := range qs {
-					r.UAnswers[j] = askUnbound(rel(v.Zone, q.Name), q.Type)
+					name, t := rel(v.Zone, q.Name), q.Type
+					r.UAnswers[j] = retried(func() Answer { return askUnbound(name, t) })
 				}
 				qwg.Wait()
 				for j := range qs {
@@ -349,6 +362,9 @@ func cmdCompare(args []string) error {
 					// validation failed: bogus, whatever the message says.
 					if r.DAnswers[j].Verdict == "servfail" && r.UAnswers[j].Verdict != "servfail" {
 						r.DAnswers[j].Verdict = "bogus"
+					}
+					if r.DAnswers[j].Verdict == "timeout" {
+						r.DAnswers[j].Verdict = "servfail"
 					}
 				}
 				r.Unbound, r.Delv = zoneVerdict(r.UAnswers), zoneVerdict(r.DAnswers)

@@ -130,6 +130,7 @@ func TestDelvVerdictReadsDelvsOutput(t *testing.T) {
 		{"", ";; validating x/A: no valid signature found\n;; resolution failed: no valid signature found\n", "bogus", false},
 		{"", ";; resolution failed: broken trust chain\n", "bogus", false},
 		{"", ";; resolution failed: SERVFAIL\n", "servfail", false},
+		{"", ";; resolution failed: timed out\n", "timeout", false},
 		{"", "something else\n", "servfail", false},
 	} {
 		got, denial, _ := delvVerdict(c.stdout, c.stderr)
