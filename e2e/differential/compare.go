@@ -319,7 +319,7 @@ func loadExpectations(file string) ([]*Expectation, error) {
 		for i, p := range []*string{&e.Exporter, &e.Unbound, &e.Delv} {
 			pre := [...]string{"exporter=", "unbound=", "delv="}[i]
 			if !strings.HasPrefix(fs[i+1], pre) {
-				return nil, fmt.Errorf("%s:%d: field %d is %q, want %s...", file, n, i+2, fs[i+1], pre)
+				return nil, fmt.Errorf("%s:%d: field %d is %q, want it to start with %s", file, n, i+2, fs[i+1], pre)
 			}
 			*p = strings.TrimPrefix(fs[i+1], pre)
 		}
