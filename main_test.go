@@ -237,9 +237,15 @@ func TestReload(t *testing.T) {
 	})
 
 	t.Run("post", func(t *testing.T) {
+		// The rollover memory belongs to the Prober and outlives a reload.
+		mem := e.prober.Rollover
+		mem.Observe("53|example.org.", []string{"key/13/1"}, time.Unix(0, 0))
 		writeFile(t, path, "modules:\n  slow:\n    timeout: 20s\n")
 		if w := do(t, e.mux, http.MethodPost, "/-/reload"); w.Code != http.StatusOK {
 			t.Fatalf("status %d, want 200; body %q", w.Code, w.Body.String())
+		}
+		if e.prober.Rollover != mem || mem.Len() != 1 {
+			t.Errorf("the rollover memory did not survive the reload")
 		}
 		if !has("slow") || has("fast") || !has("default") {
 			t.Errorf("modules %v, want default and slow", modules())

@@ -22,6 +22,7 @@ func collectDNSSEC(r *probe.Report, gauge func(*prometheus.Desc, float64, ...str
 		gauge(dnssecStatusDesc, boolValue(st == d.Status), string(st))
 	}
 	gauge(dnssecIntermittentDesc, boolValue(d.Intermittent))
+	collectRollover(r, gauge)
 
 	// Days from the probe's own clock, so a probe that ran near the end of
 	// the scrape still says what it saw; without a clock there is no answer.
@@ -63,6 +64,7 @@ func collectDNSSEC(r *probe.Report, gauge func(*prometheus.Desc, float64, ...str
 		gauge(nsec3IterationsDesc, float64(n.Iterations))
 		gauge(nsec3SaltDesc, float64(n.SaltLength))
 		gauge(nsec3OptOutDesc, boolValue(n.OptOut))
+		gauge(nsec3DenialsInsecureDesc, boolValue(n.DenialsInsecure))
 	}
 
 	// Several RRsets of one type at one address (the apex A and a `records`

@@ -242,6 +242,13 @@ func TestRunbookAnchors(t *testing.T) {
 					}
 				}
 				anchors["lame_timeout"] = r.Alert
+			case u == "{{ $labels.check }}":
+				// The alert fires for the checks its expression names.
+				for _, c := range regexp.MustCompile(`check=~"([a-z0-9_|]+)"`).FindStringSubmatch(r.Expr)[1:] {
+					for _, id := range strings.Split(c, "|") {
+						anchors[id] = r.Alert
+					}
+				}
 			case strings.HasPrefix(u, "resolver_{{ $labels.status }}"):
 				// The alert fires for these two statuses only.
 				anchors["resolver_servfail"] = r.Alert

@@ -24,7 +24,10 @@
 // are unsigned and have no DS, which test. proves with signed NSEC
 // records: a validator finds them insecure. Servers add RRSIGs, DS and
 // NSEC/NSEC3 proofs to answers when the query sets the DO bit. Wildcards
-// and zone transfers are not implemented.
+// are answered in NSEC zones only; zone transfers are not implemented.
+// Some demo zones are nested under other demo zones on the same servers
+// (demo.parent), and a few show real-world shapes that must not alarm
+// (shapes.go).
 package lab
 
 import (
@@ -36,6 +39,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -68,10 +72,15 @@ type Zone struct {
 	// Checks lists the check IDs (probe/checks.go) the probe is expected
 	// to raise, DNSSEC ones included; empty for a healthy zone.
 	Checks []string
-	// DNSSEC is the verdict a validating resolver reaches for the zone:
-	// "secure", "insecure" (no DS, or NSEC3 beyond validators' limits) or
-	// "bogus".
+	// DNSSEC is the verdict a validating resolver reaches for the zone's
+	// positive answers: "secure", "insecure" (no DS, or only DS records
+	// it cannot use) or "bogus". NSEC3 beyond validators' limits makes
+	// only the denials insecure, not this verdict.
 	DNSSEC string
+	// Rollover is the key rollover state (probe.RolloverState) a probe
+	// names for a zone under roll.test. at DefaultRolloverStep, from a
+	// cold start; empty for the other zones.
+	Rollover string
 }
 
 // Lab is a running hierarchy. Close stops it.
@@ -82,6 +91,9 @@ type Lab struct {
 	zones        []Zone
 	servers      []*dns.Server
 	logger       *slog.Logger
+
+	// rollStep is the step of the rollover zones (rollover.go).
+	rollStep *atomic.Int32
 
 	closeOnce sync.Once
 	closeErr  error
@@ -111,6 +123,7 @@ func Start(opts Options) (*Lab, error) {
 	}
 	started := time.Now()
 	h := buildHierarchy()
+	h.rollStep.Store(DefaultRolloverStep)
 	keys, err := generateKeys(h.keys)
 	if err != nil {
 		return nil, err
@@ -138,10 +151,11 @@ func Start(opts Options) (*Lab, error) {
 		logger.Debug("lab: port collision, retrying", "err", err)
 	}
 
-	l := &Lab{port: port, rootHints: h.rootHints(), trustAnchors: anchors, logger: logger}
+	l := &Lab{port: port, rootHints: h.rootHints(), trustAnchors: anchors, logger: logger, rollStep: h.rollStep}
 	for _, d := range h.demos {
 		l.zones = append(l.zones, d.Zone)
 	}
+	l.zones = append(l.zones, h.rollZones...)
 	if err := l.serve(socks, handlers); err != nil {
 		return nil, err
 	}
@@ -326,6 +340,23 @@ func (h *hierarchy) handlers(logger *slog.Logger, keys keyring, now time.Time) (
 				return nil, fmt.Errorf("lab: zone %s served by unknown address %s", z.origin, addr)
 			}
 			s.zones = append(s.zones, z)
+		}
+	}
+	for _, c := range h.rolling {
+		rz := &rollingZone{step: h.rollStep}
+		for _, f := range c.files {
+			z, err := f.zone(keys, now)
+			if err != nil {
+				return nil, fmt.Errorf("lab: %w", err)
+			}
+			rz.steps = append(rz.steps, z)
+		}
+		for _, addr := range c.addrs {
+			s, ok := out[addr]
+			if !ok {
+				return nil, fmt.Errorf("lab: zone %s served by unknown address %s", rz.steps[0].origin, addr)
+			}
+			s.rolling = append(s.rolling, rz)
 		}
 	}
 	if root == nil || test == nil {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/miekg/dns"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // rootHints is IANA's named.root, the same file Debian's dns-root-data ships
@@ -79,6 +81,21 @@ type Module struct {
 	// port 53 by default) asked for the zone with and without CD, for the
 	// view users get. None by default: which resolvers to ask is a choice.
 	Resolvers []string `yaml:"resolvers"`
+	// SignatureSkewMin and SignatureSkewMax bound the allowance for a
+	// signature whose inception is in the future (a signer's clock ahead
+	// of the exporter's): a tenth of its validity period, clamped to
+	// [min, max], as Unbound's val-sig-skew-min and val-sig-skew-max. nil
+	// means Unbound's defaults, 1h and 24h; 0 and 0 allow nothing, as BIND.
+	SignatureSkewMin *time.Duration `yaml:"signature_skew_min"`
+	SignatureSkewMax *time.Duration `yaml:"signature_skew_max"`
+
+	// RolloverPropagation is the allowance added to every TTL when the
+	// rollover classifier times a step (RFC 7583's Dprp); 0 means
+	// DefaultRolloverPropagation.
+	RolloverPropagation time.Duration `yaml:"rollover_propagation"`
+	// RolloverStuckAfter is how long one rollover state may last before
+	// rollover_stuck; 0 means DefaultRolloverStuckAfter.
+	RolloverStuckAfter time.Duration `yaml:"rollover_stuck_after"`
 
 	// RootServers holds the parsed root hints. It is filled at load time
 	// (or set directly by the demo) and never read from YAML.
@@ -138,6 +155,12 @@ func (m *Module) setDefaults() {
 	if m.MaxQueries == 0 {
 		m.MaxQueries = DefaultMaxQueries
 	}
+	if m.RolloverPropagation == 0 {
+		m.RolloverPropagation = DefaultRolloverPropagation
+	}
+	if m.RolloverStuckAfter == 0 {
+		m.RolloverStuckAfter = DefaultRolloverStuckAfter
+	}
 }
 
 // Validate fills defaults and checks every value, loading the root hints.
@@ -157,28 +180,19 @@ func (m *Module) Validate(baseDir string) error {
 		return fmt.Errorf("edns_buffer_size must be at least 512, got %d", m.EDNSBufferSize)
 	case m.MaxQueries < 10 || m.MaxQueries > 10000:
 		return fmt.Errorf("max_queries must be between 10 and 10000, got %d", m.MaxQueries)
+	case m.RolloverPropagation < 0 || m.RolloverStuckAfter < 0:
+		return errors.New("rollover_propagation and rollover_stuck_after must be positive")
 	}
 	switch m.IPProtocol {
 	case IPv4Only, IPv6Only, IPBoth:
 	default:
 		return fmt.Errorf("ip_protocol must be ip4, ip6 or both, got %q", m.IPProtocol)
 	}
-	if len(m.Records) > 20 {
-		return fmt.Errorf("records: at most 20, got %d", len(m.Records))
+	if err := m.validateRecords(); err != nil {
+		return err
 	}
-	for i := range m.Records {
-		rec := &m.Records[i]
-		t, ok := dns.StringToType[strings.ToUpper(rec.Type)]
-		if !ok || t == dns.TypeANY || t == dns.TypeAXFR || t == dns.TypeIXFR || t == dns.TypeRRSIG || t == dns.TypeOPT {
-			return fmt.Errorf("records[%d]: type %q is not a record type that can be checked", i, rec.Type)
-		}
-		rec.qtype = t
-		if rec.Name == "" {
-			return fmt.Errorf("records[%d]: name is empty; use \"@\" for the zone apex", i)
-		}
-		if _, ok := dns.IsDomainName(rec.Name); !ok && rec.Name != "@" {
-			return fmt.Errorf("records[%d]: name %q is not a domain name", i, rec.Name)
-		}
+	if sk := m.signatureSkew(); sk.Min < 0 || sk.Max < 0 || sk.Min > sk.Max {
+		return fmt.Errorf("signature_skew_min (%s) and signature_skew_max (%s) must be at least 0, min no more than max", sk.Min, sk.Max)
 	}
 	if len(m.Resolvers) > 10 {
 		return fmt.Errorf("resolvers: at most 10, got %d", len(m.Resolvers))
@@ -216,6 +230,28 @@ func (m *Module) Validate(baseDir string) error {
 		return fmt.Errorf("root_hints_file: %w", err)
 	}
 	m.RootServers = servers
+	return nil
+}
+
+// validateRecords checks the records setting and notes each one's type.
+func (m *Module) validateRecords() error {
+	if len(m.Records) > 20 {
+		return fmt.Errorf("records: at most 20, got %d", len(m.Records))
+	}
+	for i := range m.Records {
+		rec := &m.Records[i]
+		t, ok := dns.StringToType[strings.ToUpper(rec.Type)]
+		if !ok || t == dns.TypeANY || t == dns.TypeAXFR || t == dns.TypeIXFR || t == dns.TypeRRSIG || t == dns.TypeOPT {
+			return fmt.Errorf("records[%d]: type %q is not a record type that can be checked", i, rec.Type)
+		}
+		rec.qtype = t
+		if rec.Name == "" {
+			return fmt.Errorf("records[%d]: name is empty; use \"@\" for the zone apex", i)
+		}
+		if _, ok := dns.IsDomainName(rec.Name); !ok && rec.Name != "@" {
+			return fmt.Errorf("records[%d]: name %q is not a domain name", i, rec.Name)
+		}
+	}
 	return nil
 }
 
@@ -353,4 +389,22 @@ func validModuleName(s string) bool {
 // dnssecEnabled reports whether the module validates DNSSEC.
 func (m *Module) dnssecEnabled() bool {
 	return m.DNSSEC == nil || *m.DNSSEC
+}
+
+// signatureSkew is the module's allowance for inceptions in the future.
+func (m *Module) signatureSkew() validate.Skew {
+	s := validate.DefaultSkew()
+	if m.SignatureSkewMin != nil {
+		s.Min = *m.SignatureSkewMin
+	}
+	if m.SignatureSkewMax != nil {
+		s.Max = *m.SignatureSkewMax
+	}
+	return s
+}
+
+// cacheScopeSkew separates the keys validated under different skews.
+func (m *Module) cacheScopeSkew() string {
+	s := m.signatureSkew()
+	return ",skew=" + s.Min.String() + "/" + s.Max.String()
 }

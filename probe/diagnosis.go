@@ -59,13 +59,14 @@ var rules = []rule{
 		CheckEDNSUnsupported, CheckApexNSUnavailable,
 	}},
 	{cause: CauseDelegationMismatch, checks: []CheckID{
-		CheckNSUnresolvable, CheckGlueMissing, CheckParentNSInconsistent, CheckParentServerError,
+		CheckNSUnresolvable, CheckGlueMissing, CheckNSTargetCNAME, CheckParentNSInconsistent, CheckParentServerError,
 		CheckNSParentChildDiffer, CheckNSChildInconsistent, CheckGlueMismatch, CheckDSInconsistent,
 	}},
 	{cause: CauseStaleSecondary, checks: []CheckID{CheckSOASerialMismatch, CheckDNSKEYInconsistent, CheckSigningKeyMissing}},
 	{cause: CauseSignatureExpired, checks: []CheckID{CheckRRSIGExpiresInTTL}},
 	{cause: CauseInsecureDowngrade, checks: []CheckID{CheckNSEC3IterationsLimit, CheckUnsupportedAlgo}},
-	{cause: CauseRolloverStuck, checks: []CheckID{CheckCDSMismatchDS, CheckDSUnmatched, CheckAlgorithmNotSigning, CheckCDSNotSignedByDSKey, CheckCDSInconsistent, CheckDSKeyUnusable}},
+	{cause: CauseRolloverStuck, checks: []CheckID{CheckCDSMismatchDS, CheckDSUnmatched, CheckAlgorithmNotSigning, CheckCDSNotSignedByDSKey, CheckCDSInconsistent, CheckDSKeyUnusable,
+		CheckRolloverNewKeyTooEarly, CheckRolloverRemovedTooEarly, CheckRolloverAlgorithmOrder, CheckRolloverStuck}},
 	{cause: CauseAdvisory, checks: nil},
 }
 
@@ -241,6 +242,9 @@ func summarise(r *Report, d *Diagnosis, raised map[CheckID]Severity) string {
 	case CauseDelegationMismatch:
 		return "the delegation of " + z + " is inconsistent between the parent and the zone's servers" + firstMessage(r, rulesChecks(CauseDelegationMismatch)...)
 	case CauseInsecureDowngrade:
+		if r.DNSSEC != nil && r.DNSSEC.Status == DNSSECSecure {
+			return z + " is signed but validators treat its proofs of non-existence as insecure" + firstMessage(r, CheckNSEC3IterationsLimit)
+		}
 		return z + " is signed but validators treat it as insecure" + firstMessage(r, CheckNSEC3IterationsLimit, CheckUnsupportedAlgo)
 	case CauseRolloverStuck:
 		return "a DNSSEC key rollover of " + z + " is incomplete" + firstMessage(r, rulesChecks(CauseRolloverStuck)...)

@@ -92,6 +92,9 @@ func TestLabZones(t *testing.T) {
 					t.Errorf("DNSSEC status = %s, want %s\n%s", got, z.DNSSEC, debugText(r))
 				}
 			}
+			if z.Rollover != "" && (r.DNSSEC == nil || r.DNSSEC.Rollover == nil || string(r.DNSSEC.Rollover.State) != z.Rollover) {
+				t.Errorf("rollover state is not %s\n%s", z.Rollover, debugText(r))
+			}
 			if len(r.Servers) < 1 {
 				t.Errorf("only %d server results\n%s", len(r.Servers), debugText(r))
 			}

@@ -37,6 +37,10 @@ func (NetExchanger) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPor
 	if opt := m.IsEdns0(); opt != nil {
 		c.UDPSize = opt.UDPSize()
 	}
+	// A socket of its own for every query: a fresh random source port
+	// (RFC 5452 section 9.2) is half of what stands between an off-path
+	// spoofer and the exporter's cache, and no late duplicate reply to an
+	// earlier query can be read as this one's.
 	return c.ExchangeContext(ctx, m, addr.String())
 }
 
@@ -51,6 +55,10 @@ type Prober struct {
 	// SigMemo remembers signature checks across probes (see
 	// validate.Memo); nil checks every signature afresh.
 	SigMemo *validate.Memo
+	// Rollover remembers each zone's keys, DS and CDS across probes, for
+	// the rollover classifier (rollover_memory.go); nil remembers nothing
+	// and classifies every probe as a cold start.
+	Rollover *RolloverMemory
 	// MaxValidations bounds the public-key operations of one probe; 0
 	// means validate.DefaultProbeVerifications.
 	MaxValidations int
@@ -66,6 +74,10 @@ func (p *Prober) maxValidations() int {
 // sigMemoEntries bounds the signature memo of NewProber.
 const sigMemoEntries = 20000
 
+// rolloverZones bounds the rollover memory of NewProber: a zone costs a
+// few kilobytes.
+const rolloverZones = 10000
+
 // NewProber returns a Prober on real sockets with a cache of the given size.
 func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 	if logger == nil {
@@ -77,6 +89,7 @@ func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 		Cache:     NewCache(cacheEntries),
 		Logger:    logger,
 		SigMemo:   validate.NewMemo(sigMemoEntries),
+		Rollover:  NewRolloverMemory(rolloverZones),
 	}
 }
 

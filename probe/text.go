@@ -84,6 +84,13 @@ func (r *Report) debugDNSSEC(w io.Writer, d *DNSSECReport) {
 	for _, k := range d.DNSKEYs {
 		fmt.Fprintf(w, "  DNSKEY %d algorithm %d flags %d signs-key-set=%t\n", k.KeyTag, k.Algorithm, k.Flags, k.SignsKeySet)
 	}
+	if ro := d.Rollover; ro != nil {
+		fmt.Fprintf(w, "  rollover %s: %s; since %s, in this state since %s, remembered since %s (ttls: dnskey %s, ds %s, max %s, propagation %s)\n",
+			ro.State, ro.Detail, timeOr(ro.Started, "-"), timeOr(ro.StateSince, "-"), timeOr(ro.MemorySince, "-"), ro.DNSKEYTTL, ro.DSTTL, ro.MaxTTL, ro.Propagation)
+		if ro.NextStep != "" {
+			fmt.Fprintf(w, "  rollover next step: %s; safe from %s\n", ro.NextStep, timeOr(ro.NextStepSafe, "now"))
+		}
+	}
 	for _, o := range d.Signatures {
 		fmt.Fprintf(w, "  RRSIG %s %s %s %s valid=%t", bare(o.Nameserver), o.Address, zoneLabel(o.Owner), o.Type, o.Valid)
 		if !o.Expiration.IsZero() {
@@ -169,6 +176,14 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// timeOr formats t in RFC 3339, or returns none when it is zero.
+func timeOr(t time.Time, none string) string {
+	if t.IsZero() {
+		return none
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // bare is a host name as people read it: without the trailing dot the

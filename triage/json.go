@@ -101,6 +101,7 @@ type jsonDNSSEC struct {
 	DNSKEYConsistent   *bool           `json:"dnskey_consistent"`
 	CDSMatchesDS       *bool           `json:"cds_matches_ds"`
 	NSEC3              *jsonNSEC3      `json:"nsec3"`
+	Rollover           *jsonRollover   `json:"rollover"`
 	EarliestExpiration *string         `json:"earliest_expiration"`
 	DaysToExpiry       *float64        `json:"days_to_expiry"`
 	Signatures         []jsonSignature `json:"signatures"`
@@ -135,6 +136,9 @@ type jsonNSEC3 struct {
 	Iterations uint16 `json:"iterations"`
 	SaltLength int    `json:"salt_length"`
 	OptOut     bool   `json:"opt_out"`
+	// DenialsInsecure: the iterations exceed a validator's limit, so it
+	// treats answers proved by NSEC3 as insecure.
+	DenialsInsecure bool `json:"denials_insecure"`
 }
 
 type jsonSignature struct {
@@ -359,6 +363,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		DNSKEYConsistent:   d.DNSKEYConsistent,
 		CDSMatchesDS:       d.CDSMatchesDS,
 		EarliestExpiration: timeOrNull(d.EarliestExpiration),
+		Rollover:           rolloverJSON(d.Rollover),
 		Signatures:         []jsonSignature{},
 		Denials:            []jsonDenial{},
 	}
@@ -384,7 +389,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		})
 	}
 	for _, ds := range d.DS {
-		out.DS = append(out.DS, jsonDS(ds))
+		out.DS = append(out.DS, jsonDS{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType, Matched: ds.Matched})
 	}
 	for _, k := range sortedKeys(d.DNSKEYs) {
 		role, _, _ := strings.Cut(keyRole(k.Flags), " ")
@@ -398,7 +403,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		})
 	}
 	if p := d.NSEC3; p != nil {
-		out.NSEC3 = &jsonNSEC3{Iterations: p.Iterations, SaltLength: p.SaltLength, OptOut: p.OptOut}
+		out.NSEC3 = &jsonNSEC3{Iterations: p.Iterations, SaltLength: p.SaltLength, OptOut: p.OptOut, DenialsInsecure: p.DenialsInsecure}
 	}
 	sigs := slices.Clone(d.Signatures)
 	slices.SortStableFunc(sigs, func(a, b probe.SignatureObs) int {

@@ -407,6 +407,7 @@ func (t *textWriter) dnssec(r *probe.Report) {
 		{"same DNSKEY set everywhere:", d.DNSKEYConsistent},
 		{"CDS matches DS:", d.CDSMatchesDS},
 	})
+	t.rollover(r)
 	if p := d.NSEC3; p != nil {
 		t.linef("  NSEC3: %d iterations, salt of %d octets, opt-out %s", p.Iterations, p.SaltLength, yesNo(p.OptOut))
 	}

@@ -81,6 +81,10 @@ func bogusReport() *probe.Report {
 			DSMatchesDNSKEY:  ptr(true),
 			DNSKEYConsistent: ptr(true),
 			NSEC3:            &probe.NSEC3Param{Iterations: 0, SaltLength: 8},
+			Rollover: &probe.RolloverReport{State: probe.RolloverKSKDoubleDS, Detail: "the parent still has the DS of key 11111, which the zone no longer publishes",
+				NextStep: "remove the DS of key 11111 at the parent", NextStepSafe: t0.Add(2 * time.Hour),
+				Started: t0.Add(-72 * time.Hour), StateSince: t0.Add(-72 * time.Hour), MemorySince: t0.Add(-30 * 24 * time.Hour),
+				DNSKEYTTL: time.Hour, DSTTL: 24 * time.Hour, MaxTTL: 24 * time.Hour, Propagation: time.Hour},
 			Signatures: []probe.SignatureObs{
 				{Nameserver: "ns1.example.com", Address: "192.0.2.1", Owner: "example.com.", Type: "SOA",
 					Inception: t0.Add(-15 * 24 * time.Hour), Expiration: t0.Add(-36 * time.Hour),

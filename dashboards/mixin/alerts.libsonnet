@@ -353,6 +353,41 @@
               |||,
               runbook('cds_ds_mismatch')),
 
+        // ------------------------------------------------------ key rollovers
+        // The exporter judges rollovers itself (docs/metrics.md, "Rollover
+        // state"): a state held longer than the module's
+        // rollover_stuck_after raises rollover_stuck, a step taken before
+        // the TTLs allowed it one of the three too-early checks. The alerts
+        // follow those findings, so the per-module limit lives in one place.
+        alert('DNSHealthRolloverStuck',
+              'warning',
+              '%s == 1' % m('dnshealth_finding', 'check="rollover_stuck"'),
+              '1h',
+              'A DNSSEC key rollover of the zone is stuck',
+              |||
+                {{ $labels.instance }} has been in key rollover state
+                {{- with printf `dnshealth_rollover_state{job=%q,instance=%q} == 1` $labels.job $labels.instance | query }}
+                {{ . | first | label "state" }}{{ end }}
+                {{- with printf `dnshealth_rollover_state_seconds{job=%q,instance=%q}` $labels.job $labels.instance | query }}
+                for {{ . | first | value | humanizeDuration }}{{ end }}, longer than its module allows.
+                The next step has not happened: the parent may not act on the CDS, or an old key
+                or DS waits to be removed. The report page names the step.
+              |||,
+              runbook('rollover_stuck')),
+
+        alert('DNSHealthRolloverUnsafeStep',
+              'warning',
+              '%s == 1' % m('dnshealth_finding', 'check=~"rollover_new_key_too_early|rollover_removed_too_early|rollover_algorithm_order"'),
+              '5m',
+              'A DNSSEC key rollover step came before the TTLs allowed it',
+              |||
+                A key rollover step of {{ $labels.instance }} ({{ $labels.check }}) was taken while
+                resolvers could still hold records that the zone's new keys or the parent's new DS
+                do not validate: some resolvers may SERVFAIL the zone until those TTLs run out.
+                The report page says until when, and which key or DS.
+              |||,
+              cfg.runbookURL + '#{{ $labels.check }}'),
+
         // -------------------------------------------------- resolver SERVFAIL
         alert('DNSHealthResolverServfail',
               'critical',

@@ -520,16 +520,36 @@ local contract = import 'lib/contract.libsonnet';
         g.options({ orientation: 'horizontal' }),
 
         g.labelledStat('NSEC3',
-                       'dnshealth_nsec3_iterations and dnshealth_nsec3_salt_length_bytes (RFC 9276 says 0 for both) and dnshealth_nsec3_opt_out; absent when the zone uses NSEC.',
+                       "dnshealth_nsec3_iterations and dnshealth_nsec3_salt_length_bytes (RFC 9276 says 0 for both), dnshealth_nsec3_opt_out, and dnshealth_nsec3_denials_insecure (the iterations exceed a validator's limit, so it treats the zone's denials as insecure); absent when the zone uses NSEC.",
                        6,
                        7,
                        [
                          g.namedInstant('A', 'max(dnshealth_nsec3_iterations{%s})' % zone, 'iterations'),
                          g.namedInstant('B', 'max(dnshealth_nsec3_salt_length_bytes{%s})' % zone, 'salt bytes'),
                          g.namedInstant('C', 'max(dnshealth_nsec3_opt_out{%s})' % zone, 'opt-out'),
+                         g.namedInstant('D', 'max(dnshealth_nsec3_denials_insecure{%s})' % zone, 'denials insecure'),
                        ]) +
         g.decimals(0) + g.noValue('NSEC') + g.thresholds(g.steps(c.green, 1, c.orange)) +
         g.overrideByName('opt-out', [g.mappingsProp(g.boolMappings('yes', c.blue, 'no', c.green))]) +
+        g.overrideByName('denials insecure', [g.mappingsProp(g.boolMappings('yes', c.orange, 'no', c.green))]) +
+        g.options({ orientation: 'horizontal' }),
+
+        g.labelledStat('Key rollover',
+                       'dnshealth_rollover_state (the state, named by the exporter; docs/metrics.md, Rollover state), how long the zone has been in a rollover (dnshealth_rollover_seconds) and in this state (dnshealth_rollover_state_seconds), when the next step is safe by the TTLs (dnshealth_rollover_next_step_safe_timestamp_seconds, absent when steady), and how long the exporter has remembered the zone (dnshealth_rollover_memory_seconds: nothing older is known). Absent for zones without a DS.',
+                       24,
+                       4,
+                       [
+                         g.namedInstant('A', 'max by (state) (dnshealth_rollover_state{%s} == 1)' % zone, '{{state}}'),
+                         g.namedInstant('B', 'max(dnshealth_rollover_seconds{%s})' % zone, 'in a rollover for'),
+                         g.namedInstant('C', 'max(dnshealth_rollover_state_seconds{%s})' % zone, 'in this state for'),
+                         g.namedInstant('D', 'max(dnshealth_rollover_next_step_safe_timestamp_seconds{%s}) * 1000' % zone, 'next step safe'),
+                         g.namedInstant('E', 'max(dnshealth_rollover_memory_seconds{%s})' % zone, 'remembered for'),
+                       ]) +
+        g.noValue('no DS') +
+        g.overrideByName('in a rollover for', [g.unitProp('s')]) +
+        g.overrideByName('in this state for', [g.unitProp('s')]) +
+        g.overrideByName('remembered for', [g.unitProp('s')]) +
+        g.overrideByName('next step safe', [g.unitProp('dateTimeFromNow')]) +
         g.options({ orientation: 'horizontal' }),
       ]);
 
