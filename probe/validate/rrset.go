@@ -299,24 +299,25 @@ func DSMatches(ds *dns.DS, key *dns.DNSKEY) bool {
 	return want != nil && strings.EqualFold(want.Digest, ds.Digest)
 }
 
-// UsableDS returns the DS records a validator may use: supported key
-// algorithm, and only the strongest supported digest type present, as
-// Unbound does (val_favorite_ds_algo: the highest-numbered supported
-// digest). A SHA-1 DS beside a SHA-256 one is ignored (RFC 4509 section 3),
-// so it cannot vouch for a key the SHA-256 DS does not.
+// UsableDS returns the DS records a validator may use: a supported key
+// algorithm and digest type, and no SHA-1 DS when a SHA-256 or SHA-384 DS
+// of a supported algorithm is there (RFC 4509 section 3), as BIND does
+// (lib/dns/validator.c, validate_dnskey: digest_sha1). Every other usable
+// DS may vouch for a key: BIND, and Unbound with its default
+// harden-algo-downgrade: no (val_verify_DNSKEY_with_DS: "accept any key
+// algo, any digest algo"), take a match on any of them, so a wrong SHA-384
+// DS beside a right SHA-256 one leaves the zone secure (the differential
+// test, docs/differential.md).
 func UsableDS(set []*dns.DS) []*dns.DS {
-	var favourite uint8
+	strong := false
 	for _, ds := range set {
-		if AlgorithmSupported(ds.Algorithm) && DigestSupported(ds.DigestType) && ds.DigestType > favourite {
-			favourite = ds.DigestType
+		if AlgorithmSupported(ds.Algorithm) && (ds.DigestType == dns.SHA256 || ds.DigestType == dns.SHA384) {
+			strong = true
 		}
-	}
-	if favourite == 0 {
-		return nil
 	}
 	var out []*dns.DS
 	for _, ds := range set {
-		if AlgorithmSupported(ds.Algorithm) && ds.DigestType == favourite {
+		if AlgorithmSupported(ds.Algorithm) && DigestSupported(ds.DigestType) && !(strong && ds.DigestType == dns.SHA1) {
 			out = append(out, ds)
 		}
 	}

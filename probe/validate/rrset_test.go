@@ -168,12 +168,30 @@ func TestTrustKeys(t *testing.T) {
 	}
 }
 
+// A wrong SHA-384 DS beside a right SHA-256 DS leaves the key trusted:
+// BIND and Unbound (default harden-algo-downgrade: no) accept a match on
+// any supported digest but SHA-1, and resolve such a zone (found by the
+// differential test: ds-sha256-good-sha384-bad).
+func TestWrongSHA384DSBesideRightSHA256KeepsTheKeyTrusted(t *testing.T) {
+	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	key, keyset, sig := selfSignedKSK(t, now)
+	wrong := *key.ToDS(dns.SHA384)
+	wrong.Digest = "00" + wrong.Digest[2:]
+	usable := UsableDS([]*dns.DS{key.ToDS(dns.SHA256), &wrong})
+	if len(usable) != 2 {
+		t.Errorf("UsableDS kept %v, want both DS", usable)
+	}
+	if _, _, err := unbounded.TrustKeys(keyset, []*dns.RRSIG{sig}, usable, nil, "example.", now); err != nil {
+		t.Errorf("a right SHA-256 DS beside a wrong SHA-384 one: %v, want the key trusted", err)
+	}
+}
+
 // unbounded is a validator with no memo and no bounds.
 var unbounded Validator
 
-// A SHA-1 DS beside a SHA-256 DS is ignored, as Unbound does (only the
-// highest supported digest type counts, RFC 4509 section 3): when the
-// SHA-256 DS matches no key, the SHA-1 one cannot make the zone secure.
+// A SHA-1 DS beside a SHA-256 DS is ignored, as BIND does (RFC 4509
+// section 3): when the SHA-256 DS matches no key, the SHA-1 one cannot
+// make the zone secure.
 func TestSHA1DSIgnoredBesideSHA256(t *testing.T) {
 	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
 	key, keyset, sig := selfSignedKSK(t, now)
@@ -195,6 +213,12 @@ func TestSHA1DSIgnoredBesideSHA256(t *testing.T) {
 	}
 	if _, _, err := unbounded.TrustKeys(keyset, []*dns.RRSIG{sig}, UsableDS([]*dns.DS{sha1, sha256}), nil, "example.", now); err != nil {
 		t.Errorf("matching SHA-1 and SHA-256 DS: %v", err)
+	}
+	// Beside a SHA-384 DS too (BIND: digest_sha1 is cleared by either).
+	wrong384 := *key.ToDS(dns.SHA384)
+	wrong384.Digest = "00" + wrong384.Digest[2:]
+	if got := UsableDS([]*dns.DS{sha1, &wrong384}); len(got) != 1 || got[0].DigestType != dns.SHA384 {
+		t.Errorf("UsableDS(SHA-1, SHA-384) kept %v, want only the SHA-384 DS", got)
 	}
 	// No supported digest at all: nothing is kept.
 	odd := *sha256
