@@ -66,6 +66,9 @@ func (c *ProbeCollector) Collect(ch chan<- prometheus.Metric) {
 		if s.Status == probe.StatusOK {
 			gauge(serialDesc, float64(s.Serial), ns, s.Address)
 		}
+		if s.NSID != "" {
+			gauge(nsidInfoDesc, 1, ns, s.Address, s.NSID)
+		}
 	}
 
 	for _, b := range []struct {

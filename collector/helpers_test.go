@@ -54,6 +54,7 @@ var metricHelp = map[string]string{
 	"dnshealth_rrsig_valid":                            "1 when every checked RRset of this type that this nameserver address serves has a signature that verifies with a zone key and is inside its validity window, else 0.",
 	"dnshealth_servfail_expected":                      "1 when the diagnosis predicts that validating resolvers SERVFAIL the zone on every path, else 0.",
 	"dnshealth_servfail_intermittent":                  "1 when only some nameservers, some paths or some resolvers lead to SERVFAIL (or a configured resolver fails though the zone's servers look healthy), else 0.",
+	"dnshealth_server_nsid_info":                       "The NSID (RFC 5001) this nameserver address sent with its answer to the SOA query: which instance answered. Printable ASCII as text, else 0x and hex, at most 64 characters. Always 1; absent when the address sent none.",
 	"dnshealth_soa_serial":                             "SOA serial this nameserver address serves. Only for addresses with status ok.",
 	"dnshealth_soa_serial_consistent":                  "1 when every nameserver address that answered serves the same SOA serial, else 0. Absent when no comparison was possible.",
 	"probe_duration_seconds":                           "How long the probe took, in seconds.",

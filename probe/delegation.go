@@ -291,11 +291,12 @@ func (r *run) checkServers(ctx context.Context, zone string, servers []NameServe
 // time or budget before measuring it.
 func (r *run) checkServer(ctx context.Context, zone, name string, addr netip.Addr) *ServerResult {
 	s := &ServerResult{Nameserver: strings.TrimSuffix(name, "."), Address: addr.String()}
-	rep := r.askDO(ctx, name, addr, zone, dns.TypeSOA, true)
+	rep := r.askSOANSID(ctx, name, addr, zone)
 	if errors.Is(rep.err, errBudget) || errors.Is(rep.err, errAborted) {
 		return nil
 	}
 	s.RTT, s.Transport = rep.rtt, rep.transport
+	s.NSID = replyNSID(rep.msg)
 	if rep.err != nil {
 		s.Status, s.Detail = classifyError(rep.err), rep.err.Error()
 		return s

@@ -105,6 +105,10 @@ type ServerResult struct {
 	ApexNS []string `json:"apex_ns,omitempty"`
 	// Transport is "udp", or "tcp" when a truncated UDP answer was retried.
 	Transport string `json:"transport,omitempty"`
+	// NSID is the server instance's identifier (RFC 5001) from its reply
+	// to the SOA query, printable as NSIDText makes it; empty when it
+	// sent none.
+	NSID string `json:"nsid,omitempty"`
 
 	noEDNS      bool   // answered only without EDNS
 	apexNSError string // why the apex NS query failed, when it did

@@ -47,6 +47,9 @@ func (r *Report) debugServers(w io.Writer) {
 		if s.Status == StatusOK {
 			fmt.Fprintf(w, " serial=%d ns=[%s] transport=%s", s.Serial, strings.Join(s.ApexNS, " "), s.Transport)
 		}
+		if s.NSID != "" {
+			fmt.Fprintf(w, " nsid=%q", s.NSID)
+		}
 		fmt.Fprintf(w, " rtt=%s", s.RTT.Round(1000))
 		if s.Detail != "" {
 			fmt.Fprintf(w, " (%s)", s.Detail)

@@ -86,6 +86,7 @@ type jsonNameserver struct {
 	Serial     *uint32  `json:"serial"`
 	ApexNS     []string `json:"apex_ns"`
 	Transport  *string  `json:"transport"`
+	NSID       *string  `json:"nsid"`
 	Detail     *string  `json:"detail"`
 }
 
@@ -332,6 +333,7 @@ func delegationDoc(r *probe.Report) jsonDelegation {
 			RTTSeconds: s.RTT.Seconds(),
 			ApexNS:     orEmpty(s.ApexNS),
 			Transport:  stringOrNull(s.Transport),
+			NSID:       stringOrNull(s.NSID),
 			Detail:     stringOrNull(s.Detail),
 		}
 		if s.Status == probe.StatusOK {

@@ -310,6 +310,9 @@ func (t *textWriter) nameservers(r *probe.Report) {
 				note = append(note, "over TCP (UDP truncated)")
 			}
 		}
+		if s.NSID != "" {
+			note = append(note, "nsid "+s.NSID)
+		}
 		if s.Detail != "" {
 			note = append(note, s.Detail)
 		}

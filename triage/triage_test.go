@@ -54,7 +54,7 @@ func bogusReport() *probe.Report {
 		},
 		Servers: []probe.ServerResult{
 			{Nameserver: "ns1.example.com", Address: "192.0.2.1", Status: probe.StatusOK, RTT: 12300 * time.Microsecond,
-				Serial: 2026112701, ApexNS: []string{"ns1.example.com", "ns2.example.net"}, Transport: "tcp"},
+				Serial: 2026112701, ApexNS: []string{"ns1.example.com", "ns2.example.net"}, Transport: "tcp", NSID: "fra1.anycast.example"},
 			{Nameserver: "ns2.example.net", Address: "198.51.100.2", Status: probe.StatusRefused, RTT: 5 * time.Millisecond,
 				Detail: "answered REFUSED: the server is not configured for the zone"},
 			{Nameserver: "ns2.example.net", Address: "2001:db8::2", Status: probe.StatusFamilyUnreachable,
@@ -248,7 +248,7 @@ func TestText(t *testing.T) {
 			"b.gtld-servers.net  192.33.14.30  no delegation  timeout after 2 attempts",
 			"a.gtld-servers.net  192.5.6.30    ok\n",
 			"all answer NS ns1.example.com ns2.example.net; glue ns1.example.com 192.0.2.1",
-			"192.0.2.1     ok                              rtt 12.3ms   serial 2026112701; over TCP (UDP truncated)",
+			"192.0.2.1     ok                              rtt 12.3ms   serial 2026112701; over TCP (UDP truncated); nsid fra1.anycast.example",
 			"198.51.100.2  refused (lame)                  rtt 5.000ms  answered REFUSED",
 			"2001:db8::2   not tried (family_unreachable)  -            no IPv6 route",
 			"ns3.example.org  -             no address",
