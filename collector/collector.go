@@ -86,6 +86,7 @@ func (c *ProbeCollector) Collect(ch chan<- prometheus.Metric) {
 
 	collectDNSSEC(r, gauge)
 	collectResolvers(r, gauge)
+	collectSweep(r, gauge)
 	collectDiagnosis(r, gauge)
 
 	// Findings repeat per nameserver; the metric says only which checks fired.

@@ -156,7 +156,7 @@ var (
 )
 
 // allDescs lists every per-probe Desc, for Describe.
-var allDescs = []*prometheus.Desc{
+var allDescs = append([]*prometheus.Desc{
 	probeSuccessDesc, probeDurationDesc, probeInfoDesc, probeQueriesDesc,
 	lameDesc, statusDesc, rttDesc, serialDesc, nsidInfoDesc,
 	serialConsistentDesc, nsConsistentDesc, glueConsistentDesc, findingDesc,
@@ -166,4 +166,4 @@ var allDescs = []*prometheus.Desc{
 	nsec3IterationsDesc, nsec3SaltDesc, nsec3OptOutDesc, denialValidDesc,
 	resolverStatusDesc, resolverAuthenticatedDesc, resolverEDEDesc, resolverRTTDesc,
 	servfailExpectedDesc, servfailIntermittentDesc, diagnosisInfoDesc,
-}
+}, sweepDescs...)

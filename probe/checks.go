@@ -76,6 +76,14 @@ const (
 	CheckCDSDelete            CheckID = "cds_delete"
 	CheckCDSNotSignedByDSKey  CheckID = "cds_not_signed_by_ds_key"
 
+	// The whole-zone sweep (sweep_judge.go).
+	CheckSweepFailed            CheckID = "sweep_failed"
+	CheckSweepRRSIGInvalid      CheckID = "sweep_rrsig_invalid"
+	CheckSweepRRSIGMissing      CheckID = "sweep_rrsig_missing"
+	CheckSweepRRSIGExpiring     CheckID = "sweep_rrsig_expiring"
+	CheckSweepDenialBroken      CheckID = "sweep_denial_chain_broken"
+	CheckSecondaryBehindPrimary CheckID = "secondary_behind_primary"
+
 	// The resolver view.
 	CheckResolverDNSSECFailure CheckID = "resolver_dnssec_failure"
 	CheckResolverServfail      CheckID = "resolver_servfail"
@@ -149,6 +157,12 @@ var Checks = []CheckInfo{
 	{CheckCDSMismatchDS, SeverityNotice, "the zone's CDS/CDNSKEY differs from the parent's DS: a key rollover is in flight or stuck"},
 	{CheckCDSDelete, SeverityNotice, "the zone publishes the CDS delete form: it asks the parent to remove its DS"},
 	{CheckCDSNotSignedByDSKey, SeverityWarning, "the CDS/CDNSKEY RRset is not signed by a key the current DS trusts, so the parent must ignore it (RFC 7344)"},
+	{CheckSweepFailed, SeverityWarning, "the whole-zone sweep could not transfer or check the zone: its results are missing or stale"},
+	{CheckSweepRRSIGInvalid, SeverityError, "the sweep found RRsets whose signatures do not validate (expired, not yet valid, by a missing key, or not verifying)"},
+	{CheckSweepRRSIGMissing, SeverityError, "the sweep found RRsets of the signed zone without any signature"},
+	{CheckSweepRRSIGExpiring, SeverityWarning, "the sweep found RRsets whose signatures stop validating within the module's expiry warning window"},
+	{CheckSweepDenialBroken, SeverityError, "the sweep found the zone's NSEC or NSEC3 chain incomplete: some denials of existence cannot be proved"},
+	{CheckSecondaryBehindPrimary, SeverityWarning, "a nameserver address serves an older SOA serial than the primary served at the last sweep"},
 	{CheckResolverDNSSECFailure, SeverityError, "a resolver answers SERVFAIL with DNSSEC validation and the data with CD=1: users behind it cannot resolve the zone"},
 	{CheckResolverServfail, SeverityError, "a resolver answers SERVFAIL even with CD=1: users behind it cannot resolve the zone"},
 	{CheckResolverNXDomain, SeverityError, "a resolver says the zone does not exist"},

@@ -77,6 +77,9 @@ type Module struct {
 	// port 53 by default) asked for the zone with and without CD, for the
 	// view users get. None by default: which resolvers to ask is a choice.
 	Resolvers []string `yaml:"resolvers"`
+	// Sweep transfers the whole zone on an interval of its own and checks
+	// every RRset (sweep_config.go); nil, the default, sweeps nothing.
+	Sweep *SweepConfig `yaml:"sweep"`
 
 	// RootServers holds the parsed root hints. It is filled at load time
 	// (or set directly by the demo) and never read from YAML.
@@ -188,6 +191,9 @@ func (m *Module) Validate(baseDir string) error {
 			return fmt.Errorf("resolvers[%d]: %w", i, err)
 		}
 		m.resolverAddrs = append(m.resolverAddrs, ap)
+	}
+	if err := m.Sweep.check(baseDir); err != nil {
+		return err
 	}
 	if m.TrustAnchors == nil {
 		anchors, err := loadAnchors(m.TrustAnchorsFile, baseDir)

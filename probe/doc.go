@@ -18,7 +18,8 @@
 //     (delegation.go, nsAddresses).
 //  4. Per-server answers: every address asked for the zone's SOA and apex
 //     NS, classified into a Status (delegation.go, checkServers; the
-//     queries themselves, with retries and TCP fallback, in query.go).
+//     queries themselves, with retries and TCP fallback, in query.go;
+//     the NSID asked for in the SOA query, RFC 5001, in nsid.go).
 //  5. Consistency: serials, parent against child NS, glue against the
 //     zone's own addresses (judgeSerials and judgeNS in judge.go;
 //     compareGlue in delegation.go).
@@ -33,7 +34,14 @@
 //  7. Resolvers: the module's recursive resolvers asked for the zone
 //     (resolver.go: resolverAsk), and their answers compared with the
 //     DNSSEC verdict (resolverFindings).
-//  8. Judgement: findings sorted by severity and the one Diagnosis
+//  8. Whole-zone sweep, for a module with one: the zone transferred
+//     (AXFR, TSIG) and every RRset checked by the pure package
+//     probe/sweep, in the background on the module's interval (sweeps.go:
+//     the store and the schedule; sweep_config.go: the module's settings);
+//     the last result judged against the servers' serials by the pure
+//     judgeSweep (sweep_judge.go), shown in the debug view by
+//     sweep_text.go.
+//  9. Judgement: findings sorted by severity and the one Diagnosis
 //     (diagnosis.go; check IDs and severities in checks.go).
 //
 // judge.go holds the pure judgements: functions from a stage's

@@ -23,6 +23,7 @@ const maxParallel = 16
 // whichever is earlier) it returns what it has.
 func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) *Report {
 	began := time.Now()
+	outer := ctx // the sweep's bound is its own, not the probe's timeout
 	ctx, cancel := context.WithTimeout(ctx, m.Timeout)
 	defer cancel()
 	r := &run{
@@ -42,6 +43,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 	if len(m.resolverAddrs) > 0 && !r.aborted() && !r.budgetExhausted() {
 		r.checkResolvers(ctx, zone)
 	}
+	r.attachSweep(outer, zone, moduleName)
 	rep := r.report
 	rep.QueryCount = r.sent
 	if r.budgetHit {

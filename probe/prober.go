@@ -54,6 +54,10 @@ type Prober struct {
 	// MaxValidations bounds the public-key operations of one probe; 0
 	// means validate.DefaultProbeVerifications.
 	MaxValidations int
+	// Sweeps runs the whole-zone sweeps of modules that have one, in the
+	// background; nil runs each inline, within the probe that wants it
+	// (the check command).
+	Sweeps *Sweeps
 }
 
 func (p *Prober) maxValidations() int {
@@ -77,6 +81,7 @@ func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 		Cache:     NewCache(cacheEntries),
 		Logger:    logger,
 		SigMemo:   validate.NewMemo(sigMemoEntries),
+		Sweeps:    NewSweeps(),
 	}
 }
 

@@ -157,6 +157,8 @@ type Report struct {
 
 	// DNSSEC is nil when the probe did not get as far as checking it.
 	DNSSEC *DNSSECReport `json:"dnssec,omitempty"`
+	// Sweep is the zone's last whole-zone sweep, for a module with one.
+	Sweep *SweepReport `json:"sweep,omitempty"`
 	// Resolvers is the view from the module's recursive resolvers.
 	Resolvers []ResolverResult `json:"resolvers,omitempty"`
 	// Diagnosis is the probe's one conclusion; always set by Probe.

@@ -15,6 +15,7 @@ func (r *Report) WriteDebug(w io.Writer) {
 		r.debugDNSSEC(w, d)
 	}
 	r.debugResolvers(w)
+	r.debugSweep(w) // sweep_text.go
 	r.debugQueries(w)
 }
 

@@ -2,7 +2,6 @@ package sweep_test
 
 import (
 	"context"
-	"net"
 	"net/netip"
 	"strings"
 	"testing"
@@ -23,55 +22,8 @@ const (
 	tsigSecret = "c3dlZXAgdGVzdCBzZWNyZXQgMDEyMzQ1Njc4OQ=="
 )
 
-// serveAXFR serves the generated zone over TCP on 127.72.0.1, AXFR only,
-// to requests signed with the TSIG key; others get NOTAUTH (RFC 8945
-// section 5.2). The zone is generated as it is sent, 100 records a
-// message.
 func serveAXFR(t testing.TB, z zonegen.Zone, key *zonegen.Key) netip.AddrPort {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.72.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
-		if r.IsTsig() == nil || w.TsigStatus() != nil || r.Question[0].Qtype != dns.TypeAXFR || r.Question[0].Name != z.Origin {
-			m := new(dns.Msg)
-			m.SetRcode(r, dns.RcodeNotAuth)
-			w.WriteMsg(m)
-			return
-		}
-		ch := make(chan *dns.Envelope)
-		go func() {
-			defer close(ch)
-			var batch []dns.RR
-			var soa dns.RR
-			zonegen.Generate(z, key, func(rr dns.RR) error {
-				if soa == nil {
-					soa = rr
-				}
-				batch = append(batch, rr)
-				if len(batch) == 100 {
-					ch <- &dns.Envelope{RR: batch}
-					batch = nil
-				}
-				return nil
-			})
-			ch <- &dns.Envelope{RR: append(batch, soa)}
-		}()
-		tr := new(dns.Transfer)
-		if err := tr.Out(w, r, ch); err != nil {
-			t.Logf("AXFR out: %v", err)
-		}
-		for range ch {
-		}
-	})
-	srv := &dns.Server{Listener: l, Handler: h, TsigSecret: map[string]string{tsigName: tsigSecret}}
-	started := make(chan struct{})
-	srv.NotifyStartedFunc = func() { close(started) }
-	go srv.ActivateAndServe()
-	<-started
-	t.Cleanup(func() { srv.Shutdown() })
-	return netip.MustParseAddrPort(l.Addr().String())
+	return zonegen.Serve(t, "127.72.0.1:0", z, key, tsigName, tsigSecret).Addr
 }
 
 func options() sweep.Options {
