@@ -37,6 +37,7 @@ type document struct {
 	Delegation      jsonDelegation    `json:"delegation"`
 	DNSSEC          *jsonDNSSEC       `json:"dnssec"`
 	Resolvers       []jsonResolver    `json:"resolvers"`
+	Sweep           *jsonSweep        `json:"sweep"`
 	Findings        []jsonFinding     `json:"findings"`
 	Remediation     []jsonRemediation `json:"remediation"`
 }
@@ -226,6 +227,7 @@ func newDocument(r *probe.Report, rb *Runbook) *document {
 		Delegation:      delegationDoc(r),
 		DNSSEC:          dnssecDoc(r),
 		Resolvers:       []jsonResolver{},
+		Sweep:           sweepDoc(r),
 		Findings:        []jsonFinding{},
 		Remediation:     []jsonRemediation{},
 	}

@@ -44,6 +44,12 @@ func Text(w io.Writer, r *probe.Report, opts TextOptions) error {
 	t.nameservers(r)
 	t.dnssec(r)
 	t.resolvers(r)
+	if lines := sweepLines(r); lines != nil { // sweep.go
+		t.heading("Whole-zone sweep")
+		for _, l := range lines {
+			t.line("  " + l)
+		}
+	}
 	t.diagnosis(r)
 	t.whatToDo(r, opts.Runbook)
 	return t.err

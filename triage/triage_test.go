@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dnshealth/dnshealth_exporter/probe"
+	"github.com/dnshealth/dnshealth_exporter/probe/sweep"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -61,7 +62,17 @@ func bogusReport() *probe.Report {
 				Detail: "no IPv6 route from the exporter's host"},
 		},
 		SerialConsistent: ptr(true),
-		NSConsistent:     ptr(false),
+		Sweep: &probe.SweepReport{Primary: "192.0.2.53:53", Interval: time.Hour, Time: t0.Add(-20 * time.Minute), Age: 20 * time.Minute,
+			Duration: 1500 * time.Millisecond, Error: "AXFR of example.com. from 192.0.2.53:53: dns: bad xfr rcode: 9",
+			Result: &sweep.Result{Zone: "example.com.", Serial: 2026112702, Records: 1200, RRsets: 480, Signed: true, KeysValid: true,
+				EarliestExpiration: t0.Add(-24 * time.Hour), Earliest: sweep.Problem{Owner: "x1.sub.example.com.", Type: "TXT"},
+				Invalid: 1, Unsigned: 1, Problems: []sweep.Problem{
+					{Owner: "x1.sub.example.com.", Type: "TXT", Detail: "RRSIG by key 370 expired"},
+					{Owner: "x2.sub.example.com.", Type: "TXT", Detail: "no RRSIG"},
+				},
+				Denial: sweep.DenialNSEC, ChainComplete: ptr(false),
+				ChainProblems: []sweep.Problem{{Owner: "x3.sub.example.com.", Type: "NSEC", Detail: "0 NSEC records at this name"}}}},
+		NSConsistent: ptr(false),
 		DNSSEC: &probe.DNSSECReport{
 			Status: probe.DNSSECBogus,
 			Anchor: ".",

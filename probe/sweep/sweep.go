@@ -459,7 +459,8 @@ func (s *Sweeper) judgeRRset(k rrsetKey, rrs []dns.RR, sigs []*dns.RRSIG) {
 		s.res.Invalid++
 		detail := v.Reason.String()
 		if v.Detail != "" {
-			detail = v.Detail
+			// The owner and type are the Problem's own fields.
+			detail = strings.TrimPrefix(v.Detail, k.owner+" "+dns.TypeToString[k.t]+": ")
 		}
 		s.problem(k, detail)
 		s.hold(k, rrs, sigs, false)
