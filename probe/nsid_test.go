@@ -3,6 +3,7 @@ package probe_test
 import (
 	"encoding/hex"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/miekg/dns"
@@ -54,6 +55,9 @@ func TestNSIDAskedInTheSOAQueryAndReportedPerAddress(t *testing.T) {
 	}
 	if got["192.0.2.21"] != "fra1.anycast.example" || got["192.0.2.22"] != "0xdead0001" {
 		t.Errorf("NSIDs = %v, want 192.0.2.21 fra1.anycast.example, 192.0.2.22 0xdead0001\n%s", got, debugText(r))
+	}
+	if text := debugText(r); !strings.Contains(text, `nsid="fra1.anycast.example"`) {
+		t.Errorf("the debug view lacks the NSID:\n%s", text)
 	}
 	if asked1 != 1 || asked2 != 1 {
 		t.Errorf("queries carrying the NSID option: ns1 %d, ns2 %d; want 1 each (the SOA query)", asked1, asked2)

@@ -215,3 +215,41 @@ func TestSweepStopsAtTheValidationBudget(t *testing.T) {
 		t.Errorf("budget exhausted = false after %d RRsets on a budget of 10", res.RRsets)
 	}
 }
+
+// TestSweepFindsAChainSplitInTwoCycles: every name has its NSEC and the
+// next names are exactly the owners, but two records point backwards: the
+// chain is two cycles, not one, and some names cannot be proved absent
+// from the other cycle's side.
+func TestSweepFindsAChainSplitInTwoCycles(t *testing.T) {
+	rrs := stream(t, zonegen.Zone{Origin: origin, Names: 10, Now: now})
+	// h0000003 → apex and the last name → h0000004: two cycles.
+	var last *dns.NSEC
+	for _, rr := range rrs {
+		if n, ok := rr.(*dns.NSEC); ok {
+			switch {
+			case n.Hdr.Name == "h0000003."+origin:
+				n.NextDomain = origin
+			case n.NextDomain == origin:
+				last = n
+			}
+		}
+	}
+	last.NextDomain = "h0000004." + origin
+	s := sweep.New(options())
+	for _, rr := range rrs {
+		if err := s.Add(rr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := s.Finish()
+	if res.ChainComplete == nil || *res.ChainComplete {
+		t.Fatalf("chain complete = %v, want false: two cycles", res.ChainComplete)
+	}
+	found := false
+	for _, p := range res.ChainProblems {
+		found = found || strings.Contains(p.Detail, "2 NSEC records point back")
+	}
+	if !found {
+		t.Errorf("chain problems %v do not say two records point back", res.ChainProblems)
+	}
+}
