@@ -26,9 +26,11 @@
 //     to Options.MaxExamples examples of each problem.
 //
 // A name that returns after leaving the window is counted in
-// Result.Reordered: its RRsets were judged in two parts, and a part
-// without signatures is reported unsigned. Raise the window when it is not
-// 0.
+// Result.Reordered when it returns within 16 windows (the names judged
+// lately are remembered that far back; further returns go uncounted): its
+// RRsets were judged in two parts, and a part without signatures is
+// reported unsigned unless its signatures come later and it was held.
+// Raise the window when Reordered is not 0.
 //
 // # The NSEC and NSEC3 chain
 //
