@@ -11,7 +11,9 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/miekg/dns"
 
@@ -92,6 +94,16 @@ func serveFile(b *testing.B, path string) netip.AddrPort {
 	return netip.MustParseAddrPort(l.Addr().String())
 }
 
+// cpuTime is the process's user and system CPU time so far (the server's
+// included: it runs in this process).
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // peakRSS reads the process's peak resident set size (VmHWM), in bytes.
 func peakRSS(b *testing.B) int64 {
 	raw, err := os.ReadFile("/proc/self/status")
@@ -112,7 +124,8 @@ func peakRSS(b *testing.B) int64 {
 // in-process server that streams it from a file, and sweeps it: every
 // RRset verified (Ed25519), the NSEC chain checked. SWEEP_BENCH_RECORDS
 // sets the zone's size (default 1,000,000 records). Reported: records/s
-// and the process's peak RSS during the sweeps (VmHWM, reset before them
+// the CPU time of a sweep (user and system, the in-process server's
+// included), and the process's peak RSS during the sweeps (VmHWM, reset before them
 // through /proc/self/clear_refs, Linux 4.0 and later), server included.
 //
 //	SWEEP_BENCH_RECORDS=1000000 go test ./probe/sweep -run '^$' -bench BenchmarkSweep -benchtime 1x
@@ -135,6 +148,7 @@ func BenchmarkSweep(b *testing.B) {
 	before := peakRSS(b)
 	o := options()
 	o.Validator = validate.Validator{Limits: validate.DefaultLimits(), Budget: validate.NewBudget(b.Context(), 10_000_000, 10_000_000)}
+	cpu0 := cpuTime(b)
 	b.ResetTimer()
 	var res *sweep.Result
 	for b.Loop() {
@@ -145,11 +159,13 @@ func BenchmarkSweep(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	cpu := cpuTime(b) - cpu0
 	if res.Invalid != 0 || res.Unsigned != 0 || res.ChainComplete == nil || !*res.ChainComplete {
 		b.Fatalf("the benchmark zone is not healthy: %+v", res)
 	}
 	b.ReportMetric(float64(res.Records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(peakRSS(b))/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "CPU-s/op")
 	b.Logf("%d records, %d RRsets; peak RSS %.1f MiB after generation, %.1f MiB during the sweeps",
 		res.Records, res.RRsets, float64(before)/(1<<20), float64(peakRSS(b))/(1<<20))
 }
