@@ -18,7 +18,7 @@ const maxNSIDText = 64
 // empty NSID option in the OPT record). It costs no extra query; a server
 // that does not implement NSID ignores the option (RFC 5001 section 2.1,
 // RFC 6891 section 6.1.2).
-func (r *run) askSOANSID(ctx context.Context, nsName string, addr netip.Addr, zone string) reply {
+func (r *wire) askSOANSID(ctx context.Context, nsName string, addr netip.Addr, zone string) reply {
 	q := new(dns.Msg)
 	q.SetQuestion(zone, dns.TypeSOA)
 	q.RecursionDesired = false

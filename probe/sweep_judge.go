@@ -13,10 +13,10 @@ import (
 // NSEC/NSEC3 chain, and every server whose serial is behind the
 // primary's as the sweep saw it. It is pure: the sweep state, the
 // servers' results and the probe's clock in, findings out.
-func judgeSweep(st *SweepReport, servers []ServerResult, now time.Time) []Finding {
-	var out []Finding
+func judgeSweep(st *SweepReport, servers []ServerResult, now time.Time) []raised {
+	var out []raised
 	add := func(check CheckID, ns, addr, format string, args ...any) {
-		out = append(out, Finding{Check: check, Severity: checkSeverity(check), Nameserver: ns, Address: addr, Message: fmt.Sprintf(format, args...)})
+		out = append(out, raise(check, ns, addr, format, args...))
 	}
 	if st.Error != "" {
 		last := "no sweep has finished yet"

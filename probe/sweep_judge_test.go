@@ -14,7 +14,7 @@ var sweepNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 func judged(st *SweepReport, servers ...ServerResult) map[CheckID][]Finding {
 	out := map[CheckID][]Finding{}
 	for _, f := range judgeSweep(st, servers, sweepNow) {
-		out[f.Check] = append(out[f.Check], f)
+		out[f.check] = append(out[f.check], Finding{Check: f.check, Nameserver: f.nameserver, Address: f.address, Message: f.message})
 	}
 	return out
 }

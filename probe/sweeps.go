@@ -163,7 +163,5 @@ func (r *run) attachSweep(ctx context.Context, zone, moduleName string) {
 		st.Age = r.now.Sub(st.Time)
 	}
 	r.report.Sweep = st
-	for _, f := range judgeSweep(st, r.report.Servers, r.now) {
-		r.addFinding(f.Check, f.Nameserver, f.Address, "%s", f.Message)
-	}
+	r.record(judgeSweep(st, r.report.Servers, r.now))
 }

@@ -12,8 +12,32 @@ import (
 	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
+// chainCheck holds the NSEC/NSEC3 chain's accumulators (see the package
+// doc) and judges the chain at the end.
+type chainCheck struct {
+	res *Result
+	o   *Options
+
+	seed         maphash.Seed
+	param        *dns.NSEC3PARAM
+	optOut       bool
+	authNames    int
+	authSum      [2]uint64 // over the authoritative names, or their hashes with types
+	ownerSum     [2]uint64 // over NSEC/NSEC3 owners
+	nextSum      [2]uint64 // over their next names
+	typedSum     [2]uint64 // NSEC3: over owner hash with types, for non-empty bitmaps
+	chainRecords int
+	typedRecords int
+	wraps        int
+	wrapToApex   bool
+	// The same over secure names only, for opt-out.
+	authSecure, typedSecure       int
+	authSecureSum, typedSecureSum [2]uint64
+	unusable                      string // why the chain cannot be checked, if it cannot
+}
+
 // sum adds the hash of s to acc, in two independent 64-bit halves.
-func (s *Sweeper) sum(acc *[2]uint64, v string) {
+func (s *chainCheck) sum(acc *[2]uint64, v string) {
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	h.WriteString(v)
@@ -58,14 +82,14 @@ func withoutRRSIG(bitmap []uint16) []uint16 {
 }
 
 // chainProblem keeps an example of where the chain breaks.
-func (s *Sweeper) chainProblem(owner, typ, format string, args ...any) {
+func (s *chainCheck) problem(owner, typ, format string, args ...any) {
 	if len(s.res.ChainProblems) < s.o.MaxExamples {
 		s.res.ChainProblems = append(s.res.ChainProblems, Problem{Owner: owner, Type: typ, Detail: fmt.Sprintf(format, args...)})
 	}
 }
 
 // chainName accounts one authoritative name for the chain.
-func (s *Sweeper) chainName(name string, cut bool, types []uint16, sets map[uint16][]dns.RR) {
+func (s *chainCheck) name(name string, cut bool, types []uint16, sets map[uint16][]dns.RR) {
 	if !s.res.Signed {
 		return
 	}
@@ -75,7 +99,7 @@ func (s *Sweeper) chainName(name string, cut bool, types []uint16, sets map[uint
 		s.authNames++
 		nsecs := sets[dns.TypeNSEC]
 		if len(nsecs) != 1 {
-			s.chainProblem(name, "NSEC", "%d NSEC records at this name; every name of the zone has one (RFC 4035 section 2.3)", len(nsecs))
+			s.problem(name, "NSEC", "%d NSEC records at this name; every name of the zone has one (RFC 4035 section 2.3)", len(nsecs))
 			return
 		}
 		n := nsecs[0].(*dns.NSEC)
@@ -88,20 +112,20 @@ func (s *Sweeper) chainName(name string, cut bool, types []uint16, sets map[uint
 			s.wrapToApex = next == s.o.Zone
 		}
 		if got := withoutRRSIG(n.TypeBitMap); !slices.Equal(got, want) {
-			s.chainProblem(name, "NSEC", "the type bitmap lists %s; the name has %s", typeList(got), typeList(want))
+			s.problem(name, "NSEC", "the type bitmap lists %s; the name has %s", typeList(got), typeList(want))
 		}
 	case DenialNSEC3:
 		if len(types) == 1 && types[0] == dns.TypeNSEC3 {
 			return // a hashed owner name: the chain's own records
 		}
-		p := s.nsec3
+		p := s.param
 		if int(p.Iterations) > s.o.Validator.Limits.MaxNSEC3Iterations && s.o.Validator.Limits.MaxNSEC3Iterations > 0 {
-			s.chainUnusable = fmt.Sprintf("NSEC3 uses %d iterations, above the limit of %d: the chain is not hashed", p.Iterations, s.o.Validator.Limits.MaxNSEC3Iterations)
+			s.unusable = fmt.Sprintf("NSEC3 uses %d iterations, above the limit of %d: the chain is not hashed", p.Iterations, s.o.Validator.Limits.MaxNSEC3Iterations)
 			return
 		}
 		h := strings.ToUpper(dns.HashName(name, p.Hash, p.Iterations, p.Salt))
 		if h == "" {
-			s.chainUnusable = fmt.Sprintf("NSEC3 hash algorithm %d is not supported", p.Hash)
+			s.unusable = fmt.Sprintf("NSEC3 hash algorithm %d is not supported", p.Hash)
 			return
 		}
 		v := h + " " + bitmap(want)
@@ -128,7 +152,7 @@ func typeList(types []uint16) string {
 }
 
 // chainNSEC3 accounts the NSEC3 records at one hashed owner name.
-func (s *Sweeper) chainNSEC3(owner string, rrs []dns.RR) {
+func (s *chainCheck) records(owner string, rrs []dns.RR) {
 	if s.res.Denial != DenialNSEC3 {
 		return
 	}
@@ -165,21 +189,21 @@ func (s *Sweeper) chainNSEC3(owner string, rrs []dns.RR) {
 }
 
 // finishChain decides whether the chain is complete.
-func (s *Sweeper) finishChain() {
+func (s *chainCheck) finish() {
 	if !s.res.Signed {
 		return
 	}
-	if s.chainUnusable != "" {
-		s.res.ChainProblems = append(s.res.ChainProblems, Problem{Owner: s.o.Zone, Detail: s.chainUnusable})
+	if s.unusable != "" {
+		s.res.ChainProblems = append(s.res.ChainProblems, Problem{Owner: s.o.Zone, Detail: s.unusable})
 		return
 	}
 	kind := "NSEC"
 	switch s.res.Denial {
 	case DenialNone:
-		s.chainProblem(s.o.Zone, "NSEC", "the apex has neither NSEC nor NSEC3PARAM: the zone cannot prove that any name does not exist")
+		s.problem(s.o.Zone, "NSEC", "the apex has neither NSEC nor NSEC3PARAM: the zone cannot prove that any name does not exist")
 	case DenialNSEC:
 		if s.chainRecords != s.authNames {
-			s.chainProblem(s.o.Zone, kind, "%d of the zone's %d names have an NSEC record", s.chainRecords, s.authNames)
+			s.problem(s.o.Zone, kind, "%d of the zone's %d names have an NSEC record", s.chainRecords, s.authNames)
 		}
 	case DenialNSEC3:
 		kind = "NSEC3"
@@ -190,15 +214,15 @@ func (s *Sweeper) finishChain() {
 			authN, authSum, typedN, typedSum = s.authSecure, s.authSecureSum, s.typedSecure, s.typedSecureSum
 		}
 		if authN != typedN || authSum != typedSum {
-			s.chainProblem(s.o.Zone, kind, "the NSEC3 records do not match the zone's names: %d names with data, %d NSEC3 records with types, and the hashes or type bitmaps differ", authN, typedN)
+			s.problem(s.o.Zone, kind, "the NSEC3 records do not match the zone's names: %d names with data, %d NSEC3 records with types, and the hashes or type bitmaps differ", authN, typedN)
 		}
 	}
 	if s.res.Denial != DenialNone {
 		if s.ownerSum != s.nextSum {
-			s.chainProblem(s.o.Zone, kind, "the next names of the %d %s records are not their owner names: the chain has a gap", s.chainRecords, kind)
+			s.problem(s.o.Zone, kind, "the next names of the %d %s records are not their owner names: the chain has a gap", s.chainRecords, kind)
 		}
 		if s.wraps != 1 || !s.wrapToApex {
-			s.chainProblem(s.o.Zone, kind, "%d %s records point back to the start of the chain; a complete chain has exactly one, the last, pointing to the first", s.wraps, kind)
+			s.problem(s.o.Zone, kind, "%d %s records point back to the start of the chain; a complete chain has exactly one, the last, pointing to the first", s.wraps, kind)
 		}
 	}
 	ok := len(s.res.ChainProblems) == 0

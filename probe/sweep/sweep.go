@@ -185,23 +185,7 @@ type Sweeper struct {
 	failedQ []rrsetKey
 	keys    []*dns.DNSKEY
 
-	// The chain accumulators (see the package doc).
-	seed         maphash.Seed
-	nsec3        *dns.NSEC3PARAM
-	optOut       bool
-	authNames    int
-	authSum      [2]uint64 // over the authoritative names, or their hashes with types
-	ownerSum     [2]uint64 // over NSEC/NSEC3 owners
-	nextSum      [2]uint64 // over their next names
-	typedSum     [2]uint64 // NSEC3: over owner hash with types, for non-empty bitmaps
-	chainRecords int
-	typedRecords int
-	// The same over secure names only, for opt-out.
-	authSecure, typedSecure       int
-	authSecureSum, typedSecureSum [2]uint64
-	wraps                         int
-	wrapToApex                    bool
-	chainUnusable                 string // why the chain cannot be checked, if it cannot
+	chain chainCheck
 }
 
 // New returns a Sweeper for one transfer.
@@ -213,15 +197,16 @@ func New(o Options) *Sweeper {
 		o.MaxExamples = DefaultMaxExamples
 	}
 	o.Zone = dns.CanonicalName(o.Zone)
-	return &Sweeper{
+	s := &Sweeper{
 		o:      o,
 		res:    Result{Zone: o.Zone},
 		window: map[string]*group{},
 		recent: map[string]bool{},
 		cuts:   map[string]bool{},
 		failed: map[rrsetKey]*held{},
-		seed:   maphash.MakeSeed(),
 	}
+	s.chain = chainCheck{res: &s.res, o: &s.o, seed: maphash.MakeSeed()}
+	return s
 }
 
 // Add takes the next record of the transfer. The first must be the
@@ -282,7 +267,7 @@ func (s *Sweeper) Finish() *Result {
 			s.res.Invalid++
 		}
 	}
-	s.finishChain()
+	s.chain.finish()
 	s.res.BudgetExhausted = s.o.Validator.Budget.Exhausted()
 	return &s.res
 }
@@ -377,13 +362,13 @@ func (s *Sweeper) judge(g *group) {
 		s.lateSigs(g.name, sigs)
 		return
 	}
-	s.chainName(g.name, cut, types, sets)
+	s.chain.name(g.name, cut, types, sets)
 	for _, t := range types {
 		if cut && t != dns.TypeDS && t != dns.TypeNSEC {
 			continue // the delegation's NS and glue are not signed (RFC 4035 section 2.2)
 		}
 		if t == dns.TypeNSEC3 {
-			s.chainNSEC3(g.name, sets[t])
+			s.chain.records(g.name, sets[t])
 		}
 		s.res.RRsets++
 		if !s.res.Signed {
@@ -424,14 +409,14 @@ func (s *Sweeper) judgeApex(g *group) {
 				keySigs = append(keySigs, v)
 			}
 		case *dns.NSEC3PARAM:
-			if s.nsec3 == nil {
-				s.nsec3 = v
+			if s.chain.param == nil {
+				s.chain.param = v
 			}
 		case *dns.NSEC:
 			s.res.Denial = DenialNSEC
 		}
 	}
-	if s.nsec3 != nil {
+	if s.chain.param != nil {
 		s.res.Denial = DenialNSEC3
 	}
 	s.res.Signed = len(keyset) > 0
