@@ -2,8 +2,6 @@ package probe
 
 import (
 	"time"
-
-	"github.com/miekg/dns"
 )
 
 // Severity ranks a finding. Only SeverityError makes probe_success 0.
@@ -109,11 +107,6 @@ type ServerResult struct {
 	// to the SOA query, printable as NSIDText makes it; empty when it
 	// sent none.
 	NSID string `json:"nsid,omitempty"`
-
-	noEDNS      bool   // answered only without EDNS
-	apexNSError string // why the apex NS query failed, when it did
-	// The DO=1 replies to SOA and NS, kept for DNSSEC checks.
-	soa, ns *dns.Msg
 }
 
 // ParentServer is one address of one server of the parent zone, asked for the
