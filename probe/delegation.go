@@ -78,11 +78,17 @@ func soaOwner(m *dns.Msg, fallback string) string {
 	return fallback
 }
 
-// checkParent asks every parent server address for the delegation and
-// returns the union of the glue they gave, and their replies to the DS
-// question. The walk's own last reply stands for the server that sent it.
-func (r *delegation) checkParent(ctx context.Context, zone string, parent zoneServers, walked iterResult) (map[string][]netip.Addr, []dsReply) {
-	obs := r.askParents(ctx, zone, r.parentTargets(ctx, parent), walked)
+// checkParent asks every parent server address for the delegation, or
+// takes the answers an early parent round already has, and returns the
+// union of the glue they gave and their replies to the DS question. The
+// walk's own last reply stands for the server that sent it.
+func (r *delegation) checkParent(ctx context.Context, zone string, parent zoneServers, walked iterResult, early *parentRound) (map[string][]netip.Addr, []dsReply) {
+	var obs []parentObs
+	if early != nil && early.zone == parent.zone {
+		obs = early.wait()
+	} else {
+		obs = r.askParents(ctx, zone, r.parentTargets(ctx, parent), walked)
+	}
 	var ds []dsReply
 	for _, o := range obs {
 		d := o.ds
@@ -95,6 +101,32 @@ func (r *delegation) checkParent(ctx context.Context, zone string, parent zoneSe
 	r.report.DelegationNS = v.delegationNS
 	r.record(v.findings)
 	return v.glue, ds
+}
+
+// parentRound is a parent round sent before the walk has confirmed which
+// zone is the parent: to the deepest cut the cache knows above the target,
+// which for a warm cache almost always is the parent. It saves the walk's
+// round trip; when the walk finds another parent, its answers are unused.
+type parentRound struct {
+	zone string
+	done chan struct{}
+	obs  []parentObs
+}
+
+// startParentRound sends the parent round to guess's servers.
+func (r *delegation) startParentRound(ctx context.Context, zone string, guess zoneServers) *parentRound {
+	pr := &parentRound{zone: guess.zone, done: make(chan struct{})}
+	go func() {
+		defer close(pr.done)
+		pr.obs = r.askParents(ctx, zone, r.parentTargets(ctx, guess), iterResult{})
+	}()
+	return pr
+}
+
+// wait returns the round's observations once it is over.
+func (pr *parentRound) wait() []parentObs {
+	<-pr.done
+	return pr.obs
 }
 
 // parentTarget is one address of one server of the parent zone.

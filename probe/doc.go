@@ -15,7 +15,9 @@
 //     (walker in walk.go; the cache in cache.go).
 //  2. Parent round: every address of every parent server asked for the
 //     delegation (NS, glue) and the DS RRset, both at once (delegation in
-//     delegation.go: checkParent, askParents).
+//     delegation.go: checkParent, askParents). When the cache knows a cut
+//     above the zone, the round goes to its servers with the walk's last
+//     query (startParentRound), used if the walk finds that cut the parent.
 //  3. Nameserver addresses: glue, or resolution of each delegated name
 //     (delegation.go: nsAddresses).
 //  4. Child round: every address of every nameserver asked every question

@@ -139,15 +139,27 @@ func judgeProbeLimits(budgetHit, aborted bool, maxQueries, sent int, took time.D
 	return fs
 }
 
-// probe runs the stages. The ones that depend on nothing found since
-// start together: once the parent's servers are known, the parent round
-// (NS and DS at every parent address) goes out; once the delegation is
-// known, the child round (every question to every address) goes out
-// alongside the chain of trust down to the parent.
+// probe runs the stages, each as soon as what it needs is known: the walk
+// and the trust anchor's keys at once (with the parent round too when the
+// cache knows the parent); the parent round (NS and DS at every parent
+// address) once the parent's servers are known; the rest of the chain of
+// trust once the walk has found the parent; the child round (every
+// question to every address) once the delegation is known. Then the
+// judgements.
 func (r *run) probe(ctx context.Context, zone string) {
 	rep := r.report
+	d := &delegation{r}
 
-	// 1. Walk from the root to the servers of the parent zone.
+	// 1. Walk from the root to the servers of the parent zone. When the
+	// cache knows a cut above the zone (or the zone is a TLD), the parent
+	// round goes to its servers at once, alongside the walk.
+	var early *parentRound
+	if guess, cached := r.walker().startFor(zone, false); cached || guess.zone == "." && dns.CountLabel(zone) == 1 {
+		early = d.startParentRound(ctx, zone, guess)
+		defer early.wait()
+	}
+	chain := (&chainWalk{r}).start(ctx, zone)
+	defer chain.wait()
 	res, err := r.walker().iterate(ctx, zone, dns.TypeNS, 0, true, &rep.Path)
 	if err != nil {
 		r.stop(err)
@@ -160,10 +172,10 @@ func (r *run) probe(ctx context.Context, zone string) {
 	}
 	parent := res.zone
 	rep.Parent = parent.zone
-	d := &delegation{r}
+	chain.found(parent)
 
 	// 2. The parent round: every address of every parent server.
-	glue, parentDS := d.checkParent(ctx, zone, parent, res)
+	glue, parentDS := d.checkParent(ctx, zone, parent, res, early)
 	if len(rep.DelegationNS) == 0 {
 		if !r.stopped() {
 			r.addFinding(CheckResolutionFailed, "", "", "no server of the parent zone %s returned the delegation of %s", zoneLabel(parent.zone), zone)
@@ -179,26 +191,14 @@ func (r *run) probe(ctx context.Context, zone string) {
 		servers[i] = l.NameServer
 	}
 
-	// 4. The child round, and the chain of trust alongside.
-	var chain chainResult
-	chainDone := make(chan struct{})
-	anchor, anchored := r.m.TrustAnchors.closest(zone)
-	go func() {
-		defer close(chainDone)
-		if r.m.dnssecEnabled() && anchored && anchor != zone {
-			chain = (&chainWalk{r}).chainTo(ctx, anchor, parent)
-		}
-	}()
+	// 4. The child round.
 	obs := d.childRound(ctx, zone, servers, glue)
-	<-chainDone
+	trust := chain.wait()
 
 	// 5. Judge what the servers and the parent said.
 	r.judgeServers(zone, servers, obs, glue)
 	if r.m.dnssecEnabled() && !r.stopped() {
-		if !anchored {
-			anchor = ""
-		}
-		r.judgeDNSSEC(&dnssecObs{zone: zone, parent: parent.zone, anchor: anchor, chain: chain, links: chain.links,
+		r.judgeDNSSEC(&dnssecObs{zone: zone, parent: parent.zone, anchor: chain.anchor, chain: trust, links: trust.links,
 			parentDS: parentDS, servers: obs, anchors: r.m.TrustAnchors, records: r.m.Records})
 	}
 	if !r.stopped() && okCount(rep.Servers) == 0 {

@@ -36,14 +36,15 @@ func judgeAddresses(zone string, obs []serverObs) []raised {
 
 // judgeGlue compares the parent's glue for the in-zone nameservers with
 // the addresses the zone itself serves for them, as the answering server
-// with the newest serial says: a stale secondary's view of its own
-// addresses is not the zone's. wanted filters the parent's glue to the
+// with the newest serial among those asked (one address of each
+// nameserver) says: a stale secondary's view of its own addresses is not
+// the zone's. wanted filters the parent's glue to the
 // module's address families. nil when nothing could be compared.
 func judgeGlue(glue map[string][]netip.Addr, obs []serverObs, wanted func(netip.Addr) bool) (*bool, []raised) {
 	var src *serverObs
 	for i := range obs {
 		o := &obs[i]
-		if o.result == nil || o.result.Status != StatusOK {
+		if o.result == nil || o.result.Status != StatusOK || len(o.glue) == 0 {
 			continue
 		}
 		if src == nil || serialLess(src.result.Serial, o.result.Serial) {

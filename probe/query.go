@@ -150,12 +150,13 @@ func (r *wire) exchangeTo(ctx context.Context, nsName string, dst netip.AddrPort
 		return reply{err: errAborted, transport: network}
 	}
 	start := time.Now()
-	qctx, cancel := context.WithTimeout(ctx, r.m.QueryTimeout)
+	wait := r.attemptTimeout()
+	qctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	// When the probe's deadline comes before the query's own, a timeout
 	// says nothing about the server.
 	pd, hasPD := ctx.Deadline()
-	cutByProbe := hasPD && pd.Before(start.Add(r.m.QueryTimeout))
+	cutByProbe := hasPD && pd.Before(start.Add(wait))
 	m := q.Copy()
 	m.Id = dns.Id()
 	resp, rtt, err := r.p.exchanger().Exchange(qctx, m, dst, network)
@@ -311,4 +312,11 @@ func (m *Module) addrTypes() string {
 		names = append(names, dns.TypeToString[t])
 	}
 	return strings.Join(names, " or ")
+}
+
+// attemptTimeout is how long one attempt waits: the query's timeout shared
+// by its attempts, so that a dead server costs one query_timeout however
+// often it is asked, overlapping the rest of the probe.
+func (r *wire) attemptTimeout() time.Duration {
+	return r.m.QueryTimeout / time.Duration(max(r.m.QueryAttempts, 1))
 }

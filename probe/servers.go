@@ -13,7 +13,8 @@ import (
 
 // The child round: every address of every delegated nameserver is asked,
 // all at once, every question the checks need: the SOA and apex NS, the
-// addresses of the in-zone nameservers (against the parent's glue) and,
+// addresses of the in-zone nameservers (one address of each nameserver is
+// asked those, to compare with the parent's glue) and,
 // with DNSSEC, the DNSKEY, NSEC3PARAM, CDS and CDNSKEY RRsets, the module's
 // records and two questions whose answers must be proofs of non-existence.
 // No question waits for another's answer, so a warm probe spends one round
@@ -79,12 +80,17 @@ func (r *delegation) childRound(ctx context.Context, zone string, servers []Name
 	type target struct {
 		name string
 		addr netip.Addr
+		glue bool // asked for the in-zone nameservers' addresses
 	}
 	var targets []target
 	for _, ns := range servers {
+		first := true
 		for _, a := range ns.Addrs {
 			if r.m.wantFamily(a) {
-				targets = append(targets, target{ns.Name, a})
+				// One address of each nameserver is enough to compare
+				// the zone's own view of its servers with the glue.
+				targets = append(targets, target{ns.Name, a, first})
+				first = false
 			}
 		}
 	}
@@ -93,7 +99,11 @@ func (r *delegation) childRound(ctx context.Context, zone string, servers []Name
 	glueNames := inZoneGlueNames(zone, r.report.DelegationNS, glue)
 	obs := make([]serverObs, len(targets))
 	parallel(len(targets), func(i int) {
-		obs[i] = r.askServer(ctx, zone, targets[i].name, targets[i].addr, nxName, glueNames)
+		var names []string
+		if targets[i].glue {
+			names = glueNames
+		}
+		obs[i] = r.askServer(ctx, zone, targets[i].name, targets[i].addr, nxName, names)
 	})
 	return obs
 }
