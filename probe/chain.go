@@ -64,6 +64,12 @@ func (r *chainWalk) zoneKeys(ctx context.Context, zone string, ds []*dns.DS) ([]
 	if k, ok := r.p.Cache.getKeys(key, r.now); ok {
 		return k, true, nil
 	}
+	// Probes that need the same keys wait for the first one's.
+	done, _ := r.p.Cache.join(ctx, cacheKeys+key, r.run)
+	defer done()
+	if k, ok := r.p.Cache.getKeys(key, r.now); ok {
+		return k, true, nil
+	}
 	z, ok := r.zoneServersFor(ctx, zone)
 	if !ok {
 		return nil, false, fmt.Errorf("no servers found for %s", zoneLabel(zone))
@@ -156,11 +162,20 @@ func (r *chainWalk) walkChain(ctx context.Context, anchor string, parentCh <-cha
 	}
 	*links = append(*links, ChainLink{Zone: anchor, Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
 	cur := anchor
+	// Probes that need the same DS set wait for the first one's chain.
+	var dones []func()
+	defer func() {
+		for _, done := range dones {
+			done()
+		}
+	}()
 	for range maxReferrals {
 		if cur == parent.zone {
 			return chainResult{status: DNSSECSecure, keys: keys}
 		}
 		next := r.nextCut(cur, parent.zone)
+		done, _ := r.p.Cache.join(ctx, r.cacheScope()+"ds:"+next, r.run)
+		dones = append(dones, done)
 		// Keys validated through this same chain by an earlier probe need
 		// no DS query until they expire from the cache.
 		if k, ok := r.p.Cache.getKeys(r.cacheScope()+next, r.now); ok {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/miekg/dns"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // rootHints is IANA's named.root, the same file Debian's dns-root-data ships
@@ -82,6 +84,13 @@ type Module struct {
 	// Sweep transfers the whole zone on an interval of its own and checks
 	// every RRset (sweep_config.go); nil, the default, sweeps nothing.
 	Sweep *SweepConfig `yaml:"sweep"`
+	// SignatureSkewMin and SignatureSkewMax bound the allowance for a
+	// signature whose inception is in the future (a signer's clock ahead
+	// of the exporter's): a tenth of its validity period, clamped to
+	// [min, max], as Unbound's val-sig-skew-min and val-sig-skew-max. nil
+	// means Unbound's defaults, 1h and 24h; 0 and 0 allow nothing, as BIND.
+	SignatureSkewMin *time.Duration `yaml:"signature_skew_min"`
+	SignatureSkewMax *time.Duration `yaml:"signature_skew_max"`
 
 	// RootServers holds the parsed root hints. It is filled at load time
 	// (or set directly by the demo) and never read from YAML.
@@ -183,16 +192,11 @@ func (m *Module) Validate(baseDir string) error {
 			return fmt.Errorf("records[%d]: name %q is not a domain name", i, rec.Name)
 		}
 	}
-	if len(m.Resolvers) > 10 {
-		return fmt.Errorf("resolvers: at most 10, got %d", len(m.Resolvers))
+	if sk := m.signatureSkew(); sk.Min < 0 || sk.Max < 0 || sk.Min > sk.Max {
+		return fmt.Errorf("signature_skew_min (%s) and signature_skew_max (%s) must be at least 0, min no more than max", sk.Min, sk.Max)
 	}
-	m.resolverAddrs = nil
-	for i, r := range m.Resolvers {
-		ap, err := ParseResolver(r)
-		if err != nil {
-			return fmt.Errorf("resolvers[%d]: %w", i, err)
-		}
-		m.resolverAddrs = append(m.resolverAddrs, ap)
+	if err := m.parseResolvers(); err != nil {
+		return err
 	}
 	if err := m.Sweep.check(baseDir); err != nil {
 		return err
@@ -222,6 +226,22 @@ func (m *Module) Validate(baseDir string) error {
 		return fmt.Errorf("root_hints_file: %w", err)
 	}
 	m.RootServers = servers
+	return nil
+}
+
+// parseResolvers checks the module's resolvers and parses them.
+func (m *Module) parseResolvers() error {
+	if len(m.Resolvers) > 10 {
+		return fmt.Errorf("resolvers: at most 10, got %d", len(m.Resolvers))
+	}
+	m.resolverAddrs = nil
+	for i, r := range m.Resolvers {
+		ap, err := ParseResolver(r)
+		if err != nil {
+			return fmt.Errorf("resolvers[%d]: %w", i, err)
+		}
+		m.resolverAddrs = append(m.resolverAddrs, ap)
+	}
 	return nil
 }
 
@@ -359,4 +379,22 @@ func validModuleName(s string) bool {
 // dnssecEnabled reports whether the module validates DNSSEC.
 func (m *Module) dnssecEnabled() bool {
 	return m.DNSSEC == nil || *m.DNSSEC
+}
+
+// signatureSkew is the module's allowance for inceptions in the future.
+func (m *Module) signatureSkew() validate.Skew {
+	s := validate.DefaultSkew()
+	if m.SignatureSkewMin != nil {
+		s.Min = *m.SignatureSkewMin
+	}
+	if m.SignatureSkewMax != nil {
+		s.Max = *m.SignatureSkewMax
+	}
+	return s
+}
+
+// cacheScopeSkew separates the keys validated under different skews.
+func (m *Module) cacheScopeSkew() string {
+	s := m.signatureSkew()
+	return ",skew=" + s.Min.String() + "/" + s.Max.String()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -102,7 +103,7 @@ func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) 
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},
 		val: validate.Validator{Memo: p.SigMemo, Limits: validate.DefaultLimits(),
-			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes)},
+			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes), Skew: m.signatureSkew()},
 	}
 	r.report.Time = r.now
 	return r
@@ -192,7 +193,8 @@ func (r *run) probe(ctx context.Context, zone string) {
 	}
 
 	// 4. The child round.
-	obs := d.childRound(ctx, zone, servers, glue)
+	withDNSSEC := chain.anchor == zone || chain.anchor != "" && parentHasDS(zone, parentDS)
+	obs := d.childRound(ctx, zone, servers, glue, withDNSSEC)
 	trust := chain.wait()
 
 	// 5. Judge what the servers and the parent said.
@@ -278,6 +280,9 @@ type run struct {
 	// cuts are the zone cuts met by this probe's walks, with their servers.
 	cuts       map[string]zoneServers
 	findingSet map[string]bool
+	// aliases are names met as CNAME owners while resolving addresses
+	// (nsalias.go); guarded by mu.
+	aliases map[string]string
 }
 
 // addFinding records a finding once per (check, nameserver, address).
@@ -308,3 +313,21 @@ type stageFailure struct {
 }
 
 func (w *stageFailure) Error() string { return w.detail }
+
+// parentHasDS reports whether any parent server's reply holds a DS RRset
+// for zone: only then are the zone's servers asked for DNSSEC material
+// (without a DS the zone is insecure, or its denial is judged at the
+// parent).
+func parentHasDS(zone string, replies []dsReply) bool {
+	for _, rep := range replies {
+		if rep.msg == nil {
+			continue
+		}
+		for _, rr := range rep.msg.Answer {
+			if rr.Header().Rrtype == dns.TypeDS && strings.EqualFold(rr.Header().Name, zone) {
+				return true
+			}
+		}
+	}
+	return false
+}
