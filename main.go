@@ -311,7 +311,9 @@ func runCheck(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 		return fail(fmt.Errorf("unknown module %q; the configuration has: %s", name, strings.Join(slices.Sorted(maps.Keys(cfg.Modules)), ", ")))
 	}
 
-	report := probe.NewProber(logger.With("component", "probe"), o.cacheEntries).Probe(ctx, zone, name, module)
+	prober := probe.NewProber(logger.With("component", "probe"), o.cacheEntries)
+	prober.Sweeps = nil // one probe: a module's sweep runs within it, not in the background
+	report := prober.Probe(ctx, zone, name, module)
 	if ctx.Err() != nil {
 		return fail(errors.New("interrupted before the probe finished"))
 	}

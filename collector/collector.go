@@ -67,6 +67,9 @@ func (c *ProbeCollector) Collect(ch chan<- prometheus.Metric) {
 		if s.Status == probe.StatusOK {
 			gauge(serialDesc, float64(s.Serial), ns, s.Address)
 		}
+		if s.NSID != "" {
+			gauge(nsidInfoDesc, 1, ns, s.Address, s.NSID)
+		}
 	}
 
 	for _, b := range []struct {
@@ -84,6 +87,7 @@ func (c *ProbeCollector) Collect(ch chan<- prometheus.Metric) {
 
 	collectDNSSEC(r, gauge)
 	collectResolvers(r, gauge)
+	collectSweep(r, gauge)
 	collectDiagnosis(r, gauge)
 
 	// Findings repeat per nameserver; the metric says only which checks fired.

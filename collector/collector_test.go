@@ -37,7 +37,7 @@ func lameReport() *probe.Report {
 		Duration:   250 * time.Millisecond,
 		QueryCount: 7,
 		Servers: []probe.ServerResult{
-			{Nameserver: "ns1.example.net.", Address: "192.0.2.1", Status: probe.StatusOK, RTT: 10 * time.Millisecond, Serial: 7},
+			{Nameserver: "ns1.example.net.", Address: "192.0.2.1", Status: probe.StatusOK, RTT: 10 * time.Millisecond, Serial: 7, NSID: "fra1"},
 			{Nameserver: "ns2.example.net.", Address: "192.0.2.2", Status: probe.StatusRefused, RTT: 5 * time.Millisecond, Detail: "rcode REFUSED"},
 			{Nameserver: "ns3.example.net.", Address: "192.0.2.3", Status: probe.StatusTimeout, RTT: time.Second, Detail: "i/o timeout"},
 			{Nameserver: "ns3.example.net.", Address: "192.0.2.3", Status: probe.StatusOK, RTT: time.Millisecond, Serial: 8},
@@ -95,7 +95,7 @@ probe_success 1
 // Metrics compared for the lame report; the state set is checked apart.
 var lameNames = []string{
 	"probe_success", "probe_duration_seconds", "dnshealth_probe_info", "dnshealth_probe_queries",
-	"dnshealth_delegation_lame", "dnshealth_nameserver_rtt_seconds", "dnshealth_soa_serial",
+	"dnshealth_delegation_lame", "dnshealth_nameserver_rtt_seconds", "dnshealth_soa_serial", "dnshealth_server_nsid_info",
 	"dnshealth_soa_serial_consistent", "dnshealth_ns_parent_child_consistent", "dnshealth_glue_consistent",
 	"dnshealth_finding",
 }
@@ -112,6 +112,7 @@ dnshealth_nameserver_rtt_seconds{address="192.0.2.1",nameserver="ns1.example.net
 dnshealth_nameserver_rtt_seconds{address="192.0.2.2",nameserver="ns2.example.net"} 0.005
 dnshealth_probe_info{module="demo",zone="xn--bcher-kva.example"} 1
 dnshealth_probe_queries 7
+dnshealth_server_nsid_info{address="192.0.2.1",nameserver="ns1.example.net",nsid="fra1"} 1
 dnshealth_soa_serial{address="192.0.2.1",nameserver="ns1.example.net"} 7
 dnshealth_soa_serial_consistent 0
 probe_duration_seconds 0.25

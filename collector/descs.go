@@ -38,6 +38,10 @@ var (
 		"dnshealth_soa_serial",
 		"SOA serial this nameserver address serves. Only for addresses with status ok.",
 		[]string{"nameserver", "address"}, nil)
+	nsidInfoDesc = prometheus.NewDesc(
+		"dnshealth_server_nsid_info",
+		"The NSID (RFC 5001) this nameserver address sent with its answer to the SOA query: which instance answered. Printable ASCII as text, else 0x and hex, at most 64 characters. Always 1; absent when the address sent none.",
+		[]string{"nameserver", "address", "nsid"}, nil)
 	serialConsistentDesc = prometheus.NewDesc(
 		"dnshealth_soa_serial_consistent",
 		"1 when every nameserver address that answered serves the same SOA serial, else 0. Absent when no comparison was possible.",
@@ -158,7 +162,7 @@ var (
 // allDescs lists every per-probe Desc, for Describe.
 var allDescs = append([]*prometheus.Desc{
 	probeSuccessDesc, probeDurationDesc, probeInfoDesc, probeQueriesDesc,
-	lameDesc, statusDesc, rttDesc, serialDesc,
+	lameDesc, statusDesc, rttDesc, serialDesc, nsidInfoDesc,
 	serialConsistentDesc, nsConsistentDesc, glueConsistentDesc, findingDesc,
 	rrsigDaysDesc, rrsigExpirationDesc, rrsigInceptionDesc, rrsigValidDesc,
 	dsMatchesDNSKEYDesc, dnssecStatusDesc, dnssecIntermittentDesc,
@@ -166,4 +170,4 @@ var allDescs = append([]*prometheus.Desc{
 	nsec3IterationsDesc, nsec3SaltDesc, nsec3OptOutDesc, nsec3DenialsInsecureDesc, denialValidDesc,
 	resolverStatusDesc, resolverAuthenticatedDesc, resolverEDEDesc, resolverRTTDesc,
 	servfailExpectedDesc, servfailIntermittentDesc, diagnosisInfoDesc,
-}, rolloverDescs...)
+}, append(rolloverDescs, sweepDescs...)...)

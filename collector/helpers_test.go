@@ -64,6 +64,7 @@ var metricHelp = map[string]string{
 	"dnshealth_rollover_state_seconds":                    "Seconds since this exporter first saw the zone in its current rollover state (steady included). Counted from the exporter's start at most.",
 	"dnshealth_rollover_next_step_safe_timestamp_seconds": "Earliest time (Unix) the rollover's next step is safe by the TTLs (RFC 7583): the DNSKEY TTL, the parent's DS TTL, the zone's largest TTL and the module's rollover_propagation. Absent when steady.",
 	"dnshealth_rollover_memory_seconds":                   "Seconds this exporter has remembered the zone's keys, DS and CDS: since its start or since it first probed the zone. Rollover timings older than this are unknown to it.",
+	"dnshealth_server_nsid_info":                          "The NSID (RFC 5001) this nameserver address sent with its answer to the SOA query: which instance answered. Printable ASCII as text, else 0x and hex, at most 64 characters. Always 1; absent when the address sent none.",
 }
 
 // counterFamilies are the compared families of type counter; every other

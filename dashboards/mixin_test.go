@@ -243,11 +243,14 @@ func TestRunbookAnchors(t *testing.T) {
 				}
 				anchors["lame_timeout"] = r.Alert
 			case u == "{{ $labels.check }}":
-				// The alert fires for the checks its expression names.
-				for _, c := range regexp.MustCompile(`check=~"([a-z0-9_|]+)"`).FindStringSubmatch(r.Expr)[1:] {
-					for _, id := range strings.Split(c, "|") {
-						anchors[id] = r.Alert
-					}
+				// The alert fires for the check IDs its expression lists.
+				m := regexp.MustCompile(`check=~"([a-z0-9_|]+)"`).FindStringSubmatch(r.Expr)
+				if m == nil {
+					t.Errorf("%s: runbook_url from the check label, but the expression lists no checks: %s", r.Alert, r.Expr)
+					continue
+				}
+				for _, c := range strings.Split(m[1], "|") {
+					anchors[c] = r.Alert
 				}
 			case strings.HasPrefix(u, "resolver_{{ $labels.status }}"):
 				// The alert fires for these two statuses only.

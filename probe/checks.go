@@ -86,6 +86,14 @@ const (
 	CheckRolloverAlgorithmOrder  CheckID = "rollover_algorithm_order"
 	CheckRolloverStuck           CheckID = "rollover_stuck"
 
+	// The whole-zone sweep (sweep_judge.go).
+	CheckSweepFailed            CheckID = "sweep_failed"
+	CheckSweepRRSIGInvalid      CheckID = "sweep_rrsig_invalid"
+	CheckSweepRRSIGMissing      CheckID = "sweep_rrsig_missing"
+	CheckSweepRRSIGExpiring     CheckID = "sweep_rrsig_expiring"
+	CheckSweepDenialBroken      CheckID = "sweep_denial_chain_broken"
+	CheckSecondaryBehindPrimary CheckID = "secondary_behind_primary"
+
 	// The resolver view.
 	CheckResolverDNSSECFailure CheckID = "resolver_dnssec_failure"
 	CheckResolverServfail      CheckID = "resolver_servfail"
@@ -165,6 +173,12 @@ var Checks = []CheckInfo{
 	{CheckRolloverRemovedTooEarly, SeverityWarning, "a DNSKEY or a DS was removed while data signed only by the old key could still be in resolvers' caches"},
 	{CheckRolloverAlgorithmOrder, SeverityWarning, "an algorithm rollover left the order of RFC 6781 section 4.1.4: signatures, then DNSKEY, then DS, each after the TTLs"},
 	{CheckRolloverStuck, SeverityWarning, "a key rollover has stayed in one state longer than the module's rollover_stuck_after (for example a CDS the parent never acted on)"},
+	{CheckSweepFailed, SeverityWarning, "the whole-zone sweep could not transfer or check the zone: its results are missing or stale"},
+	{CheckSweepRRSIGInvalid, SeverityError, "the sweep found RRsets whose signatures do not validate (expired, not yet valid, by a missing key, or not verifying)"},
+	{CheckSweepRRSIGMissing, SeverityError, "the sweep found RRsets of the signed zone without any signature"},
+	{CheckSweepRRSIGExpiring, SeverityWarning, "the sweep found RRsets whose signatures stop validating within the module's expiry warning window"},
+	{CheckSweepDenialBroken, SeverityError, "the sweep found the zone's NSEC or NSEC3 chain incomplete: some denials of existence cannot be proved"},
+	{CheckSecondaryBehindPrimary, SeverityWarning, "a nameserver address serves an older SOA serial than the primary served at the last sweep"},
 	{CheckResolverDNSSECFailure, SeverityError, "a resolver answers SERVFAIL with DNSSEC validation and the data with CD=1: users behind it cannot resolve the zone"},
 	{CheckResolverServfail, SeverityError, "a resolver answers SERVFAIL even with CD=1: users behind it cannot resolve the zone"},
 	{CheckResolverNXDomain, SeverityError, "a resolver says the zone does not exist"},

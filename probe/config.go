@@ -81,6 +81,9 @@ type Module struct {
 	// port 53 by default) asked for the zone with and without CD, for the
 	// view users get. None by default: which resolvers to ask is a choice.
 	Resolvers []string `yaml:"resolvers"`
+	// Sweep transfers the whole zone on an interval of its own and checks
+	// every RRset (sweep_config.go); nil, the default, sweeps nothing.
+	Sweep *SweepConfig `yaml:"sweep"`
 	// SignatureSkewMin and SignatureSkewMax bound the allowance for a
 	// signature whose inception is in the future (a signer's clock ahead
 	// of the exporter's): a tenth of its validity period, clamped to
@@ -194,16 +197,11 @@ func (m *Module) Validate(baseDir string) error {
 	if sk := m.signatureSkew(); sk.Min < 0 || sk.Max < 0 || sk.Min > sk.Max {
 		return fmt.Errorf("signature_skew_min (%s) and signature_skew_max (%s) must be at least 0, min no more than max", sk.Min, sk.Max)
 	}
-	if len(m.Resolvers) > 10 {
-		return fmt.Errorf("resolvers: at most 10, got %d", len(m.Resolvers))
+	if err := m.parseResolvers(); err != nil {
+		return err
 	}
-	m.resolverAddrs = nil
-	for i, r := range m.Resolvers {
-		ap, err := ParseResolver(r)
-		if err != nil {
-			return fmt.Errorf("resolvers[%d]: %w", i, err)
-		}
-		m.resolverAddrs = append(m.resolverAddrs, ap)
+	if err := m.Sweep.check(baseDir); err != nil {
+		return err
 	}
 	if m.TrustAnchors == nil {
 		anchors, err := loadAnchors(m.TrustAnchorsFile, baseDir)
@@ -251,6 +249,22 @@ func (m *Module) validateRecords() error {
 		if _, ok := dns.IsDomainName(rec.Name); !ok && rec.Name != "@" {
 			return fmt.Errorf("records[%d]: name %q is not a domain name", i, rec.Name)
 		}
+	}
+	return nil
+}
+
+// parseResolvers checks the module's resolvers and parses them.
+func (m *Module) parseResolvers() error {
+	if len(m.Resolvers) > 10 {
+		return fmt.Errorf("resolvers: at most 10, got %d", len(m.Resolvers))
+	}
+	m.resolverAddrs = nil
+	for i, r := range m.Resolvers {
+		ap, err := ParseResolver(r)
+		if err != nil {
+			return fmt.Errorf("resolvers[%d]: %w", i, err)
+		}
+		m.resolverAddrs = append(m.resolverAddrs, ap)
 	}
 	return nil
 }

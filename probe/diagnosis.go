@@ -53,6 +53,10 @@ var rules = []rule{
 	{cause: CauseBogusDenial, checks: []CheckID{CheckDenialInvalid}, when: bogus, servfail: bogusServfail},
 	{cause: CauseProbeIncomplete, checks: []CheckID{CheckProbeTimeout, CheckQueryBudgetExhausted}},
 	{cause: CauseResolverFailure, checks: []CheckID{CheckResolverDNSSECFailure, CheckResolverServfail, CheckResolverNXDomain}, servfail: servfailSomewhere},
+	// The whole-zone sweep's findings: names the probe itself never asks
+	// for fail validation, so resolvers SERVFAIL those names only.
+	{cause: CauseBogusSignature, checks: []CheckID{CheckSweepRRSIGInvalid, CheckSweepRRSIGMissing}, servfail: servfailSomewhere},
+	{cause: CauseBogusDenial, checks: []CheckID{CheckSweepDenialBroken}, servfail: servfailSomewhere},
 	{cause: CausePartialLame, checks: []CheckID{
 		CheckLameTimeout, CheckLameRefused, CheckLameServfail, CheckLameNotAuthoritative, CheckLameReferral,
 		CheckLameUpwardReferral, CheckLameWrongZone, CheckLameNetworkError, CheckLameMalformed,
@@ -62,8 +66,8 @@ var rules = []rule{
 		CheckNSUnresolvable, CheckGlueMissing, CheckNSTargetCNAME, CheckParentNSInconsistent, CheckParentServerError,
 		CheckNSParentChildDiffer, CheckNSChildInconsistent, CheckGlueMismatch, CheckDSInconsistent,
 	}},
-	{cause: CauseStaleSecondary, checks: []CheckID{CheckSOASerialMismatch, CheckDNSKEYInconsistent, CheckSigningKeyMissing}},
-	{cause: CauseSignatureExpired, checks: []CheckID{CheckRRSIGExpiresInTTL}},
+	{cause: CauseStaleSecondary, checks: []CheckID{CheckSOASerialMismatch, CheckDNSKEYInconsistent, CheckSigningKeyMissing, CheckSecondaryBehindPrimary}},
+	{cause: CauseSignatureExpired, checks: []CheckID{CheckRRSIGExpiresInTTL, CheckSweepRRSIGExpiring}},
 	{cause: CauseInsecureDowngrade, checks: []CheckID{CheckNSEC3IterationsLimit, CheckUnsupportedAlgo}},
 	{cause: CauseRolloverStuck, checks: []CheckID{CheckCDSMismatchDS, CheckDSUnmatched, CheckAlgorithmNotSigning, CheckCDSNotSignedByDSKey, CheckCDSInconsistent, CheckDSKeyUnusable,
 		CheckRolloverNewKeyTooEarly, CheckRolloverRemovedTooEarly, CheckRolloverAlgorithmOrder, CheckRolloverStuck}},

@@ -41,6 +41,14 @@
 //     what validated.
 //  5. Resolvers: the module's recursive resolvers, asked from the start of
 //     the probe, alongside everything else (resolverStage in resolver.go).
+//  6. Whole-zone sweep, for a module with one: the zone transferred (AXFR,
+//     TSIG) and every RRset checked by the pure package probe/sweep, in the
+//     background on the module's interval (sweeps.go: the store and the
+//     schedule; sweep_config.go: the module's settings), the last result
+//     read by each probe at its end.
+//
+// The SOA question of the child round asks for the server's NSID too
+// (RFC 5001; nsid.go).
 //
 // Then the judgements, pure functions of the observations with no run, no
 // clock of their own and no network, which tests drive with hand-built
@@ -71,6 +79,8 @@
 //     (rollover_memory.go).
 //   - resolver.go: each resolver's view against the DNSSEC verdict, which
 //     did not exist yet when it was asked (settleResolver, judgeResolver).
+//   - sweep_judge.go: the last whole-zone sweep against the servers'
+//     serials (judgeSweep); sweep_text.go writes it in the debug view.
 //   - diagnosis.go: the one Diagnosis over all findings; check IDs and
 //     severities are in checks.go.
 //

@@ -29,6 +29,7 @@ const maxInFlight = 32
 // whichever is earlier) it returns what it has.
 func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) *Report {
 	began := time.Now()
+	outer := ctx // the sweep's bound is its own, not the probe's timeout
 	ctx, cancel := context.WithTimeout(ctx, m.Timeout)
 	defer cancel()
 	r := newRun(ctx, p, m, zone, moduleName)
@@ -52,6 +53,7 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 			r.record(judgeResolver(zone, v, rep.DNSSEC, delegationOK))
 		}
 	}
+	r.attachSweep(outer, zone, moduleName) // sweeps.go
 	r.finish(ctx, began)
 	p.logger().Debug("probe finished", "zone", zone, "module", moduleName, "queries", r.sent,
 		"duration_seconds", rep.Duration.Seconds(), "findings", len(rep.Findings))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/dnshealth/dnshealth_exporter/probe/sweep"
 	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
@@ -812,6 +813,46 @@ func catalogue() []catalogueEntry {
 					catWithCDS(catMaterial("192.0.2.1", []catSigner{f.ksk, f.zsk}, []catSigner{f.ksk}), []*dns.CDS{catCDS(catDS(f.ksk, dns.SHA256))}, f.ksk))
 			}},
 
+		// The whole-zone sweep (judgeSweep).
+		{CheckSweepFailed, "the last sweep failed, or it succeeded",
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Error = "NOTAUTH" })
+			},
+			func(*testing.T, *catFixture) []raised { return catSweep(nil) }},
+		{CheckSweepRRSIGInvalid, "an RRset whose signatures do not validate, or one without any",
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Result.Invalid = 1 })
+			},
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Result.Unsigned = 1 })
+			}},
+		{CheckSweepRRSIGMissing, "an RRset without any signature, or one whose signatures do not validate",
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Result.Unsigned = 1 })
+			},
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Result.Invalid = 1 })
+			}},
+		{CheckSweepRRSIGExpiring, "an RRset expiring within the window, or none",
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Result.Expiring = 1 })
+			},
+			func(*testing.T, *catFixture) []raised { return catSweep(nil) }},
+		{CheckSweepDenialBroken, "an incomplete NSEC chain, or one that could not be checked",
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Result.ChainComplete = new(bool) })
+			},
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Result.ChainComplete = nil })
+			}},
+		{CheckSecondaryBehindPrimary, "a server a serial behind the primary, or one ahead of it",
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Result.Serial = 8 })
+			},
+			func(*testing.T, *catFixture) []raised {
+				return catSweep(func(st *SweepReport) { st.Result.Serial = 6 })
+			}},
+
 		// The resolver view.
 		{CheckResolverDNSSECFailure, "SERVFAIL with CD=0 and NOERROR with CD=1, or SERVFAIL with both",
 			func(*testing.T, *catFixture) []raised {
@@ -937,4 +978,16 @@ func TestJudgementCatalogueFixtureIsHealthy(t *testing.T) {
 	if got := checksOf(f.tally(catValidator(600), f.dsNoData(dns.TypeNS, dns.TypeRRSIG, dns.TypeNSEC))); len(got) != 0 {
 		t.Errorf("the healthy proof of no DS raises %v", got)
 	}
+}
+
+// catSweep judges a clean sweep of a signed zone at serial 7, with one
+// server at serial 7, after edit.
+func catSweep(edit func(*SweepReport)) []raised {
+	complete := true
+	st := &SweepReport{Primary: "192.0.2.53:53", Result: &sweep.Result{Serial: 7, Signed: true, KeysValid: true,
+		Denial: sweep.DenialNSEC, ChainComplete: &complete}}
+	if edit != nil {
+		edit(st)
+	}
+	return judgeSweep(st, []ServerResult{server("192.0.2.1", 7)}, catalogueNow)
 }

@@ -62,6 +62,10 @@ type Prober struct {
 	// MaxValidations bounds the public-key operations of one probe; 0
 	// means validate.DefaultProbeVerifications.
 	MaxValidations int
+	// Sweeps runs the whole-zone sweeps of modules that have one, in the
+	// background; nil runs each inline, within the probe that wants it
+	// (the check command).
+	Sweeps *Sweeps
 }
 
 func (p *Prober) maxValidations() int {
@@ -90,6 +94,7 @@ func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 		Logger:    logger,
 		SigMemo:   validate.NewMemo(sigMemoEntries),
 		Rollover:  NewRolloverMemory(rolloverZones),
+		Sweeps:    NewSweeps(),
 	}
 }
 

@@ -96,6 +96,12 @@ func (r *wire) askDO(ctx context.Context, nsName string, addr netip.Addr, qname 
 	q.SetQuestion(qname, qtype)
 	q.RecursionDesired = false
 	q.SetEdns0(r.m.EDNSBufferSize, do)
+	return r.askEDNS(ctx, nsName, addr, q)
+}
+
+// askEDNS sends q, which carries an OPT record, and asks again without
+// EDNS when the server rejects it.
+func (r *wire) askEDNS(ctx context.Context, nsName string, addr netip.Addr, q *dns.Msg) reply {
 	rep := r.askMsg(ctx, nsName, addr, q)
 	if rep.err == nil && (rep.msg.Rcode == dns.RcodeFormatError || rep.msg.Rcode == dns.RcodeNotImplemented) && rep.msg.IsEdns0() == nil {
 		q.Extra = nil

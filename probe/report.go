@@ -103,6 +103,10 @@ type ServerResult struct {
 	ApexNS []string `json:"apex_ns,omitempty"`
 	// Transport is "udp", or "tcp" when a truncated UDP answer was retried.
 	Transport string `json:"transport,omitempty"`
+	// NSID is the server instance's identifier (RFC 5001) from its reply
+	// to the SOA query, printable as NSIDText makes it; empty when it
+	// sent none.
+	NSID string `json:"nsid,omitempty"`
 }
 
 // ParentServer is one address of one server of the parent zone, asked for the
@@ -146,6 +150,8 @@ type Report struct {
 
 	// DNSSEC is nil when the probe did not get as far as checking it.
 	DNSSEC *DNSSECReport `json:"dnssec,omitempty"`
+	// Sweep is the zone's last whole-zone sweep, for a module with one.
+	Sweep *SweepReport `json:"sweep,omitempty"`
 	// Resolvers is the view from the module's recursive resolvers.
 	Resolvers []ResolverResult `json:"resolvers,omitempty"`
 	// Diagnosis is the probe's one conclusion; always set by Probe.

@@ -180,6 +180,10 @@ func (r *delegation) askServer(ctx context.Context, zone, name string, addr neti
 	}
 	parallel(len(qs), func(i int) {
 		q := qs[i]
+		if i == 0 { // the SOA, which asks for the NSID too (nsid.go)
+			q.put(r.askSOANSID(ctx, name, addr, zone))
+			return
+		}
 		q.put(r.askDO(ctx, name, addr, q.qname, q.qtype, q.do))
 	})
 	if o.dnssec != nil {
@@ -188,7 +192,7 @@ func (r *delegation) askServer(ctx context.Context, zone, name string, addr neti
 	if errors.Is(soa.err, errBudget) || errors.Is(soa.err, errAborted) {
 		return serverObs{}
 	}
-	s := &ServerResult{Nameserver: name, Address: addr.String(), RTT: soa.rtt, Transport: soa.transport}
+	s := &ServerResult{Nameserver: name, Address: addr.String(), RTT: soa.rtt, Transport: soa.transport, NSID: replyNSID(soa.msg)}
 	o.result = s
 	if soa.err != nil {
 		s.Status, s.Detail = classifyError(soa.err), soa.err.Error()

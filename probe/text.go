@@ -15,6 +15,7 @@ func (r *Report) WriteDebug(w io.Writer) {
 		r.debugDNSSEC(w, d)
 	}
 	r.debugResolvers(w)
+	r.debugSweep(w) // sweep_text.go
 	r.debugQueries(w)
 }
 
@@ -46,6 +47,9 @@ func (r *Report) debugServers(w io.Writer) {
 		fmt.Fprintf(w, "  %s %s: %s", bare(s.Nameserver), s.Address, s.Status)
 		if s.Status == StatusOK {
 			fmt.Fprintf(w, " serial=%d ns=[%s] transport=%s", s.Serial, strings.Join(bareAll(s.ApexNS), " "), s.Transport)
+		}
+		if s.NSID != "" {
+			fmt.Fprintf(w, " nsid=%q", s.NSID)
 		}
 		fmt.Fprintf(w, " rtt=%s", s.RTT.Round(1000))
 		if s.Detail != "" {

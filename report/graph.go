@@ -472,6 +472,9 @@ func targetServerNodes(r *probe.Report, worstBy map[[2]string]probe.Severity) []
 		if s.Status == probe.StatusOK {
 			n.Title += fmt.Sprintf("\nserial %d", s.Serial)
 		}
+		if s.NSID != "" {
+			n.Title += "\nnsid " + s.NSID
+		}
 		out = append(out, n)
 		seen[s.Nameserver] = true
 	}

@@ -108,7 +108,7 @@ type parentView struct {
 }
 
 type serverView struct {
-	Nameserver, Address, Status, StatusClass, RTT, Serial, ApexNS, Transport, Detail string
+	Nameserver, Address, Status, StatusClass, RTT, Serial, ApexNS, Transport, NSID, Detail string
 }
 
 type factView struct {
@@ -249,7 +249,7 @@ func newReportPage(r *probe.Report, o Options) *reportPage {
 	}
 	for _, s := range r.Servers {
 		v := serverView{Nameserver: s.Nameserver, Address: s.Address, Status: string(s.Status), StatusClass: stOK,
-			ApexNS: strings.Join(s.ApexNS, " "), Transport: s.Transport, Detail: s.Detail}
+			ApexNS: strings.Join(s.ApexNS, " "), Transport: s.Transport, NSID: s.NSID, Detail: s.Detail}
 		switch {
 		case s.Status == probe.StatusFamilyUnreachable:
 			v.StatusClass = stNeutral

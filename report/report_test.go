@@ -33,7 +33,7 @@ func sampleReport(zone, ns1, ns2 string) *probe.Report {
 		},
 		DelegationNS: []string{ns1, ns2, "ns3.gone.example"},
 		Servers: []probe.ServerResult{
-			{Nameserver: ns1, Address: "192.0.2.1", Status: probe.StatusOK, Serial: 7},
+			{Nameserver: ns1, Address: "192.0.2.1", Status: probe.StatusOK, Serial: 7, NSID: "fra1.anycast"},
 			{Nameserver: ns2, Address: "192.0.2.2", Status: probe.StatusRefused, Detail: "answered REFUSED"},
 		},
 		DNSSEC: &probe.DNSSECReport{
@@ -258,8 +258,9 @@ func TestReportContent(t *testing.T) {
 		`href="runbook#lame_refused"`,
 		`Re-sign now`, // a runbook step of rrsig_expired
 		`href="probe?debug=true&amp;module=default&amp;target=example.test"`,
-		`Triage of example.test`, // the check command's text
-		`id="report-json"`,       // and its JSON
+		`Triage of example.test`,             // the check command's text
+		`id="report-json"`,                   // and its JSON
+		`<td class="mono">fra1.anycast</td>`, // the instance that answered (NSID)
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %s", want)

@@ -38,6 +38,7 @@ type document struct {
 	Delegation      jsonDelegation    `json:"delegation"`
 	DNSSEC          *jsonDNSSEC       `json:"dnssec"`
 	Resolvers       []jsonResolver    `json:"resolvers"`
+	Sweep           *jsonSweep        `json:"sweep"`
 	Findings        []jsonFinding     `json:"findings"`
 	Remediation     []jsonRemediation `json:"remediation"`
 }
@@ -87,6 +88,7 @@ type jsonNameserver struct {
 	Serial     *uint32  `json:"serial"`
 	ApexNS     []string `json:"apex_ns"`
 	Transport  *string  `json:"transport"`
+	NSID       *string  `json:"nsid"`
 	Detail     *string  `json:"detail"`
 }
 
@@ -230,6 +232,7 @@ func newDocument(r *probe.Report, rb *Runbook) *document {
 		Delegation:      delegationDoc(r),
 		DNSSEC:          dnssecDoc(r),
 		Resolvers:       []jsonResolver{},
+		Sweep:           sweepDoc(r),
 		Findings:        []jsonFinding{},
 		Remediation:     []jsonRemediation{},
 	}
@@ -337,6 +340,7 @@ func delegationDoc(r *probe.Report) jsonDelegation {
 			RTTSeconds: s.RTT.Seconds(),
 			ApexNS:     orEmpty(s.ApexNS),
 			Transport:  stringOrNull(s.Transport),
+			NSID:       stringOrNull(s.NSID),
 			Detail:     stringOrNull(s.Detail),
 		}
 		if s.Status == probe.StatusOK {

@@ -46,6 +46,12 @@ func Text(w io.Writer, r *probe.Report, opts TextOptions) error {
 	t.nameservers(r)
 	t.dnssec(r)
 	t.resolvers(r)
+	if lines := sweepLines(r); lines != nil { // sweep.go
+		t.heading("Whole-zone sweep")
+		for _, l := range lines {
+			t.line("  " + l)
+		}
+	}
 	t.diagnosis(r)
 	t.whatToDo(r, opts.Runbook)
 	return t.err
@@ -311,6 +317,9 @@ func (t *textWriter) nameservers(r *probe.Report) {
 			if s.Transport == "tcp" {
 				note = append(note, "over TCP (UDP truncated)")
 			}
+		}
+		if s.NSID != "" {
+			note = append(note, "nsid "+s.NSID)
 		}
 		if s.Detail != "" {
 			note = append(note, s.Detail)

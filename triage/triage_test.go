@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dnshealth/dnshealth_exporter/probe"
+	"github.com/dnshealth/dnshealth_exporter/probe/sweep"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -54,14 +55,24 @@ func bogusReport() *probe.Report {
 		},
 		Servers: []probe.ServerResult{
 			{Nameserver: "ns1.example.com", Address: "192.0.2.1", Status: probe.StatusOK, RTT: 12300 * time.Microsecond,
-				Serial: 2026112701, ApexNS: []string{"ns1.example.com", "ns2.example.net"}, Transport: "tcp"},
+				Serial: 2026112701, ApexNS: []string{"ns1.example.com", "ns2.example.net"}, Transport: "tcp", NSID: "fra1.anycast.example"},
 			{Nameserver: "ns2.example.net", Address: "198.51.100.2", Status: probe.StatusRefused, RTT: 5 * time.Millisecond,
 				Detail: "answered REFUSED: the server is not configured for the zone"},
 			{Nameserver: "ns2.example.net", Address: "2001:db8::2", Status: probe.StatusFamilyUnreachable,
 				Detail: "no IPv6 route from the exporter's host"},
 		},
 		SerialConsistent: ptr(true),
-		NSConsistent:     ptr(false),
+		Sweep: &probe.SweepReport{Primary: "192.0.2.53:53", Interval: time.Hour, Time: t0.Add(-20 * time.Minute), Age: 20 * time.Minute,
+			Duration: 1500 * time.Millisecond, Error: "AXFR of example.com. from 192.0.2.53:53: dns: bad xfr rcode: 9",
+			Result: &sweep.Result{Zone: "example.com.", Serial: 2026112702, Records: 1200, RRsets: 480, Signed: true, KeysValid: true,
+				EarliestExpiration: t0.Add(-24 * time.Hour), Earliest: sweep.Problem{Owner: "x1.sub.example.com.", Type: "TXT"},
+				Invalid: 1, Unsigned: 1, Problems: []sweep.Problem{
+					{Owner: "x1.sub.example.com.", Type: "TXT", Detail: "RRSIG by key 370 expired"},
+					{Owner: "x2.sub.example.com.", Type: "TXT", Detail: "no RRSIG"},
+				},
+				Denial: sweep.DenialNSEC, ChainComplete: ptr(false),
+				ChainProblems: []sweep.Problem{{Owner: "x3.sub.example.com.", Type: "NSEC", Detail: "0 NSEC records at this name"}}}},
+		NSConsistent: ptr(false),
 		DNSSEC: &probe.DNSSECReport{
 			Status: probe.DNSSECBogus,
 			Anchor: ".",
@@ -252,7 +263,7 @@ func TestText(t *testing.T) {
 			"b.gtld-servers.net  192.33.14.30  no delegation  timeout after 2 attempts",
 			"a.gtld-servers.net  192.5.6.30    ok\n",
 			"all answer NS ns1.example.com ns2.example.net; glue ns1.example.com 192.0.2.1",
-			"192.0.2.1     ok                              rtt 12.3ms   serial 2026112701; over TCP (UDP truncated)",
+			"192.0.2.1     ok                              rtt 12.3ms   serial 2026112701; over TCP (UDP truncated); nsid fra1.anycast.example",
 			"198.51.100.2  refused (lame)                  rtt 5.000ms  answered REFUSED",
 			"2001:db8::2   not tried (family_unreachable)  -            no IPv6 route",
 			"ns3.example.org  -             no address",

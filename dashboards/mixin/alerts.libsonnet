@@ -408,6 +408,72 @@
               |||,
               runbook('resolver_{{ $labels.status }}')),
 
+        // ------------------------------------------------ whole-zone sweep
+        // For modules with a sweep (docs/configuration.md): the sweep's
+        // findings cover the names a probe never asks for. Errors (RRsets
+        // that do not validate, unsigned RRsets, a broken NSEC/NSEC3 chain)
+        // page after 15 minutes; RRsets expiring within the sweep's window,
+        // and a sweep that cannot run, warn after an hour. Sweeps run
+        // hourly by default, so a finding lasts at least until the next.
+        alert('DNSHealthSweepFinding',
+              'critical',
+              '%s == 1' % m('dnshealth_finding', 'check=~"sweep_rrsig_invalid|sweep_rrsig_missing|sweep_denial_chain_broken"'),
+              '15m',
+              'The whole-zone sweep found RRsets that validating resolvers reject',
+              |||
+                The last sweep of {{ $labels.instance }}
+                {{- with printf `dnshealth_sweep_age_seconds{job=%q,instance=%q}` $labels.job $labels.instance | query }}
+                ({{ . | first | value | humanizeDuration }} ago){{ end }} raised {{ $labels.check }}:
+                {{- with printf `dnshealth_sweep_rrsets_invalid{job=%q,instance=%q} > 0` $labels.job $labels.instance | query }}
+                {{ . | first | value | printf "%.0f" }} RRsets with signatures that do not validate,{{ end }}
+                {{- with printf `dnshealth_sweep_rrsets_unsigned{job=%q,instance=%q} > 0` $labels.job $labels.instance | query }}
+                {{ . | first | value | printf "%.0f" }} without signatures,{{ end }}
+                {{- with printf `dnshealth_sweep_denial_chain_complete{job=%q,instance=%q} == 0` $labels.job $labels.instance | query }}
+                an incomplete NSEC/NSEC3 chain,{{ end }} somewhere in the zone. Validating
+                resolvers SERVFAIL those names. The debug page
+                (/probe?target={{ $labels.instance }}&debug=true) lists examples.
+              |||,
+              runbook('{{ $labels.check }}')),
+
+        alert('DNSHealthSweepFinding',
+              'warning',
+              '%s == 1' % m('dnshealth_finding', 'check=~"sweep_rrsig_expiring|sweep_failed"'),
+              '1h',
+              'The whole-zone sweep warns about the zone',
+              |||
+                {{ if eq $labels.check "sweep_failed" -}}
+                The whole-zone sweep of {{ $labels.instance }} has been failing for over an
+                hour: nothing watches the names a probe never asks for
+                {{- with printf `dnshealth_sweep_age_seconds{job=%q,instance=%q}` $labels.job $labels.instance | query }}; the last sweep that
+                finished is {{ . | first | value | humanizeDuration }} old{{ end }}.
+                {{- else -}}
+                {{ with printf `dnshealth_sweep_rrsets_expiring{job=%q,instance=%q}` $labels.job $labels.instance | query }}{{ . | first | value | printf "%.0f" }}{{ end }}
+                RRsets of {{ $labels.instance }} stop validating within the sweep's expiry
+                warning window
+                {{- with printf `dnshealth_sweep_earliest_expiration_timestamp_seconds{job=%q,instance=%q}` $labels.job $labels.instance | query }};
+                the first at {{ . | first | value | humanizeTimestamp }}{{ end }}. The signer
+                has stopped re-signing part of the zone.
+                {{- end }}
+              |||,
+              runbook('{{ $labels.check }}')),
+
+        alert('DNSHealthSecondaryBehindPrimary',
+              'warning',
+              '%s == 1' % m('dnshealth_sweep_serial_behind'),
+              '30m',
+              "A nameserver address serves an older serial than the zone's primary",
+              |||
+                {{ $labels.address }}, an address of {{ $labels.nameserver }}, serves
+                {{ $labels.instance }} with serial
+                {{ with printf `dnshealth_soa_serial{job=%q,instance=%q,nameserver=%q,address=%q}` $labels.job $labels.instance $labels.nameserver $labels.address | query }}{{ . | first | value | printf "%.0f" }}{{ end }},
+                behind the primary's
+                {{ with printf `dnshealth_sweep_primary_serial{job=%q,instance=%q}` $labels.job $labels.instance | query }}{{ . | first | value | printf "%.0f" }}{{ end }}
+                {{- with printf `dnshealth_server_nsid_info{job=%q,instance=%q,nameserver=%q,address=%q}` $labels.job $labels.instance $labels.nameserver $labels.address | query }}
+                (instance {{ . | first | label "nsid" }}){{ end }}, for over 30 minutes: it
+                has stopped transferring the zone, or NOTIFY does not reach it.
+              |||,
+              runbook('secondary_behind_primary')),
+
         // --------------------------------------------- probe failing / absent
         // The catch-all: an error-level finding no specific alert above
         // covers (glue_missing, ns_unresolvable, not_a_zone, probe_timeout,
