@@ -77,6 +77,9 @@ type Module struct {
 	// port 53 by default) asked for the zone with and without CD, for the
 	// view users get. None by default: which resolvers to ask is a choice.
 	Resolvers []string `yaml:"resolvers"`
+	// SigningPolicy names the zone signer's policy, by which signature
+	// expiry is judged (expiry.go); nil learns it from the zone.
+	SigningPolicy *SigningPolicyConfig `yaml:"signing_policy"`
 
 	// RootServers holds the parsed root hints. It is filled at load time
 	// (or set directly by the demo) and never read from YAML.
@@ -85,6 +88,8 @@ type Module struct {
 	TrustAnchors *TrustAnchors `yaml:"-"`
 	// resolverAddrs are the parsed Resolvers.
 	resolverAddrs []netip.AddrPort
+	// signingPolicy is the parsed SigningPolicy.
+	signingPolicy *SigningPolicy
 }
 
 // RecordSpec names one RRset to check: a name relative to the zone ("@"
@@ -188,6 +193,9 @@ func (m *Module) Validate(baseDir string) error {
 			return fmt.Errorf("resolvers[%d]: %w", i, err)
 		}
 		m.resolverAddrs = append(m.resolverAddrs, ap)
+	}
+	if err := m.parseSigningPolicy(); err != nil {
+		return err
 	}
 	if m.TrustAnchors == nil {
 		anchors, err := loadAnchors(m.TrustAnchorsFile, baseDir)

@@ -57,6 +57,7 @@ func (r *run) checkDNSSEC(ctx context.Context, zone string, parent zoneServers) 
 	d := &DNSSECReport{Status: DNSSECIndeterminate}
 	r.report.DNSSEC = d
 	r.validateZone(ctx, zone, parent, d)
+	r.record(judgeRhythm(r.p, r.m, zone, r.report, r.now))
 	if r.val.Budget.Exhausted() {
 		r.addFinding(CheckValidationBudgetExhausted, "", "", "the probe's DNSSEC validation budget (%d public-key operations, %d NSEC3 hash computations, within the probe's deadline) ran out; the checks it stopped are not judged",
 			r.p.maxValidations(), validate.DefaultProbeHashes)
@@ -520,7 +521,7 @@ func (c *serverCheck) judge(owner string, qtype uint16, rrset []dns.RR, sigs []*
 	r, s := c.r, c.s
 	v := r.val.VerifyRRset(rrset, sigs, c.keys, c.zone, r.now)
 	c.obs = append(c.obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: owner, Type: dns.TypeToString[qtype],
-		Expiration: v.Expiration, Inception: v.Inception, Valid: v.Valid, Detail: v.Detail})
+		Expiration: v.Expiration, Inception: v.Inception, TTL: v.TTL, Valid: v.Valid, Detail: v.Detail})
 	for _, t := range v.KeyTags {
 		c.out.signers[t] = true
 	}

@@ -36,6 +36,13 @@
 //  8. Judgement: findings sorted by severity and the one Diagnosis
 //     (diagnosis.go; check IDs and severities in checks.go).
 //
+// At the end of stage 6 the signature windows seen are judged against
+// the signer's rhythm: the module's signing_policy (expiry_config.go), or
+// the refresh margin the Prober's ExpiryMemory learned across probes
+// (expiry_memory.go), or else the smallest of the default policies'
+// (rrsig_expiring, signer_stalled: the pure judgement in expiry.go, the
+// stage that gathers the windows in expiry_stage.go).
+//
 // judge.go holds the pure judgements: functions from a stage's
 // observations to its findings, tested with hand-built observations. The
 // parent view and the consistency checks are judged there so far; the

@@ -51,6 +51,9 @@ type Prober struct {
 	// SigMemo remembers signature checks across probes (see
 	// validate.Memo); nil checks every signature afresh.
 	SigMemo *validate.Memo
+	// Expiry remembers each zone's signing rhythm across probes (see
+	// ExpiryMemory); nil learns nothing and judges every probe afresh.
+	Expiry *ExpiryMemory
 	// MaxValidations bounds the public-key operations of one probe; 0
 	// means validate.DefaultProbeVerifications.
 	MaxValidations int
@@ -77,6 +80,7 @@ func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 		Cache:     NewCache(cacheEntries),
 		Logger:    logger,
 		SigMemo:   validate.NewMemo(sigMemoEntries),
+		Expiry:    NewExpiryMemory(DefaultExpiryZones),
 	}
 }
 
