@@ -251,7 +251,12 @@ func (r *run) nextCut(cur, parent string) string {
 // insecure or bogus at the parent already.
 func (r *run) targetDS(zone string, parentKeys []*dns.DNSKEY, selfAnchored bool, d *DNSSECReport) ([]*dns.DS, DNSSECStatus) {
 	if selfAnchored {
-		return r.m.TrustAnchors.DS[zone], ""
+		// The anchor's DS stand for the parent's: matchDS judges them.
+		ds := r.m.TrustAnchors.DS[zone]
+		for _, x := range ds {
+			d.DS = append(d.DS, DSRecord{KeyTag: x.KeyTag, Algorithm: x.Algorithm, DigestType: x.DigestType})
+		}
+		return ds, ""
 	}
 	t := r.tallyParentDS(zone, parentKeys)
 	union, sets, withDS, withoutDS, answered, bad := t.union, t.sets, t.withDS, t.withoutDS, t.answered, t.bad
