@@ -310,3 +310,18 @@ func TestExpiryMemoryIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestLearnedMarginNeverLowersTheColdThreshold: a margin learned from a
+// re-signing the probes saw late (an hour, for a Knot zone re-signed with
+// two left) does not make the exporter warn later than on a cold start.
+func TestLearnedMarginNeverLowersTheColdThreshold(t *testing.T) {
+	now := epoch
+	sigs := []sigTimes{{owner: "zone.test.", rtype: "NS", inception: now.Add(-14 * day), expiration: now.Add(90 * time.Minute), ttl: time.Hour}}
+	rep, fs := judgeExpiry("zone.test.", sigs, nil, time.Hour, now)
+	if rep.Threshold != time.Hour+45*time.Minute || rep.MarginSource != MarginFromLearned {
+		t.Errorf("threshold %s (source %s), want the cold start's 1h45m", rep.Threshold, rep.MarginSource)
+	}
+	if !slices.Contains(checksOf(fs), CheckRRSIGExpiring) {
+		t.Errorf("90 minutes left, learned margin 1h: %v, want rrsig_expiring", checksOf(fs))
+	}
+}
