@@ -17,6 +17,10 @@ var (
 		"dnshealth_rrsig_newest_inception_timestamp_seconds",
 		"Latest inception, as a Unix time, of any signature seen over the checked RRsets: time() minus it is the age of the newest signature.",
 		nil, nil)
+	rrsigInceptionSpreadDesc = prometheus.NewDesc(
+		"dnshealth_rrsig_inception_spread_seconds",
+		"Newest inception less the oldest over the signatures seen, in seconds: 0 for a signer that signs the whole zone at once, more for one that re-signs each RRset on its own schedule.",
+		nil, nil)
 	rrsigRefreshMarginDesc = prometheus.NewDesc(
 		"dnshealth_rrsig_refresh_margin_seconds",
 		"The refresh margin the zone's signatures were judged by, in seconds: how long before expiry its signer replaces a signature. source is policy (the module's signing_policy), learned (seen across probes) or default (cold start: the smallest of every default policy's). One series.",
@@ -32,7 +36,7 @@ var (
 )
 
 func init() {
-	allDescs = append(allDescs, rrsigValidityDesc, rrsigNewestInceptionDesc, rrsigRefreshMarginDesc, rrsigLearnedMarginDesc, rrsigThresholdDesc)
+	allDescs = append(allDescs, rrsigValidityDesc, rrsigNewestInceptionDesc, rrsigInceptionSpreadDesc, rrsigRefreshMarginDesc, rrsigLearnedMarginDesc, rrsigThresholdDesc)
 }
 
 // collectExpiry renders the signing rhythm of e; nothing when it is nil.
@@ -42,6 +46,7 @@ func collectExpiry(e *probe.ExpiryReport, gauge func(*prometheus.Desc, float64, 
 	}
 	gauge(rrsigValidityDesc, e.Validity.Seconds())
 	gauge(rrsigNewestInceptionDesc, unixSeconds(e.NewestInception))
+	gauge(rrsigInceptionSpreadDesc, e.InceptionSpread.Seconds())
 	gauge(rrsigRefreshMarginDesc, e.Margin.Seconds(), e.MarginSource)
 	if e.Learned > 0 {
 		gauge(rrsigLearnedMarginDesc, e.Learned.Seconds())

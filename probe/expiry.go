@@ -96,6 +96,7 @@ type sigTimes struct {
 type expiryFacts struct {
 	earliest, latest sigTimes // by expiration
 	newestInception  time.Time
+	oldestInception  time.Time
 	validity         time.Duration // longest expiration − inception
 	maxTTL           time.Duration
 }
@@ -117,6 +118,9 @@ func factsOf(sigs []sigTimes) (expiryFacts, bool) {
 		if s.inception.After(f.newestInception) {
 			f.newestInception = s.inception
 		}
+		if f.oldestInception.IsZero() || s.inception.Before(f.oldestInception) {
+			f.oldestInception = s.inception
+		}
 		f.validity = max(f.validity, s.expiration.Sub(s.inception))
 		f.maxTTL = max(f.maxTTL, s.ttl)
 	}
@@ -130,6 +134,10 @@ type ExpiryReport struct {
 	Validity time.Duration `json:"validity"`
 	// NewestInception is the latest inception of any signature seen.
 	NewestInception time.Time `json:"newest_inception"`
+	// InceptionSpread is the newest inception less the oldest: zero for a
+	// signer that signs the zone at once (Knot, PowerDNS), hours or days
+	// for one that re-signs each RRset on its own schedule (BIND).
+	InceptionSpread time.Duration `json:"inception_spread"`
 	// Margin is the refresh margin applied, and MarginSource where it
 	// came from (MarginFromPolicy, MarginFromLearned, MarginFromDefault).
 	Margin       time.Duration `json:"refresh_margin"`
@@ -177,7 +185,8 @@ func judgeExpiry(zone string, sigs []sigTimes, policy *SigningPolicy, learned ti
 	if !ok {
 		return nil, nil
 	}
-	rep := &ExpiryReport{Validity: f.validity, NewestInception: f.newestInception, Learned: learned}
+	rep := &ExpiryReport{Validity: f.validity, NewestInception: f.newestInception,
+		InceptionSpread: f.newestInception.Sub(f.oldestInception), Learned: learned}
 	var grace time.Duration
 	var rule string
 	switch {

@@ -325,3 +325,17 @@ func TestLearnedMarginNeverLowersTheColdThreshold(t *testing.T) {
 		t.Errorf("90 minutes left, learned margin 1h: %v, want rrsig_expiring", checksOf(fs))
 	}
 }
+
+// TestInceptionSpreadTellsIncrementalFromWholeZoneSigners: BIND re-signs
+// RRsets one at a time, so their inceptions spread; Knot signs the zone
+// at once.
+func TestInceptionSpreadTellsIncrementalFromWholeZoneSigners(t *testing.T) {
+	signers := defaultSigners()
+	now := epoch.Add(time.Hour)
+	for name, want := range map[string]time.Duration{"bind": 24 * time.Hour, "knot": 0} {
+		rep, _ := judgeExpiry("zone.test.", signers[name].at(now), nil, 0, now)
+		if rep.InceptionSpread != want {
+			t.Errorf("%s: inception spread %s, want %s", name, rep.InceptionSpread, want)
+		}
+	}
+}

@@ -473,7 +473,7 @@ local contract = import 'lib/contract.libsonnet';
         g.unit('s') + g.min(0),
 
         g.graph('Signing rhythm',
-                "Time left on the earliest signature against the threshold the probe judges it by: the signer's refresh margin (dnshealth_rrsig_refresh_margin_seconds, from the module's signing_policy, learned, or the default) less its grace (dnshealth_rrsig_expiry_threshold_seconds). Time left under the threshold is rrsig_expiring. Also the signatures' validity period and the newest signature's age as the probe saw them.",
+                "Time left on the earliest signature against the threshold the probe judges it by: the signer's refresh margin (dnshealth_rrsig_refresh_margin_seconds, from the module's signing_policy, learned, or the default) less its grace (dnshealth_rrsig_expiry_threshold_seconds). Time left under the threshold is rrsig_expiring. Also the signatures' validity period, the newest signature's age as the probe saw them, and the spread of inceptions across RRsets.",
                 12,
                 6,
                 [
@@ -482,6 +482,7 @@ local contract = import 'lib/contract.libsonnet';
                   g.rangeQuery('C', 'dnshealth_rrsig_refresh_margin_seconds{%s}' % zone, 'refresh margin ({{source}})'),
                   g.rangeQuery('D', 'dnshealth_rrsig_validity_seconds{%s}' % zone, 'validity'),
                   g.rangeQuery('E', 'time() - dnshealth_rrsig_newest_inception_timestamp_seconds{%s}' % zone, 'newest signature age (probe)'),
+                  g.rangeQuery('F', 'dnshealth_rrsig_inception_spread_seconds{%s}' % zone, 'inception spread'),
                 ]) +
         g.unit('s') + g.min(0) + g.tableLegend,
       ]);
