@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/dnshealth/dnshealth_exporter/internal/display"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
 
@@ -20,7 +21,7 @@ type ProbeCollector struct {
 
 // NewProbeCollector returns a collector for r. r must not change afterwards.
 func NewProbeCollector(r *probe.Report) *ProbeCollector {
-	return &ProbeCollector{report: r}
+	return &ProbeCollector{report: display.Names(r)}
 }
 
 // Describe implements prometheus.Collector with the real Descs, so the
@@ -47,7 +48,7 @@ func (c *ProbeCollector) Collect(ch chan<- prometheus.Metric) {
 	// the whole scrape; the first observation wins.
 	seen := make(map[[2]string]bool, len(r.Servers))
 	for _, s := range r.Servers {
-		ns := strings.TrimSuffix(s.Nameserver, ".")
+		ns := s.Nameserver
 		key := [2]string{ns, s.Address}
 		if seen[key] {
 			continue

@@ -2,7 +2,6 @@ package collector
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,7 +19,7 @@ func collectDNSSEC(r *probe.Report, gauge func(*prometheus.Desc, float64, ...str
 	}
 
 	for _, st := range probe.DNSSECStatuses {
-		gauge(dnssecStatusDesc, boolValue(st == string(d.Status)), st)
+		gauge(dnssecStatusDesc, boolValue(st == d.Status), string(st))
 	}
 	gauge(dnssecIntermittentDesc, boolValue(d.Intermittent))
 
@@ -77,7 +76,7 @@ func collectDNSSEC(r *probe.Report, gauge func(*prometheus.Desc, float64, ...str
 	sigs := map[[3]string]*sigAgg{}
 	var sigOrder [][3]string
 	for _, s := range d.Signatures {
-		key := [3]string{strings.TrimSuffix(s.Nameserver, "."), s.Address, s.Type}
+		key := [3]string{s.Nameserver, s.Address, s.Type}
 		a := sigs[key]
 		if a == nil {
 			a = &sigAgg{valid: true}
@@ -106,7 +105,7 @@ func collectDNSSEC(r *probe.Report, gauge func(*prometheus.Desc, float64, ...str
 	denials := map[[2]string]bool{} // false once any observation is invalid
 	var denialOrder [][2]string
 	for _, x := range d.Denials {
-		key := [2]string{strings.TrimSuffix(x.Nameserver, "."), x.Address}
+		key := [2]string{x.Nameserver, x.Address}
 		valid, seen := denials[key]
 		if !seen {
 			denialOrder = append(denialOrder, key)

@@ -367,7 +367,7 @@ func TestHandlerDebug(t *testing.T) {
 	for _, want := range []string{
 		"zone example.org. (module fast)",
 		"findings:",
-		"error lame_refused [ns2.example.net. 192.0.2.2]: REFUSED",
+		"error lame_refused [ns2.example.net 192.0.2.2]: REFUSED",
 		"metrics:",
 		"# TYPE probe_success gauge",
 		"probe_success 0",

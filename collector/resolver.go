@@ -21,7 +21,7 @@ func collectResolvers(r *probe.Report, gauge func(*prometheus.Desc, float64, ...
 		seen[res.Resolver] = true
 
 		for _, st := range probe.ResolverStatuses {
-			gauge(resolverStatusDesc, boolValue(st == string(res.Status)), res.Resolver, st)
+			gauge(resolverStatusDesc, boolValue(st == res.Status), res.Resolver, string(st))
 		}
 		gauge(resolverAuthenticatedDesc, boolValue(res.Authenticated), res.Resolver)
 		if resolverAnswered(res.Status) {

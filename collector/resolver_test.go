@@ -273,14 +273,18 @@ func TestProbeCollectorResolverDedupe(t *testing.T) {
 // the one it reported, over the whole of probe.ResolverStatuses, and an
 // RTT only when it answered.
 func TestResolverStatusStateSet(t *testing.T) {
+	var all []string
 	for _, st := range probe.ResolverStatuses {
-		t.Run(st, func(t *testing.T) {
+		all = append(all, string(st))
+	}
+	for _, st := range probe.ResolverStatuses {
+		t.Run(string(st), func(t *testing.T) {
 			r := emptyReport()
-			r.Resolvers = []probe.ResolverResult{{Resolver: "192.0.2.53", Status: probe.ResolverStatus(st), RTT: time.Millisecond}}
+			r.Resolvers = []probe.ResolverResult{{Resolver: "192.0.2.53", Status: st, RTT: time.Millisecond}}
 			c := NewProbeCollector(r)
-			assertStateSet(t, c, "dnshealth_resolver_status", "resolver", probe.ResolverStatuses, map[string]string{"192.0.2.53": st})
+			assertStateSet(t, c, "dnshealth_resolver_status", "resolver", all, map[string]string{"192.0.2.53": string(st)})
 			rtt := 1
-			if st == string(probe.ResolverTimeout) || st == string(probe.ResolverNetworkError) {
+			if st == probe.ResolverTimeout || st == probe.ResolverNetworkError {
 				rtt = 0
 			}
 			assertSeries(t, c, "dnshealth_resolver_rtt_seconds", rtt)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/dnshealth/dnshealth_exporter/collector"
 	"github.com/dnshealth/dnshealth_exporter/dashboards"
+	"github.com/dnshealth/dnshealth_exporter/internal/demo"
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
@@ -72,15 +73,9 @@ func dashScrape(t *testing.T) []dashSample {
 		}
 	}
 
-	// The module as main.go's startDemo builds it.
-	m := &probe.Module{Port: l.Port(), Timeout: 5 * time.Second, QueryTimeout: time.Second}
-	if m.RootServers, err = probe.ParseRootHints(strings.NewReader(l.RootHints()), "lab"); err != nil {
-		t.Fatal(err)
-	}
-	if m.TrustAnchors, err = probe.ParseTrustAnchors(strings.NewReader(l.TrustAnchors()), "lab"); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Validate(""); err != nil {
+	// Module "demo", built as --demo builds it.
+	m, err := demo.Module(l)
+	if err != nil {
 		t.Fatal(err)
 	}
 	prober := probe.NewProber(nil, 1000)

@@ -513,9 +513,15 @@ func TestDashboardModel(t *testing.T) {
 	})
 
 	t.Run("label value lists match the probe package", func(t *testing.T) {
-		var ns []string
+		var ns, rs, ds []string
 		for _, s := range probe.Statuses {
 			ns = append(ns, string(s))
+		}
+		for _, s := range probe.ResolverStatuses {
+			rs = append(rs, string(s))
+		}
+		for _, s := range probe.DNSSECStatuses {
+			ds = append(ds, string(s))
 		}
 		for _, c := range []struct {
 			name      string
@@ -523,8 +529,8 @@ func TestDashboardModel(t *testing.T) {
 			probe     []string
 		}{
 			{"nameserver statuses", m.Contract["nameserverStatuses"], ns},
-			{"resolver statuses", m.Contract["resolverStatuses"], probe.ResolverStatuses},
-			{"DNSSEC statuses", m.Contract["dnssecStatuses"], probe.DNSSECStatuses},
+			{"resolver statuses", m.Contract["resolverStatuses"], rs},
+			{"DNSSEC statuses", m.Contract["dnssecStatuses"], ds},
 			{"severities", m.Contract["severities"], []string{"none", string(probe.SeverityNotice), string(probe.SeverityWarning), string(probe.SeverityError)}},
 		} {
 			a, b := slices.Sorted(slices.Values(c.dashboard)), slices.Sorted(slices.Values(c.probe))

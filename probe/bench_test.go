@@ -1,12 +1,15 @@
 package probe_test
 
 import (
+	"context"
 	"fmt"
+	"net/netip"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/dnshealth/dnshealth_exporter/probe"
+	"github.com/miekg/dns"
 )
 
 // cpuTime is the process's user+system CPU time so far.
@@ -73,5 +76,62 @@ func BenchmarkHostile(b *testing.B) {
 			}
 			b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
 		})
+	}
+}
+
+// delayed adds a fixed delay in front of every exchange: a round trip of
+// that length to every server, as on the Internet.
+type delayed struct {
+	probe.Exchanger
+	rtt time.Duration
+}
+
+func (d delayed) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPort, network string) (*dns.Msg, time.Duration, error) {
+	t := time.NewTimer(d.rtt)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	return d.Exchanger.Exchange(ctx, m, addr, network)
+}
+
+// BenchmarkRoundTrips measures a probe's critical path with a round trip
+// of 25 ms to every server: rtts/op is the probe's wall time in round
+// trips. Warm, a probe needs the walk's last referral, the parent round
+// and the child round; lame-timeout.test has one nameserver that never
+// answers (query_timeout 1 s), which costs one query timeout.
+func BenchmarkRoundTrips(b *testing.B) {
+	const rtt = 25 * time.Millisecond
+	_, m := startLab(b)
+	slow := *m
+	slow.QueryTimeout, slow.QueryAttempts = time.Second, 2
+	for _, zone := range []string{"healthy.test.", "sec-healthy.test.", "lame-timeout.test."} {
+		for _, warm := range []bool{false, true} {
+			name := "cold/" + zone
+			if warm {
+				name = "warm/" + zone
+			}
+			b.Run(name, func(b *testing.B) {
+				newP := func() *probe.Prober {
+					p := probe.NewProber(nil, 1000)
+					p.Exchanger = delayed{probe.NetExchanger{}, rtt}
+					return p
+				}
+				p := newP()
+				if warm {
+					p.Probe(b.Context(), zone, "lab", &slow)
+				}
+				start := time.Now()
+				for b.Loop() {
+					if !warm {
+						p = newP()
+					}
+					p.Probe(b.Context(), zone, "lab", &slow)
+				}
+				b.ReportMetric(float64(time.Since(start))/float64(b.N)/float64(rtt), "rtts/op")
+			})
+		}
 	}
 }

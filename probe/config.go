@@ -48,7 +48,9 @@ type Config struct {
 type Module struct {
 	// Timeout caps the whole probe; the scrape timeout may shorten it.
 	Timeout time.Duration `yaml:"timeout"`
-	// QueryTimeout caps one attempt of one query.
+	// QueryTimeout caps one query, all its UDP attempts together: each
+	// attempt waits QueryTimeout/QueryAttempts before the next is sent, so
+	// a server that never answers costs one QueryTimeout.
 	QueryTimeout time.Duration `yaml:"query_timeout"`
 	// QueryAttempts is how many times a UDP query is sent before the
 	// server is declared timed out.

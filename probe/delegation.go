@@ -13,12 +13,16 @@ import (
 	"github.com/miekg/dns"
 )
 
-// noReachableAuthority explains why no address answered. When nothing
+// delegation is the run observing the delegation: the parent's view of it
+// and the nameservers' addresses.
+type delegation struct{ *run }
+
+// noReachableAuthority judges why no address answered. When nothing
 // could be tried from this host (an unreachable or unprobed family), the
 // zone may be fine: that is a notice about the exporter, not an error.
-func (r *run) noReachableAuthority(zone string, servers []NameServer) {
+func noReachableAuthority(zone string, results []ServerResult, servers []NameServer, m *Module) raised {
 	tried, unreachable, skipped := 0, 0, 0
-	for _, s := range r.report.Servers {
+	for _, s := range results {
 		if s.Status == StatusFamilyUnreachable {
 			unreachable++
 		} else {
@@ -27,7 +31,7 @@ func (r *run) noReachableAuthority(zone string, servers []NameServer) {
 	}
 	for _, ns := range servers {
 		for _, a := range ns.Addrs {
-			if !r.m.wantFamily(a) {
+			if !m.wantFamily(a) {
 				skipped++
 			}
 		}
@@ -35,43 +39,34 @@ func (r *run) noReachableAuthority(zone string, servers []NameServer) {
 	name := strings.TrimSuffix(zone, ".")
 	switch {
 	case tried > 0:
-		r.addFinding(CheckNoReachableAuthority, "", "", "none of the %d nameserver addresses tried answered authoritatively for %s: resolvers cannot resolve anything in it and answer SERVFAIL", tried, name)
+		return raise(CheckNoReachableAuthority, "", "", "none of the %d nameserver addresses tried answered authoritatively for %s: resolvers cannot resolve anything in it and answer SERVFAIL", tried, name)
 	case unreachable > 0 || skipped > 0:
-		r.addFinding(CheckFamilyUnreachable, "", "", "no nameserver address of %s could be tried from this host (%d in an unreachable address family, %d outside ip_protocol %s): its delegation was not checked", name, unreachable, skipped, r.m.IPProtocol)
+		return raise(CheckFamilyUnreachable, "", "", "no nameserver address of %s could be tried from this host (%d in an unreachable address family, %d outside ip_protocol %s): its delegation was not checked", name, unreachable, skipped, m.IPProtocol)
 	default:
-		r.addFinding(CheckNoReachableAuthority, "", "", "no delegated nameserver of %s has an address: resolvers cannot reach it and answer SERVFAIL", name)
+		return raise(CheckNoReachableAuthority, "", "", "no delegated nameserver of %s has an address: resolvers cannot reach it and answer SERVFAIL", name)
 	}
 }
 
-func (r *run) budgetExhausted() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.budgetHit
-}
-
-// isCut decides from the walk's last reply whether zone is delegated,
-// raising not_a_zone when it is not.
-func (r *run) isCut(zone string, res iterResult) bool {
+// judgeCut decides from the walk's last reply whether zone is delegated;
+// when it is not, the not_a_zone finding says why.
+func judgeCut(zone string, res iterResult) (bool, []raised) {
 	switch res.kind {
 	case outCut:
-		return true
+		return true, nil
 	case outNXDomain:
-		r.addFinding(CheckNotAZone, "", "", "%s does not exist: the servers of %s answer NXDOMAIN", strings.TrimSuffix(zone, "."), zoneLabel(soaOwner(res.msg, res.zone.zone)))
-		return false
+		return false, []raised{raise(CheckNotAZone, "", "", "%s does not exist: the servers of %s answer NXDOMAIN", strings.TrimSuffix(zone, "."), zoneLabel(soaOwner(res.msg, res.zone.zone)))}
 	}
 	// An authoritative answer from the parent's servers: they also serve
 	// the child (an NS RRset at the name), or the name is inside their zone.
 	if len(nsNames(res.msg.Answer, zone)) > 0 {
-		return true
+		return true, nil
 	}
 	for _, rr := range res.msg.Answer {
 		if c, ok := rr.(*dns.CNAME); ok && strings.EqualFold(c.Hdr.Name, zone) {
-			r.addFinding(CheckNotAZone, "", "", "%s is an alias (CNAME to %s), not a zone", strings.TrimSuffix(zone, "."), c.Target)
-			return false
+			return false, []raised{raise(CheckNotAZone, "", "", "%s is an alias (CNAME to %s), not a zone", strings.TrimSuffix(zone, "."), c.Target)}
 		}
 	}
-	r.addFinding(CheckNotAZone, "", "", "%s is a name inside zone %s, not a delegated zone: it has no NS records", strings.TrimSuffix(zone, "."), zoneLabel(soaOwner(res.msg, res.zone.zone)))
-	return false
+	return false, []raised{raise(CheckNotAZone, "", "", "%s is a name inside zone %s, not a delegated zone: it has no NS records", strings.TrimSuffix(zone, "."), zoneLabel(soaOwner(res.msg, res.zone.zone)))}
 }
 
 func soaOwner(m *dns.Msg, fallback string) string {
@@ -83,22 +78,55 @@ func soaOwner(m *dns.Msg, fallback string) string {
 	return fallback
 }
 
-// checkParent asks every parent server address for the delegation and
-// returns the union of the glue they gave.
-// The walk's own last reply stands for the server that sent it.
-func (r *run) checkParent(ctx context.Context, zone string, parent zoneServers, walked iterResult) map[string][]netip.Addr {
-	obs := r.askParents(ctx, zone, r.parentTargets(ctx, parent), walked)
+// checkParent asks every parent server address for the delegation, or
+// takes the answers an early parent round already has, and returns the
+// union of the glue they gave and their replies to the DS question. The
+// walk's own last reply stands for the server that sent it.
+func (r *delegation) checkParent(ctx context.Context, zone string, parent zoneServers, walked iterResult, early *parentRound) (map[string][]netip.Addr, []dsReply) {
+	var obs []parentObs
+	if early != nil && early.zone == parent.zone {
+		obs = early.wait()
+	} else {
+		obs = r.askParents(ctx, zone, r.parentTargets(ctx, parent), walked)
+	}
+	var ds []dsReply
 	for _, o := range obs {
 		d := o.ds
 		if d.msg != nil || (d.err != nil && !errors.Is(d.err, errBudget) && !errors.Is(d.err, errAborted)) {
-			r.parentDS = append(r.parentDS, d)
+			ds = append(ds, d)
 		}
 	}
 	v := judgeParents(zone, obs)
 	r.report.ParentServers = append(r.report.ParentServers, v.servers...)
 	r.report.DelegationNS = v.delegationNS
 	r.record(v.findings)
-	return v.glue
+	return v.glue, ds
+}
+
+// parentRound is a parent round sent before the walk has confirmed which
+// zone is the parent: to the deepest cut the cache knows above the target,
+// which for a warm cache almost always is the parent. It saves the walk's
+// round trip; when the walk finds another parent, its answers are unused.
+type parentRound struct {
+	zone string
+	done chan struct{}
+	obs  []parentObs
+}
+
+// startParentRound sends the parent round to guess's servers.
+func (r *delegation) startParentRound(ctx context.Context, zone string, guess zoneServers) *parentRound {
+	pr := &parentRound{zone: guess.zone, done: make(chan struct{})}
+	go func() {
+		defer close(pr.done)
+		pr.obs = r.askParents(ctx, zone, r.parentTargets(ctx, guess), iterResult{})
+	}()
+	return pr
+}
+
+// wait returns the round's observations once it is over.
+func (pr *parentRound) wait() []parentObs {
+	<-pr.done
+	return pr.obs
 }
 
 // parentTarget is one address of one server of the parent zone.
@@ -108,12 +136,12 @@ type parentTarget struct {
 }
 
 // parentTargets lists the parent servers' addresses of the wanted families.
-func (r *run) parentTargets(ctx context.Context, parent zoneServers) []parentTarget {
+func (r *delegation) parentTargets(ctx context.Context, parent zoneServers) []parentTarget {
 	var targets []parentTarget
 	for _, ns := range parent.servers {
 		addrs := ns.Addrs
 		if len(addrs) == 0 {
-			addrs = r.lookupAddrs(ctx, ns.Name, 1, false)
+			addrs = r.walker().lookupAddrs(ctx, ns.Name, 1, false)
 		}
 		for _, a := range addrs {
 			if r.m.wantFamily(a) {
@@ -134,23 +162,27 @@ type parentObs struct {
 
 // askParents asks every parent server address for the delegation (and,
 // with DNSSEC, for the DS RRset), in parallel.
-func (r *run) askParents(ctx context.Context, zone string, targets []parentTarget, walked iterResult) []parentObs {
+func (r *delegation) askParents(ctx context.Context, zone string, targets []parentTarget, walked iterResult) []parentObs {
 	obs := make([]parentObs, len(targets))
 	parallel(len(targets), func(i int) {
 		t := targets[i]
-		ps := ParentServer{Nameserver: strings.TrimSuffix(t.name, "."), Address: t.addr.String()}
+		ps := ParentServer{Nameserver: t.name, Address: t.addr.String()}
 		// The DS RRset (or the proof there is none) lives at the parent;
-		// each parent server is asked, as each is asked for the NS set.
-		if r.m.dnssecEnabled() {
-			dsRep := r.askDO(ctx, t.name, t.addr, zone, dns.TypeDS, true)
-			obs[i].ds = dsReply{nameserver: ps.Nameserver, address: ps.Address, msg: dsRep.msg, err: dsRep.err}
-		}
+		// each parent server is asked, as each is asked for the NS set,
+		// both questions at once.
 		var rep reply
-		if t.addr == walked.from && walked.msg != nil {
-			rep = reply{msg: walked.msg}
-		} else {
-			rep = r.ask(ctx, t.name, t.addr, zone, dns.TypeNS)
-		}
+		parallel(2, func(q int) {
+			switch {
+			case q == 1 && r.m.dnssecEnabled():
+				dsRep := r.askDO(ctx, t.name, t.addr, zone, dns.TypeDS, true)
+				obs[i].ds = dsReply{nameserver: ps.Nameserver, address: ps.Address, msg: dsRep.msg, err: dsRep.err}
+			case q == 1:
+			case t.addr == walked.from && walked.msg != nil:
+				rep = reply{msg: walked.msg}
+			default:
+				rep = r.ask(ctx, t.name, t.addr, zone, dns.TypeNS)
+			}
+		})
 		switch {
 		case errors.Is(rep.err, errBudget), errors.Is(rep.err, errAborted):
 			return
@@ -162,10 +194,10 @@ func (r *run) askParents(ctx context.Context, zone string, targets []parentTarge
 				ps.Detail = why
 				break
 			}
-			ps.OK, ps.NS = true, trimAll(names)
+			ps.OK, ps.NS = true, names
 			ps.Glue = map[string][]string{}
 			for n, as := range glue {
-				ps.Glue[strings.TrimSuffix(n, ".")] = addrStrings(as)
+				ps.Glue[n] = addrStrings(as)
 			}
 			obs[i].glue = glue
 		}
@@ -217,111 +249,52 @@ func describeDelegation(p *ParentServer, zone string) string {
 	return s
 }
 
+// nsLookup is how the addresses of one delegated nameserver were found.
+type nsLookup struct {
+	NameServer
+	inZone bool   // inside the zone: its addresses can only be glue
+	why    string // why resolution found no address
+	// unmeasured: the probe's budget or deadline stopped the resolution.
+	unmeasured bool
+}
+
 // nsAddresses finds the addresses of every delegated nameserver: glue for
 // names inside the zone, iterative resolution for the rest.
-func (r *run) nsAddresses(ctx context.Context, zone string, glue map[string][]netip.Addr) []NameServer {
+func (r *delegation) nsAddresses(ctx context.Context, zone string, glue map[string][]netip.Addr) []nsLookup {
 	rep := r.report
-	servers := make([]NameServer, len(rep.DelegationNS))
+	out := make([]nsLookup, len(rep.DelegationNS))
 	parallel(len(rep.DelegationNS), func(i int) {
-		name := dns.Fqdn(rep.DelegationNS[i])
-		servers[i].Name = name
-		if dns.IsSubDomain(zone, name) {
-			servers[i].Addrs = glue[name]
-			if len(servers[i].Addrs) == 0 {
-				r.addFinding(CheckGlueMissing, name, "",
-					"%s is inside %s, so resolvers need glue for it, but no parent server gave any", strings.TrimSuffix(name, "."), strings.TrimSuffix(zone, "."))
-			}
+		l := &out[i]
+		l.Name = dns.Fqdn(rep.DelegationNS[i])
+		if dns.IsSubDomain(zone, l.Name) {
+			l.inZone, l.Addrs = true, glue[l.Name]
 			return
 		}
-		addrs, why := r.resolveAddrs(ctx, name, 1, false)
-		if len(addrs) == 0 && !r.aborted() && !r.budgetExhausted() {
-			r.addFinding(CheckNSUnresolvable, name, "", "nameserver %s has no address (looked up %s): %s", strings.TrimSuffix(name, "."), r.m.addrTypes(), why)
-		}
-		servers[i].Addrs = addrs
+		l.Addrs, l.why = r.walker().resolveAddrs(ctx, l.Name, 1, false)
+		l.unmeasured = len(l.Addrs) == 0 && (r.aborted() || r.budgetExhausted())
 	})
 	rep.NSAddresses = map[string][]string{}
-	for _, s := range servers {
-		rep.NSAddresses[strings.TrimSuffix(s.Name, ".")] = addrStrings(s.Addrs)
+	for _, s := range out {
+		rep.NSAddresses[s.Name] = addrStrings(s.Addrs)
 	}
-	return servers
+	return out
 }
 
-// checkServers queries every address of every nameserver in parallel.
-func (r *run) checkServers(ctx context.Context, zone string, servers []NameServer) {
-	type target struct {
-		name string
-		addr netip.Addr
-	}
-	var targets []target
-	for _, ns := range servers {
-		for _, a := range ns.Addrs {
-			if r.m.wantFamily(a) {
-				targets = append(targets, target{ns.Name, a})
-			}
-		}
-	}
-	results := make([]*ServerResult, len(targets))
-	parallel(len(targets), func(i int) {
-		results[i] = r.checkServer(ctx, zone, targets[i].name, targets[i].addr)
-	})
-	for _, s := range results {
-		if s == nil {
-			continue
-		}
-		r.report.Servers = append(r.report.Servers, *s)
+// judgeNSAddresses raises, for each delegated nameserver without an
+// address, why: glue missing for a name inside the zone, or resolution.
+func judgeNSAddresses(zone string, lookups []nsLookup, addrTypes string) []raised {
+	var fs []raised
+	for _, l := range lookups {
 		switch {
-		case s.Status == StatusFamilyUnreachable:
-			r.addFinding(CheckFamilyUnreachable, s.Nameserver, s.Address,
-				"the exporter's host cannot reach this address family, so this address was not tried: %s", s.Detail)
-		case s.Status.Lame():
-			r.addFinding(lameCheck[s.Status], s.Nameserver, s.Address, "lame for %s: %s", strings.TrimSuffix(zone, "."), s.Detail)
-		}
-		if s.noEDNS {
-			r.addFinding(CheckEDNSUnsupported, s.Nameserver, s.Address,
-				"answers FORMERR or NOTIMP to EDNS0 queries and only works without EDNS; resolvers have stopped working around this since DNS Flag Day 2019")
-		}
-		if s.apexNSError != "" {
-			r.addFinding(CheckApexNSUnavailable, s.Nameserver, s.Address, "serves the SOA of %s but not its apex NS set: %s", strings.TrimSuffix(zone, "."), s.apexNSError)
+		case len(l.Addrs) > 0 || l.unmeasured:
+		case l.inZone:
+			fs = append(fs, raise(CheckGlueMissing, l.Name, "",
+				"%s is inside %s, so resolvers need glue for it, but no parent server gave any", strings.TrimSuffix(l.Name, "."), strings.TrimSuffix(zone, ".")))
+		default:
+			fs = append(fs, raise(CheckNSUnresolvable, l.Name, "", "nameserver %s has no address (looked up %s): %s", strings.TrimSuffix(l.Name, "."), addrTypes, l.why))
 		}
 	}
-}
-
-// checkServer asks one address for the zone's SOA and, if it answers
-// authoritatively, for the apex NS set. nil means the probe ran out of
-// time or budget before measuring it.
-func (r *run) checkServer(ctx context.Context, zone, name string, addr netip.Addr) *ServerResult {
-	s := &ServerResult{Nameserver: strings.TrimSuffix(name, "."), Address: addr.String()}
-	rep := r.askDO(ctx, name, addr, zone, dns.TypeSOA, true)
-	if errors.Is(rep.err, errBudget) || errors.Is(rep.err, errAborted) {
-		return nil
-	}
-	s.RTT, s.Transport = rep.rtt, rep.transport
-	if rep.err != nil {
-		s.Status, s.Detail = classifyError(rep.err), rep.err.Error()
-		return s
-	}
-	s.Status, s.Detail, s.Serial = classifySOA(rep.msg, zone)
-	if s.Status != StatusOK {
-		return s
-	}
-	s.noEDNS = rep.noEDNS
-	s.soa = rep.msg
-	nsRep := r.askDO(ctx, name, addr, zone, dns.TypeNS, true)
-	switch {
-	case errors.Is(nsRep.err, errBudget), errors.Is(nsRep.err, errAborted):
-	case nsRep.err != nil:
-		s.apexNSError = nsRep.err.Error()
-	case nsRep.msg.Rcode != dns.RcodeSuccess || !nsRep.msg.Authoritative:
-		s.apexNSError = fmt.Sprintf("rcode %s, aa=%d", dns.RcodeToString[nsRep.msg.Rcode], b2i(nsRep.msg.Authoritative))
-	default:
-		if ns := nsNames(nsRep.msg.Answer, zone); len(ns) > 0 {
-			s.ApexNS = trimAll(ns)
-			s.ns = nsRep.msg
-		} else {
-			s.apexNSError = "no NS records at the apex"
-		}
-	}
-	return s
+	return fs
 }
 
 // classifySOA decides what a reply to "zone SOA" says about the server.
@@ -373,40 +346,9 @@ func classifySOA(m *dns.Msg, zone string) (Status, string, uint32) {
 	return StatusMalformed, "answered authoritatively but with no SOA at the zone apex", 0
 }
 
-func (r *run) okServers() []ServerResult {
-	var out []ServerResult
-	for _, s := range r.report.Servers {
-		if s.Status == StatusOK {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (r *run) okCount() int { return len(r.okServers()) }
-
-// compareSerials checks that every server serves the same SOA serial,
-// naming each one behind the newest (RFC 1982 comparison).
-func (r *run) compareSerials() {
-	c, fs := judgeSerials(r.report.Servers)
-	if c != nil {
-		r.report.SerialConsistent = c
-	}
-	r.record(fs)
-}
-
 // serialLess is RFC 1982 serial number arithmetic: a < b.
 func serialLess(a, b uint32) bool {
 	return a != b && int32(b-a) > 0
-}
-
-// compareNS checks the parent's NS set against each server's apex NS set.
-func (r *run) compareNS() {
-	c, fs := judgeNS(r.report.DelegationNS, r.report.Servers)
-	if c != nil {
-		r.report.NSConsistent = c
-	}
-	r.record(fs)
 }
 
 // minus returns the members of a that are not in b.
@@ -418,68 +360,6 @@ func minus(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-// compareGlue asks one authoritative server for the addresses of each
-// in-bailiwick nameserver and compares them with the parent's glue.
-func (r *run) compareGlue(ctx context.Context, zone string, glue map[string][]netip.Addr) {
-	ok := r.okServers()
-	if len(ok) == 0 {
-		return
-	}
-	// Ask the server with the newest serial: a stale secondary's view of
-	// its own addresses is not the zone's.
-	src := ok[0]
-	for _, s := range ok[1:] {
-		if serialLess(src.Serial, s.Serial) {
-			src = s
-		}
-	}
-	srcAddr := netip.MustParseAddr(src.Address)
-	var names []string
-	for _, n := range r.report.DelegationNS {
-		if fq := dns.Fqdn(n); dns.IsSubDomain(zone, fq) && len(glue[fq]) > 0 {
-			names = append(names, fq)
-		}
-	}
-	if len(names) == 0 {
-		return
-	}
-	types := r.m.addrQtypes()
-	consistent := true
-	measured := false
-	for _, name := range names {
-		var child []netip.Addr
-		complete := true
-		for _, t := range types {
-			rep := r.ask(ctx, src.Nameserver, srcAddr, name, t)
-			if rep.err != nil || !rep.msg.Authoritative || (rep.msg.Rcode != dns.RcodeSuccess && rep.msg.Rcode != dns.RcodeNameError) {
-				complete = false
-				break
-			}
-			a, _, _ := answerAddrs(rep.msg, name, t)
-			child = append(child, a...)
-		}
-		if !complete {
-			continue
-		}
-		measured = true
-		sortAddrs(child)
-		var parentGlue []netip.Addr
-		for _, a := range glue[name] {
-			if r.m.wantFamily(a) {
-				parentGlue = append(parentGlue, a)
-			}
-		}
-		if !slices.Equal(child, parentGlue) {
-			consistent = false
-			r.addFinding(CheckGlueMismatch, name, "", "parent glue for %s is [%s] but the zone (asked at %s) says [%s]",
-				strings.TrimSuffix(name, "."), strings.Join(addrStrings(parentGlue), " "), src.Address, strings.Join(addrStrings(child), " "))
-		}
-	}
-	if measured {
-		r.report.GlueConsistent = &consistent
-	}
 }
 
 // parallel runs f(0..n-1) with at most maxParallel at once.
@@ -496,14 +376,6 @@ func parallel(n int, f func(int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-func trimAll(names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = strings.TrimSuffix(n, ".")
-	}
-	return out
 }
 
 func addrStrings(as []netip.Addr) []string {

@@ -295,7 +295,7 @@ func subjectsOf(r *Report, checks ...CheckID) string {
 	var out []string
 	for _, f := range r.Findings {
 		if slices.Contains(checks, f.Check) && f.Address != "" {
-			out = appendUnique(out, strings.TrimSpace(f.Nameserver+" "+f.Address))
+			out = appendUnique(out, strings.TrimSpace(bare(f.Nameserver)+" "+f.Address))
 		}
 	}
 	if len(out) == 0 {

@@ -16,7 +16,7 @@ const (
 
 // DNSSECStatuses lists the verdicts in a fixed order, for state-set metrics.
 // They are strings, the label values they become (dashboards/ lists them too).
-var DNSSECStatuses = []string{string(DNSSECSecure), string(DNSSECInsecure), string(DNSSECBogus), string(DNSSECIndeterminate)}
+var DNSSECStatuses = []DNSSECStatus{DNSSECSecure, DNSSECInsecure, DNSSECBogus, DNSSECIndeterminate}
 
 // DNSSECReport is what the probe found about the zone's chain of trust.
 type DNSSECReport struct {

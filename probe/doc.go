@@ -3,62 +3,77 @@
 // nothing of Prometheus: collector/ turns a Report into metrics, triage/
 // into text and JSON for people.
 //
-// One call to Prober.Probe (engine.go) runs these stages in order, each on
-// the run type of engine.go; a stage that cannot go on raises its finding
-// and the later stages are skipped:
+// One call to Prober.Probe (engine.go) observes, then judges. The stages
+// that observe are views of the probe's run (engine.go), each a type of
+// its own; their queries go out on the run's wire (query.go: the budget,
+// the deadline, retries, TCP fallback, at most maxInFlight queries in
+// flight). Whatever depends on nothing found yet goes out at once:
 //
 //  1. Walk: iterative resolution from the root servers to the servers of
 //     the target's parent zone, following referrals and resolving
 //     out-of-bailiwick nameserver names, with the cross-probe Cache
-//     (walk.go; the cache in cache.go).
-//  2. Parent view: every address of every parent server asked for the
-//     delegation: NS set, glue, DS replies (delegation.go: askParents
-//     observes; judgeParents in judge.go judges).
-//  3. Nameserver addresses: glue or resolution of each delegated name
-//     (delegation.go, nsAddresses).
-//  4. Per-server answers: every address asked for the zone's SOA and apex
-//     NS, classified into a Status (delegation.go, checkServers; the
-//     queries themselves, with retries and TCP fallback, in query.go).
-//  5. Consistency: serials, parent against child NS, glue against the
-//     zone's own addresses (judgeSerials and judgeNS in judge.go;
-//     compareGlue in delegation.go).
-//  6. DNSSEC material: the chain of trust from the trust anchor
-//     (anchors.go) down to the parent, the DS set, and each server's
-//     DNSKEY, signatures, denial proofs and CDS/CDNSKEY (dnssec.go: the
-//     chain in chainTo, the parent's DS in targetDS, one address in
-//     serverCheck, the comparison across addresses in compareKeys and
-//     compareCDS; the RFC 9276 NSEC3 findings in nsec3_findings.go). The
-//     cryptography and the proofs are in the pure package probe/validate,
-//     whose failure reasons verdicts.go maps to check IDs.
-//  7. Resolvers: the module's recursive resolvers asked for the zone
-//     (resolver.go: resolverAsk), and their answers compared with the
-//     DNSSEC verdict (resolverFindings).
-//  8. Judgement: findings sorted by severity and the one Diagnosis
-//     (diagnosis.go; check IDs and severities in checks.go).
+//     (walker in walk.go; the cache in cache.go).
+//  2. Parent round: every address of every parent server asked for the
+//     delegation (NS, glue) and the DS RRset, both at once (delegation in
+//     delegation.go: checkParent, askParents). When the cache knows a cut
+//     above the zone, the round goes to its servers with the walk's last
+//     query (startParentRound), used if the walk finds that cut the parent.
+//  3. Nameserver addresses: glue, or resolution of each delegated name
+//     (delegation.go: nsAddresses).
+//  4. Child round: every address of every nameserver asked every question
+//     at once: SOA, apex NS, the in-zone nameservers' addresses, and with
+//     DNSSEC the DNSKEY, NSEC3PARAM, CDS, CDNSKEY, the module's records and
+//     two questions whose answers must be denials (servers.go: childRound,
+//     giving one serverObs per address). Alongside it, the chain of trust
+//     from the trust anchor (anchors.go) down to the parent (chainWalk in
+//     chain.go), which observes and validates together because what it
+//     asks next depends on what validated.
+//  5. Resolvers: the module's recursive resolvers, asked from the start of
+//     the probe, alongside everything else (resolverStage in resolver.go).
 //
-// At the end of stage 6 the signature windows seen are judged against
-// the signer's rhythm: the module's signing_policy (expiry_config.go), or
-// the refresh margin the Prober's ExpiryMemory learned across probes
-// (expiry_memory.go), or else the smallest of the default policies'
-// (rrsig_expiring, signer_stalled: the pure judgement in expiry.go, the
-// stage that gathers the windows in expiry_stage.go).
+// Then the judgements, pure functions of the observations with no run, no
+// clock of their own and no network, which tests drive with hand-built
+// observations; the run only records what they raise:
 //
-// judge.go holds the pure judgements: functions from a stage's
-// observations to its findings, tested with hand-built observations. The
-// parent view and the consistency checks are judged there so far; the
-// other stages still raise their findings as they observe.
+//   - judge.go: the parent view (judgeParents), serials (judgeSerials),
+//     parent against child NS (judgeNS), the validation limits met.
+//   - delegation.go: whether the target is a zone (judgeCut), nameservers
+//     without addresses (judgeNSAddresses), no reachable authority.
+//   - judge_servers.go: each address (judgeAddresses: lame, EDNS, apex NS)
+//     and the glue against the zone's own addresses (judgeGlue).
+//   - dnssec_judge.go: the DNSSEC verdict (judgeDNSSEC): the chain, the
+//     parent's DS replies (tallyParentDS, targetDS), the zone's status.
+//     dnssec_server.go judges one address's material (judgeServer);
+//     dnssec_keys.go compares keys, DS and CDS/CDNSKEY across addresses;
+//     nsec3_findings.go holds the RFC 9276 NSEC3 findings; dnssec_util.go
+//     small DS and key helpers. The cryptography and the proofs are in the
+//     pure package probe/validate, whose failure reasons verdicts.go maps
+//     to check IDs.
+//   - resolver.go: each resolver's view against the DNSSEC verdict, which
+//     did not exist yet when it was asked (settleResolver, judgeResolver).
+//   - expiry.go: the signature windows against the signer's rhythm
+//     (judgeExpiry: rrsig_expiring, signer_stalled): the module's
+//     signing_policy (expiry_config.go), or the refresh margin the
+//     Prober's ExpiryMemory learned across probes (expiry_memory.go), or
+//     else the smallest of the default policies'; expiry_stage.go
+//     gathers the windows after the DNSSEC judgement.
+//   - diagnosis.go: the one Diagnosis over all findings; check IDs and
+//     severities are in checks.go.
 //
 // The Report types are in report.go, dnssec_report.go and
-// resolver_report.go. The report holds facts: zone names (the target, its
-// parent, the walk, the chain of trust, signature owners) fully
-// qualified, and typed check IDs, statuses and causes. "The root" is
-// written only by the renderers: collector/, triage/, and the debug text
-// in text.go. Nameserver names are still stored without their trailing
-// dot, and finding messages and summaries are prose for people. Modules
+// resolver_report.go. The report holds facts: every name (the target, its
+// parent, the walk and its servers, the delegation, the nameservers, the
+// chain of trust, signature owners, the subjects of findings and queries)
+// fully qualified, and typed check IDs, statuses and causes. "The root"
+// and names without their trailing dot are written only by the renderers:
+// collector/, triage/ and report/ (through internal/display), and the
+// debug text in text.go. Finding messages and summaries are prose for
+// people. Modules
 // and their configuration are in config.go; target parsing in target.go;
 // the Prober and its Exchanger in prober.go.
 //
-// The Prober owns what outlives one probe: the Cache and the memo of
-// signature checks (Prober.SigMemo). The clock is injected (Prober.Now),
+// The Prober owns what outlives one probe: the Cache, the memo of
+// signature checks (Prober.SigMemo) and each zone's signing rhythm
+// (Prober.Expiry). The clock is injected (Prober.Now),
 // so signature windows are judged against the time the caller chose.
 package probe

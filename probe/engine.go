@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -14,8 +14,13 @@ import (
 	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
-// maxParallel bounds the queries one probe has in flight at once.
+// maxParallel bounds the goroutines one fan-out starts at once.
 const maxParallel = 16
+
+// maxInFlight bounds the queries one probe has in flight at once, over
+// all its fan-outs: enough for every question of the child round to two
+// nameservers' addresses at once.
+const maxInFlight = 32
 
 // Probe walks the delegation of zone and checks every nameserver address.
 // zone must come from ParseTarget. It always returns a report: failures are
@@ -25,34 +30,42 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, m.Timeout)
 	defer cancel()
-	r := &run{
-		p:          p,
-		m:          m,
-		now:        p.now(),
-		report:     &Report{Zone: zone, Module: moduleName},
-		findingSet: map[string]bool{},
-		val: validate.Validator{Memo: p.SigMemo, Limits: validate.DefaultLimits(),
-			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes)},
-	}
-	r.report.Time = r.now
+	r := newRun(ctx, p, m, zone, moduleName)
+	// The resolver view needs nothing the probe finds, so it is asked
+	// alongside; it is wanted most when the probe fails, and judged
+	// against the DNSSEC verdict at the end.
+	var views []*resolverView
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		views = (&resolverStage{r}).checkResolvers(ctx, zone)
+	}()
 	r.probe(ctx, zone)
-	// The resolver view is wanted most when the probe above failed, so it
-	// runs whatever happened there (after DNSSEC, whose verdict it is
-	// compared with).
-	if len(m.resolverAddrs) > 0 && !r.aborted() && !r.budgetExhausted() {
-		r.checkResolvers(ctx, zone)
+	<-done
+	rep := r.report
+	delegationOK := okCount(rep.Servers) > 0
+	for _, v := range views {
+		if v != nil {
+			settleResolver(v, rep.DNSSEC)
+			rep.Resolvers = append(rep.Resolvers, v.result)
+			r.record(judgeResolver(zone, v, rep.DNSSEC, delegationOK))
+		}
 	}
+	r.finish(ctx, began)
+	p.logger().Debug("probe finished", "zone", zone, "module", moduleName, "queries", r.sent,
+		"duration_seconds", rep.Duration.Seconds(), "findings", len(rep.Findings))
+	return rep
+}
+
+// finish raises the probe's own limits, orders the report and draws the
+// diagnosis.
+func (r *run) finish(ctx context.Context, began time.Time) {
 	rep := r.report
 	rep.QueryCount = r.sent
-	if r.budgetHit {
-		r.addFinding(CheckQueryBudgetExhausted, "", "", "the probe stopped after max_queries=%d queries; results are partial", m.MaxQueries)
-	}
-	if r.aborted() {
-		rep.TimedOut = true
-		deadline, _ := ctx.Deadline()
-		r.addFinding(CheckProbeTimeout, "", "", "the probe reached its deadline after %s and %d queries; results are partial",
-			deadline.Sub(began).Round(time.Millisecond), r.sent)
-	}
+	rep.Queries = r.queries
+	rep.TimedOut = r.aborted()
+	deadline, _ := ctx.Deadline()
+	r.record(judgeProbeLimits(r.budgetExhausted(), rep.TimedOut, r.m.MaxQueries, r.sent, deadline.Sub(began)))
 	sort.Slice(rep.Servers, func(i, j int) bool {
 		a, b := rep.Servers[i], rep.Servers[j]
 		if a.Nameserver != b.Nameserver {
@@ -77,70 +90,179 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 	})
 	rep.Diagnosis = diagnose(rep)
 	rep.Duration = time.Since(began)
-	p.logger().Debug("probe finished", "zone", zone, "module", moduleName, "queries", r.sent,
-		"duration_seconds", rep.Duration.Seconds(), "findings", len(rep.Findings))
-	return rep
 }
 
-func (r *run) aborted() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.abortSeen
+// newRun starts the state of one probe; ctx bounds its validation budget.
+func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) *run {
+	r := &run{
+		wire:       &wire{p: p, m: m, inflight: make(chan struct{}, maxInFlight)},
+		now:        p.now(),
+		report:     &Report{Zone: zone, Module: moduleName},
+		findingSet: map[string]bool{},
+		val: validate.Validator{Memo: p.SigMemo, Limits: validate.DefaultLimits(),
+			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes)},
+	}
+	r.report.Time = r.now
+	return r
 }
 
-// stop turns a walk error into a finding. Budget and deadline errors are
-// reported once, at the end of the probe.
-func (r *run) stop(err error) {
+// stop records why a walk stopped the probe.
+func (r *run) stop(err error) { r.record(judgeStop(err)) }
+
+// judgeStop turns a walk error into its finding. Budget and deadline
+// errors are reported once, at the end of the probe (judgeProbeLimits).
+func judgeStop(err error) []raised {
 	var wf *stageFailure
 	switch {
 	case errors.Is(err, errBudget), errors.Is(err, errAborted):
+		return nil
 	case errors.As(err, &wf):
-		r.addFinding(wf.check, "", "", "%s", wf.detail)
+		return []raised{raise(wf.check, "", "", "%s", wf.detail)}
 	default:
-		r.addFinding(CheckResolutionFailed, "", "", "%v", err)
+		return []raised{raise(CheckResolutionFailed, "", "", "%v", err)}
 	}
 }
 
+// judgeProbeLimits raises the probe's own limits: the query budget spent,
+// the deadline reached after took.
+func judgeProbeLimits(budgetHit, aborted bool, maxQueries, sent int, took time.Duration) []raised {
+	var fs []raised
+	if budgetHit {
+		fs = append(fs, raise(CheckQueryBudgetExhausted, "", "", "the probe stopped after max_queries=%d queries; results are partial", maxQueries))
+	}
+	if aborted {
+		fs = append(fs, raise(CheckProbeTimeout, "", "", "the probe reached its deadline after %s and %d queries; results are partial",
+			took.Round(time.Millisecond), sent))
+	}
+	return fs
+}
+
+// probe runs the stages. The ones that depend on nothing found since
+// start together: once the parent's servers are known, the parent round
+// (NS and DS at every parent address) goes out; once the delegation is
+// known, the child round (every question to every address) goes out
+// alongside the chain of trust down to the parent.
 func (r *run) probe(ctx context.Context, zone string) {
 	rep := r.report
+	d := &delegation{r}
 
-	// 1. Walk from the root to the servers of the parent zone.
-	res, err := r.iterate(ctx, zone, dns.TypeNS, 0, true, &rep.Path)
+	// 1. Walk from the root to the servers of the parent zone. When the
+	// cache knows a cut above the zone (or the zone is a TLD), the parent
+	// round goes to its servers at once, alongside the walk.
+	var early *parentRound
+	if guess, cached := r.walker().startFor(zone, false); cached || guess.zone == "." && dns.CountLabel(zone) == 1 {
+		early = d.startParentRound(ctx, zone, guess)
+		defer early.wait()
+	}
+	res, err := r.walker().iterate(ctx, zone, dns.TypeNS, 0, true, &rep.Path)
 	if err != nil {
 		r.stop(err)
 		return
 	}
-	if !r.isCut(zone, res) {
+	cut, fs := judgeCut(zone, res)
+	r.record(fs)
+	if !cut {
 		return
 	}
 	parent := res.zone
 	rep.Parent = parent.zone
+	// The chain of trust down to the parent needs nothing more: it runs
+	// alongside the parent and child rounds.
+	var chain chainResult
+	chainDone := make(chan struct{})
+	defer func() { <-chainDone }()
+	anchor, anchored := r.m.TrustAnchors.closest(zone)
+	go func() {
+		defer close(chainDone)
+		if r.m.dnssecEnabled() && anchored && anchor != zone {
+			chain = (&chainWalk{r}).chainTo(ctx, anchor, parent)
+		}
+	}()
 
-	// 2. Ask every address of every parent server for the delegation.
-	glue := r.checkParent(ctx, zone, parent, res)
+	// 2. The parent round: every address of every parent server.
+	glue, parentDS := d.checkParent(ctx, zone, parent, res, early)
 	if len(rep.DelegationNS) == 0 {
-		if !r.aborted() && !r.budgetExhausted() {
+		if !r.stopped() {
 			r.addFinding(CheckResolutionFailed, "", "", "no server of the parent zone %s returned the delegation of %s", zoneLabel(parent.zone), zone)
 		}
 		return
 	}
 
-	// 3. Find the addresses of every delegated nameserver.
-	servers := r.nsAddresses(ctx, zone, glue)
-
-	// 4. Ask every address for the zone's SOA and NS.
-	r.checkServers(ctx, zone, servers)
-
-	// 5. Compare what the servers and the parent said.
-	r.compareSerials()
-	r.compareNS()
-	r.compareGlue(ctx, zone, glue)
-	if r.m.dnssecEnabled() && !r.aborted() && !r.budgetExhausted() {
-		r.checkDNSSEC(ctx, zone, parent)
+	// 3. The addresses of every delegated nameserver.
+	lookups := d.nsAddresses(ctx, zone, glue)
+	r.record(judgeNSAddresses(zone, lookups, r.m.addrTypes()))
+	servers := make([]NameServer, len(lookups))
+	for i, l := range lookups {
+		servers[i] = l.NameServer
 	}
-	if !r.aborted() && !r.budgetExhausted() && r.okCount() == 0 {
-		r.noReachableAuthority(zone, servers)
+
+	// 4. The child round.
+	obs := d.childRound(ctx, zone, servers, glue)
+	<-chainDone
+
+	// 5. Judge what the servers and the parent said.
+	r.judgeServers(zone, servers, obs, glue)
+	if r.m.dnssecEnabled() && !r.stopped() {
+		if !anchored {
+			anchor = ""
+		}
+		r.judgeDNSSEC(&dnssecObs{zone: zone, parent: parent.zone, anchor: anchor, chain: chain, links: chain.links,
+			parentDS: parentDS, servers: obs, anchors: r.m.TrustAnchors, records: r.m.Records})
 	}
+	if !r.stopped() && okCount(rep.Servers) == 0 {
+		r.record([]raised{noReachableAuthority(zone, rep.Servers, servers, r.m)})
+	}
+}
+
+// judgeServers records the servers' results and judges them: each address,
+// the serials, the NS sets, the glue.
+func (r *run) judgeServers(zone string, servers []NameServer, obs []serverObs, glue map[string][]netip.Addr) {
+	rep := r.report
+	for _, o := range obs {
+		if o.result != nil {
+			rep.Servers = append(rep.Servers, *o.result)
+		}
+	}
+	r.record(judgeAddresses(zone, obs))
+	c, fs := judgeSerials(rep.Servers)
+	if c != nil {
+		rep.SerialConsistent = c
+	}
+	r.record(fs)
+	c, fs = judgeNS(rep.DelegationNS, rep.Servers)
+	if c != nil {
+		rep.NSConsistent = c
+	}
+	r.record(fs)
+	c, fs = judgeGlue(glue, obs, r.m.wantFamily)
+	if c != nil {
+		rep.GlueConsistent = c
+	}
+	r.record(fs)
+}
+
+// judgeDNSSEC judges the zone's DNSSEC from what the stages observed.
+func (r *run) judgeDNSSEC(o *dnssecObs) {
+	d, fs := dnssecJudge{val: &r.val, now: r.now}.judgeDNSSEC(o)
+	r.report.DNSSEC = d
+	r.record(fs)
+	r.record(judgeRhythm(r.p, r.m, o.zone, d, o.servers, r.now))
+	if r.val.Budget.Exhausted() {
+		r.addFinding(CheckValidationBudgetExhausted, "", "", "the probe's DNSSEC validation budget (%d public-key operations, %d NSEC3 hash computations, within the probe's deadline) ran out; the checks it stopped are not judged",
+			r.p.maxValidations(), validate.DefaultProbeHashes)
+	}
+	judgeValidationLimits(r.report)
+}
+
+// okCount is the number of servers that answered authoritatively.
+func okCount(servers []ServerResult) int {
+	n := 0
+	for _, s := range servers {
+		if s.Status == StatusOK {
+			n++
+		}
+	}
+	return n
 }
 
 // errBudget is returned once a probe has sent max_queries queries.
@@ -150,30 +272,21 @@ var errBudget = errors.New("query budget exhausted")
 // cut a query short; such a query measured nothing about the server.
 var errAborted = errors.New("probe deadline reached")
 
-// run is the state of one probe: the report being built, the query budget
-// and the clock reading taken at the start.
+// run is the state of one probe: the report being built, the findings
+// raised, the zone cuts met, and the clock reading taken at the start. Its
+// queries go out on its wire. The stages are views of the run: walker
+// (walk.go), delegation (delegation.go, servers.go), chainWalk (chain.go)
+// and resolverStage (resolver.go).
 type run struct {
-	p      *Prober
-	m      *Module
+	*wire
 	now    time.Time
 	report *Report
 	val    validate.Validator
 
-	mu        sync.Mutex
-	sent      int
-	budgetHit bool
-	abortSeen bool // a query was cut short by the probe's deadline
+	mu sync.Mutex // guards cuts and findingSet, and report.Findings
 	// cuts are the zone cuts met by this probe's walks, with their servers.
-	cuts map[string]zoneServers
-	// parentDS are the parent servers' replies to "<zone> DS".
-	parentDS   []dsReply
+	cuts       map[string]zoneServers
 	findingSet map[string]bool
-}
-
-func (r *run) addQuery(q Query) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.report.Queries = append(r.report.Queries, q)
 }
 
 // addFinding records a finding once per (check, nameserver, address).
@@ -188,28 +301,10 @@ func (r *run) addFinding(check CheckID, nameserver, address, format string, args
 	r.report.Findings = append(r.report.Findings, Finding{
 		Check:      check,
 		Severity:   checkSeverity(check),
-		Nameserver: strings.TrimSuffix(nameserver, "."),
+		Nameserver: nameserver,
 		Address:    address,
 		Message:    fmt.Sprintf(format, args...),
 	})
-}
-
-func (r *run) markAborted() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.abortSeen = true
-}
-
-// takeBudget reserves one query, or reports that the budget is spent.
-func (r *run) takeBudget() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.sent >= r.m.MaxQueries {
-		r.budgetHit = true
-		return false
-	}
-	r.sent++
-	return true
 }
 
 // stageFailure is why a stage stopped the probe early: the check ID to

@@ -11,20 +11,19 @@ import (
 
 // judgeRhythm is the expiry stage: it gathers the signature windows the
 // zone's servers serve, judges them (judgeExpiry), records the verdict
-// in rep.DNSSEC.Expiry and lets the Prober's memory learn from them. It
-// runs after the DNSSEC checks. When they validated no signature (the
+// in d.Expiry and lets the Prober's memory learn from them. It runs after
+// the DNSSEC judgement. When they validated no signature (the
 // zone is insecure: no DS, or only DS the exporter cannot use; or the
 // chain above it broke), the windows are read, unverified, from the
 // RRSIGs over the SOA and NS that every server already sent, so that days
 // to expiry is reported for every signed zone.
-func judgeRhythm(p *Prober, m *Module, zone string, rep *Report, now time.Time) []raised {
-	d := rep.DNSSEC
+func judgeRhythm(p *Prober, m *Module, zone string, d *DNSSECReport, servers []serverObs, now time.Time) []raised {
 	if d == nil {
 		return nil
 	}
 	sigs := validatedWindows(d.Signatures)
 	if len(sigs) == 0 {
-		sigs = servedWindows(zone, rep.Servers, now)
+		sigs = servedWindows(zone, servers, now)
 		for _, s := range sigs {
 			if d.EarliestExpiration.IsZero() || s.expiration.Before(d.EarliestExpiration) {
 				d.EarliestExpiration = s.expiration
@@ -56,10 +55,10 @@ func validatedWindows(obs []SignatureObs) []sigTimes {
 // own RRSIGs over its SOA and NS in the replies of the servers that
 // answered. Of several RRSIGs over one RRset the latest expiration
 // counts, as a validator would use the longest-lived valid one.
-func servedWindows(zone string, servers []ServerResult, now time.Time) []sigTimes {
+func servedWindows(zone string, servers []serverObs, now time.Time) []sigTimes {
 	var out []sigTimes
 	for _, s := range servers {
-		if s.Status != StatusOK {
+		if s.result == nil || s.result.Status != StatusOK {
 			continue
 		}
 		for _, msg := range []*dns.Msg{s.soa, s.ns} {

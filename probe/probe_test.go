@@ -150,7 +150,7 @@ func TestHealthyReport(t *testing.T) {
 	if r.Parent != "test." {
 		t.Errorf("parent = %q, want test.", r.Parent)
 	}
-	if got := r.DelegationNS; !slices.Equal(got, []string{"ns1.healthy.test", "ns2.healthy.test"}) {
+	if got := r.DelegationNS; !slices.Equal(got, []string{"ns1.healthy.test.", "ns2.healthy.test."}) {
 		t.Errorf("delegation NS = %v", got)
 	}
 	if len(r.ParentServers) != 2 {
@@ -287,13 +287,13 @@ func TestParentDriftBlamesTheOddServer(t *testing.T) {
 	var named []string
 	for _, f := range r.Findings {
 		if f.Check == probe.CheckParentNSInconsistent {
-			named = append(named, f.Nameserver+" "+f.Address)
+			named = append(named, strings.TrimSuffix(f.Nameserver, ".")+" "+f.Address)
 		}
 	}
 	if !slices.Equal(named, []string{"ns2.nic.test 127.53.1.2"}) {
 		t.Errorf("parent_ns_inconsistent names %v, want only ns2.nic.test 127.53.1.2\n%s", named, debugText(r))
 	}
-	if !slices.Equal(r.DelegationNS, []string{"ns1.parent-drift.test", "ns2.parent-drift.test"}) {
+	if !slices.Equal(r.DelegationNS, []string{"ns1.parent-drift.test.", "ns2.parent-drift.test."}) {
 		t.Errorf("delegation NS = %v, want the union of both parent servers' sets", r.DelegationNS)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -25,17 +26,72 @@ type reply struct {
 	noEDNS bool
 }
 
+// wire sends one probe's queries and keeps their account: the budget of
+// max_queries, whether the deadline cut one short, the query log, and the
+// bound on queries in flight.
+type wire struct {
+	p *Prober
+	m *Module
+
+	mu        sync.Mutex
+	sent      int
+	budgetHit bool
+	abortSeen bool // a query was cut short by the probe's deadline
+	queries   []Query
+	// inflight holds a token for each query on the wire.
+	inflight chan struct{}
+}
+
+func (r *wire) aborted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.abortSeen
+}
+
+func (r *wire) budgetExhausted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.budgetHit
+}
+
+// stopped reports whether the probe's budget or deadline ran out.
+func (r *wire) stopped() bool { return r.aborted() || r.budgetExhausted() }
+
+func (r *wire) addQuery(q Query) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.queries = append(r.queries, q)
+}
+
+func (r *wire) markAborted() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.abortSeen = true
+}
+
+// takeBudget reserves one query, or reports that the budget is spent.
+func (r *wire) takeBudget() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sent >= r.m.MaxQueries {
+		r.budgetHit = true
+		return false
+	}
+	r.sent++
+	return true
+}
+
 // ask sends qname/qtype to addr with RD=0 and EDNS0, retrying UDP timeouts
 // up to query_attempts times and repeating over TCP when the UDP answer is
 // truncated. A server that rejects EDNS with FORMERR or NOTIMP is asked
 // again without it, as resolvers do (RFC 6891 section 7).
-func (r *run) ask(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16) reply {
+func (r *wire) ask(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16) reply {
 	return r.askDO(ctx, nsName, addr, qname, qtype, false)
 }
 
 // askDO is ask with the DNSSEC OK bit set as given, to get RRSIGs and
 // NSEC/NSEC3 proofs along with the data.
-func (r *run) askDO(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16, do bool) reply {
+func (r *wire) askDO(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16, do bool) reply {
 	q := new(dns.Msg)
 	q.SetQuestion(qname, qtype)
 	q.RecursionDesired = false
@@ -51,7 +107,7 @@ func (r *run) askDO(ctx context.Context, nsName string, addr netip.Addr, qname s
 	return rep
 }
 
-func (r *run) askMsg(ctx context.Context, nsName string, addr netip.Addr, q *dns.Msg) reply {
+func (r *wire) askMsg(ctx context.Context, nsName string, addr netip.Addr, q *dns.Msg) reply {
 	var last reply
 	for attempt := 0; attempt < r.m.QueryAttempts; attempt++ {
 		last = r.exchange(ctx, nsName, addr, q, "udp")
@@ -67,12 +123,12 @@ func (r *run) askMsg(ctx context.Context, nsName string, addr netip.Addr, q *dns
 
 // exchange sends one message to addr on the module's port and records it
 // in the report.
-func (r *run) exchange(ctx context.Context, nsName string, addr netip.Addr, q *dns.Msg, network string) reply {
+func (r *wire) exchange(ctx context.Context, nsName string, addr netip.Addr, q *dns.Msg, network string) reply {
 	return r.exchangeTo(ctx, nsName, netip.AddrPortFrom(addr, uint16(r.m.Port)), q, network)
 }
 
 // exchangeTo is exchange to any address and port (a resolver's, say).
-func (r *run) exchangeTo(ctx context.Context, nsName string, dst netip.AddrPort, q *dns.Msg, network string) reply {
+func (r *wire) exchangeTo(ctx context.Context, nsName string, dst netip.AddrPort, q *dns.Msg, network string) reply {
 	if ctx.Err() != nil {
 		r.markAborted()
 		return reply{err: errAborted, transport: network}
@@ -80,13 +136,21 @@ func (r *run) exchangeTo(ctx context.Context, nsName string, dst netip.AddrPort,
 	if !r.takeBudget() {
 		return reply{err: errBudget, transport: network}
 	}
+	select {
+	case r.inflight <- struct{}{}:
+		defer func() { <-r.inflight }()
+	case <-ctx.Done():
+		r.markAborted()
+		return reply{err: errAborted, transport: network}
+	}
 	start := time.Now()
-	qctx, cancel := context.WithTimeout(ctx, r.m.QueryTimeout)
+	wait := r.attemptTimeout()
+	qctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	// When the probe's deadline comes before the query's own, a timeout
 	// says nothing about the server.
 	pd, hasPD := ctx.Deadline()
-	cutByProbe := hasPD && pd.Before(start.Add(r.m.QueryTimeout))
+	cutByProbe := hasPD && pd.Before(start.Add(wait))
 	m := q.Copy()
 	m.Id = dns.Id()
 	resp, rtt, err := r.p.exchanger().Exchange(qctx, m, dst, network)
@@ -98,7 +162,7 @@ func (r *run) exchangeTo(ctx context.Context, nsName string, dst netip.AddrPort,
 		err = fmt.Errorf("%w: %v", errAborted, err)
 	}
 	rec := Query{
-		Nameserver: strings.TrimSuffix(nsName, "."),
+		Nameserver: nsName,
 		Address:    dst.Addr().String(),
 		Qname:      m.Question[0].Name,
 		Qtype:      dns.TypeToString[m.Question[0].Qtype],
@@ -242,4 +306,11 @@ func (m *Module) addrTypes() string {
 		names = append(names, dns.TypeToString[t])
 	}
 	return strings.Join(names, " or ")
+}
+
+// attemptTimeout is how long one attempt waits: the query's timeout shared
+// by its attempts, so that a dead server costs one query_timeout however
+// often it is asked, overlapping the rest of the probe.
+func (r *wire) attemptTimeout() time.Duration {
+	return r.m.QueryTimeout / time.Duration(max(r.m.QueryAttempts, 1))
 }

@@ -2,8 +2,6 @@ package probe
 
 import (
 	"time"
-
-	"github.com/miekg/dns"
 )
 
 // Severity ranks a finding. Only SeverityError makes probe_success 0.
@@ -105,11 +103,6 @@ type ServerResult struct {
 	ApexNS []string `json:"apex_ns,omitempty"`
 	// Transport is "udp", or "tcp" when a truncated UDP answer was retried.
 	Transport string `json:"transport,omitempty"`
-
-	noEDNS      bool   // answered only without EDNS
-	apexNSError string // why the apex NS query failed, when it did
-	// The DO=1 replies to SOA and NS, kept for DNSSEC checks.
-	soa, ns *dns.Msg
 }
 
 // ParentServer is one address of one server of the parent zone, asked for the

@@ -65,16 +65,15 @@ func (q *resolverReply) unmeasured() bool {
 	return errors.Is(q.err, errBudget) || errors.Is(q.err, errAborted)
 }
 
+// resolverStage is the run asking the module's recursive resolvers.
+type resolverStage struct{ *run }
+
 // checkResolvers asks every configured resolver, in parallel, for the
-// zone's SOA and the module's records with CD=0 and then CD=1, and
-// appends one ResolverResult per resolver to the report in configuration
-// order, with findings. A resolver whose view the probe's own budget or
-// deadline cut short is left out, without findings, like checkServer.
-func (r *run) checkResolvers(ctx context.Context, zone string) {
+// zone's SOA and the module's records with CD=0 and then CD=1, and returns
+// one view per resolver in configuration order. A resolver whose view the
+// probe's own budget or deadline cut short is nil, judged by nothing.
+func (r *resolverStage) checkResolvers(ctx context.Context, zone string) []*resolverView {
 	addrs := r.m.resolverAddrs
-	if len(addrs) == 0 {
-		return
-	}
 	results := make([]*resolverView, len(addrs))
 	parallel(len(addrs), func(i int) {
 		label := addrs[i].String()
@@ -83,13 +82,7 @@ func (r *run) checkResolvers(ctx context.Context, zone string) {
 		}
 		results[i] = r.checkResolver(ctx, zone, label, addrs[i])
 	})
-	for _, v := range results {
-		if v == nil {
-			continue
-		}
-		r.report.Resolvers = append(r.report.Resolvers, v.result)
-		r.resolverFindings(zone, v)
-	}
+	return results
 }
 
 // resolverView is one resolver's result with the evidence behind it.
@@ -107,7 +100,7 @@ type resolverView struct {
 
 // checkResolver asks one resolver and classifies what it said. nil means
 // the probe ran out of budget or time before measuring it.
-func (r *run) checkResolver(ctx context.Context, zone, label string, ap netip.AddrPort) *resolverView {
+func (r *resolverStage) checkResolver(ctx context.Context, zone, label string, ap netip.AddrPort) *resolverView {
 	a := &resolverAsk{r: r, ctx: ctx, ap: ap}
 	v := &resolverView{addr: ap.String()}
 	res := &v.result
@@ -157,7 +150,7 @@ func (r *run) checkResolver(ctx context.Context, zone, label string, ap netip.Ad
 // resolverAsk is the questions put to one resolver and the notes on its
 // answers, for ResolverResult.Detail.
 type resolverAsk struct {
-	r      *run
+	r      *resolverStage
 	ctx    context.Context
 	ap     netip.AddrPort
 	asked  []*resolverReply
@@ -230,7 +223,7 @@ func (a *resolverAsk) gather(res *ResolverResult) {
 // classifyResolverSOA reads the replies to "zone SOA": q0 with CD=0, q1
 // with CD=1 (nil when not measured). The CD=1 reply only tells a DNSSEC
 // failure from a plain SERVFAIL.
-func (r *run) classifyResolverSOA(q0, q1 *resolverReply) (ResolverStatus, string) {
+func (r *resolverStage) classifyResolverSOA(q0, q1 *resolverReply) (ResolverStatus, string) {
 	m := q0.msg
 	switch m.Rcode {
 	case dns.RcodeSuccess:
@@ -253,9 +246,8 @@ func (r *run) classifyResolverSOA(q0, q1 *resolverReply) (ResolverStatus, string
 		}
 		return ResolverMalformedReply, why
 	}
-	if !q0.AD && r.report.DNSSEC != nil && r.report.DNSSEC.Status == DNSSECSecure {
-		return ResolverInsecure, "answered without AD for a zone the exporter validates as secure"
-	}
+	// Whether an answer without AD is insecure depends on the exporter's
+	// own verdict, which does not exist yet: settleResolver decides.
 	return ResolverOK, ""
 }
 
@@ -275,7 +267,7 @@ func recordOwner(name, zone string) string {
 // the module's buffer size and CD as given, retrying UDP timeouts up to
 // query_attempts times and repeating over TCP when the UDP answer is
 // truncated, and records the outcome.
-func (r *run) askResolver(ctx context.Context, ap netip.AddrPort, qname string, qtype uint16, cd bool) *resolverReply {
+func (r *resolverStage) askResolver(ctx context.Context, ap netip.AddrPort, qname string, qtype uint16, cd bool) *resolverReply {
 	q := new(dns.Msg)
 	q.SetQuestion(qname, qtype)
 	q.RecursionDesired = true
@@ -348,7 +340,7 @@ func hasRRset(answer []dns.RR, qname string, qtype uint16) bool {
 	return false
 }
 
-func (r *run) exchangeResolver(ctx context.Context, ap netip.AddrPort, q *dns.Msg, network string) reply {
+func (r *resolverStage) exchangeResolver(ctx context.Context, ap netip.AddrPort, q *dns.Msg, network string) reply {
 	return r.exchangeTo(ctx, resolverNameserver, ap, q, network)
 }
 
@@ -398,69 +390,88 @@ func edeList(qs ...*resolverReply) string {
 	return strings.Join(parts, ", ")
 }
 
-// resolverFindings raises the findings for one resolver's view.
-func (r *run) resolverFindings(zone string, v *resolverView) {
+// settleResolver completes a resolver's status with the exporter's own
+// DNSSEC verdict (nil without DNSSEC), which did not exist yet when the
+// resolver was asked: a NOERROR without AD for a zone the exporter
+// validates as secure is insecure.
+func settleResolver(v *resolverView, own *DNSSECReport) {
+	res := &v.result
+	if res.Status != ResolverOK || res.Authenticated || own == nil || own.Status != DNSSECSecure {
+		return
+	}
+	res.Status = ResolverInsecure
+	v.why = "answered without AD for a zone the exporter validates as secure"
+	if res.Detail == "" {
+		res.Detail = v.why
+	} else {
+		res.Detail = v.why + "; " + res.Detail
+	}
+}
+
+// judgeResolver judges one resolver's view, and compares it with the
+// exporter's own DNSSEC verdict (nil without DNSSEC). delegationOK says
+// whether any of the zone's servers answered the exporter.
+func judgeResolver(zone string, v *resolverView, own *DNSSECReport, delegationOK bool) []raised {
+	var fs []raised
 	res := &v.result
 	name := strings.TrimSuffix(zone, ".")
 	soa := name + " SOA"
 	switch res.Status {
 	case ResolverDNSSECFailure:
 		if v.rec0 != nil {
-			r.addFinding(CheckResolverDNSSECFailure, "", v.addr,
+			fs = append(fs, raise(CheckResolverDNSSECFailure, "", v.addr,
 				"resolver %s answers %s with %s but %s %s with SERVFAIL with CD=0 and %s with CD=1: it fails to validate the zone's data (%s)",
-				res.Resolver, soa, v.soa0.outcome(), strings.TrimSuffix(v.rec0.Qname, "."), v.rec0.Qtype, v.rec1.outcome(), edeList(v.rec0, v.rec1))
+				res.Resolver, soa, v.soa0.outcome(), strings.TrimSuffix(v.rec0.Qname, "."), v.rec0.Qtype, v.rec1.outcome(), edeList(v.rec0, v.rec1)))
 		} else {
-			r.addFinding(CheckResolverDNSSECFailure, "", v.addr,
+			fs = append(fs, raise(CheckResolverDNSSECFailure, "", v.addr,
 				"resolver %s answers %s with SERVFAIL with CD=0 and %s with CD=1: it fails to validate the zone (%s)",
-				res.Resolver, soa, v.soa1.outcome(), edeList(v.soa0, v.soa1))
+				res.Resolver, soa, v.soa1.outcome(), edeList(v.soa0, v.soa1)))
 		}
 	case ResolverServfail:
-		r.addFinding(CheckResolverServfail, "", v.addr,
+		fs = append(fs, raise(CheckResolverServfail, "", v.addr,
 			"resolver %s answers %s with SERVFAIL with CD=0 and %s with CD=1: it cannot resolve the zone at all (%s)",
-			res.Resolver, soa, v.soa1.outcome(), edeList(v.soa0, v.soa1))
+			res.Resolver, soa, v.soa1.outcome(), edeList(v.soa0, v.soa1)))
 	case ResolverNXDomain:
-		r.addFinding(CheckResolverNXDomain, "", v.addr,
+		fs = append(fs, raise(CheckResolverNXDomain, "", v.addr,
 			"resolver %s answers %s with NXDOMAIN with CD=0 and %s with CD=1: its users see no such zone (%s)",
-			res.Resolver, soa, v.soa1.outcome(), edeList(v.soa0, v.soa1))
+			res.Resolver, soa, v.soa1.outcome(), edeList(v.soa0, v.soa1)))
 	case ResolverTimeout, ResolverRefused, ResolverNetworkError, ResolverMalformedReply:
 		what := v.why
 		if v.soa0.err != nil {
 			what = v.soa0.outcome() + ": " + v.soa0.err.Error()
 		}
-		r.addFinding(CheckResolverUnreachable, "", v.addr,
+		fs = append(fs, raise(CheckResolverUnreachable, "", v.addr,
 			"resolver %s gave no usable answer to %s (%s; %s): its view of the zone is missing",
-			res.Resolver, soa, cleanText(what, 300), edeList(v.soa0, v.soa1))
+			res.Resolver, soa, cleanText(what, 300), edeList(v.soa0, v.soa1)))
 	}
 
 	// The resolver against the exporter's own validation.
-	if r.report.DNSSEC == nil {
-		return
+	if own == nil {
+		return fs
 	}
-	own := r.report.DNSSEC.Status
-	intermittent := r.report.DNSSEC.Intermittent
+	status, intermittent := own.Status, own.Intermittent
 	// A SERVFAIL even with CD=1 is not about DNSSEC: it disagrees with the
 	// exporter only when the exporter found the zone's servers answering.
-	delegationOK := r.okCount() > 0
 	var says string
 	switch {
 	case res.Status == ResolverServfail && !delegationOK:
-		return
-	case (res.Status == ResolverDNSSECFailure || res.Status == ResolverServfail) && (own == DNSSECSecure || own == DNSSECInsecure):
+		return fs
+	case (res.Status == ResolverDNSSECFailure || res.Status == ResolverServfail) && (status == DNSSECSecure || status == DNSSECInsecure):
 		says = fmt.Sprintf("fails the zone (%s: SERVFAIL with CD=0, %s with CD=1; %s)", res.Status, v.soa1.outcome(), edeList(v.soa0, v.soa1, v.rec0, v.rec1))
 		if v.rec0 != nil {
 			says = fmt.Sprintf("fails the zone (%s: SERVFAIL for %s %s with CD=0, %s with CD=1; %s)", res.Status,
 				strings.TrimSuffix(v.rec0.Qname, "."), v.rec0.Qtype, v.rec1.outcome(), edeList(v.rec0, v.rec1))
 		}
-	case res.Status == ResolverOK && res.Authenticated && own == DNSSECBogus && !intermittent:
+	case res.Status == ResolverOK && res.Authenticated && status == DNSSECBogus && !intermittent:
 		// With only some servers bogus, a resolver that retried a good one
 		// validates: that is the intermittent failure, not a disagreement.
 		says = "validates the zone as secure (NOERROR with AD=1)"
-	case res.Status == ResolverInsecure && own == DNSSECSecure:
+	case res.Status == ResolverInsecure && status == DNSSECSecure:
 		says = "treats the zone as insecure (NOERROR with AD=0)"
 	default:
-		return
+		return fs
 	}
-	r.addFinding(CheckResolverDisagreement, "", v.addr,
+	return append(fs, raise(CheckResolverDisagreement, "", v.addr,
 		"resolver %s %s while the exporter's own validation says %s: look at the resolver (trust anchor, algorithm policy, cached data) or at what it is served",
-		res.Resolver, says, own)
+		res.Resolver, says, status))
 }

@@ -20,11 +20,11 @@ const (
 	ResolverMalformedReply ResolverStatus = "malformed"      // an unusable reply
 )
 
-// ResolverStatuses lists every resolver status in a fixed order.
-// They are strings, the label values they become (dashboards/ lists them too).
-var ResolverStatuses = []string{
-	string(ResolverOK), string(ResolverDNSSECFailure), string(ResolverServfail), string(ResolverNXDomain), string(ResolverTimeout),
-	string(ResolverRefused), string(ResolverInsecure), string(ResolverNetworkError), string(ResolverMalformedReply),
+// ResolverStatuses lists every resolver status in a fixed order, for
+// state-set metrics (dashboards/ lists them too).
+var ResolverStatuses = []ResolverStatus{
+	ResolverOK, ResolverDNSSECFailure, ResolverServfail, ResolverNXDomain, ResolverTimeout,
+	ResolverRefused, ResolverInsecure, ResolverNetworkError, ResolverMalformedReply,
 }
 
 // EDE is one RFC 8914 Extended DNS Error a resolver returned. Text is for

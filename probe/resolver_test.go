@@ -29,19 +29,25 @@ func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict DNSSE
 	if err := m.Validate(""); err != nil {
 		t.Fatal(err)
 	}
-	r := &run{
-		p:          &Prober{},
-		m:          m,
-		now:        time.Now(),
-		report:     &Report{Zone: rsZone},
-		findingSet: map[string]bool{},
-	}
+	r := newRun(context.Background(), &Prober{Now: time.Now}, m, rsZone, "")
 	if verdict != "" {
 		// A verdict of its own means the exporter reached the zone's servers.
 		r.report.DNSSEC = &DNSSECReport{Status: verdict}
 		r.report.Servers = []ServerResult{{Nameserver: "ns1." + strings.TrimSuffix(rsZone, "."), Address: "192.0.2.1", Status: StatusOK}}
 	}
 	return r
+}
+
+// askAndJudge asks the resolvers and judges their views, as Probe does.
+func askAndJudge(ctx context.Context, r *run, zone string) {
+	for _, v := range (&resolverStage{r}).checkResolvers(ctx, zone) {
+		if v != nil {
+			settleResolver(v, r.report.DNSSEC)
+			r.report.Resolvers = append(r.report.Resolvers, v.result)
+			r.record(judgeResolver(zone, v, r.report.DNSSEC, okCount(r.report.Servers) > 0))
+		}
+	}
+	r.report.Queries = r.queries
 }
 
 type rsFinding struct {
@@ -294,7 +300,7 @@ func TestResolverClassification(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			stub := dnstest.StartResolverStub(t, tc.tcp, tc.handler(t))
 			r := rsRun(t, []string{stub.Addr}, tc.records, tc.verdict)
-			r.checkResolvers(context.Background(), rsZone)
+			askAndJudge(context.Background(), r, rsZone)
 
 			if len(r.report.Resolvers) != 1 {
 				t.Fatalf("got %d resolver results, want 1", len(r.report.Resolvers))
@@ -399,7 +405,7 @@ func TestResolverOrder(t *testing.T) {
 		rsWrite(t, w, dnstest.ResolverReply(t, req, dns.RcodeSuccess, true, true))
 	})
 	r := rsRun(t, []string{slow.Addr, fail.Addr, ok.Addr}, nil, DNSSECSecure)
-	r.checkResolvers(context.Background(), rsZone)
+	askAndJudge(context.Background(), r, rsZone)
 	var got []string
 	for _, res := range r.report.Resolvers {
 		got = append(got, res.Resolver+"="+string(res.Status))
@@ -438,7 +444,7 @@ func TestResolverCutShort(t *testing.T) {
 		stub := dnstest.StartResolverStub(t, false, handler(t))
 		r := rsRun(t, []string{stub.Addr}, nil, DNSSECSecure)
 		r.sent = r.m.MaxQueries
-		r.checkResolvers(context.Background(), rsZone)
+		askAndJudge(context.Background(), r, rsZone)
 		if len(r.report.Resolvers) != 0 || len(r.report.Findings) != 0 || !r.budgetHit {
 			t.Errorf("resolvers %+v, findings %+v, budget hit %v", r.report.Resolvers, r.report.Findings, r.budgetHit)
 		}
@@ -447,7 +453,7 @@ func TestResolverCutShort(t *testing.T) {
 		stub := dnstest.StartResolverStub(t, false, handler(t))
 		r := rsRun(t, []string{stub.Addr}, nil, DNSSECSecure)
 		r.sent = r.m.MaxQueries - 1
-		r.checkResolvers(context.Background(), rsZone)
+		askAndJudge(context.Background(), r, rsZone)
 		// SERVFAIL with CD=0 alone does not tell a DNSSEC failure from a
 		// broken resolver: nothing is concluded.
 		if len(r.report.Resolvers) != 0 || len(r.report.Findings) != 0 || len(r.report.Queries) != 1 {
@@ -459,14 +465,14 @@ func TestResolverCutShort(t *testing.T) {
 		r := rsRun(t, []string{stub.Addr}, nil, DNSSECSecure)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		r.checkResolvers(ctx, rsZone)
+		askAndJudge(ctx, r, rsZone)
 		if len(r.report.Resolvers) != 0 || len(r.report.Findings) != 0 || !r.aborted() || len(stub.Requests()) != 0 {
 			t.Errorf("resolvers %+v, findings %+v, aborted %v", r.report.Resolvers, r.report.Findings, r.aborted())
 		}
 	})
 	t.Run("no resolvers", func(t *testing.T) {
 		r := rsRun(t, nil, nil, DNSSECSecure)
-		r.checkResolvers(context.Background(), rsZone)
+		askAndJudge(context.Background(), r, rsZone)
 		if r.report.Resolvers != nil || r.sent != 0 {
 			t.Errorf("resolvers %+v, %d queries", r.report.Resolvers, r.sent)
 		}
@@ -537,7 +543,7 @@ func TestResolverServfailWithLameZone(t *testing.T) {
 	})
 	r := rsRun(t, []string{stub.Addr}, nil, DNSSECInsecure)
 	r.report.Servers[0].Status = StatusRefused
-	r.checkResolvers(t.Context(), rsZone)
+	askAndJudge(t.Context(), r, rsZone)
 	for _, f := range r.report.Findings {
 		if f.Check == CheckResolverDisagreement {
 			t.Errorf("disagreement raised for a zone whose servers all fail: %s", f.Message)

@@ -29,23 +29,23 @@ func (r *Report) debugServers(w io.Writer) {
 		if h.Cached {
 			cached = " (cached)"
 		}
-		fmt.Fprintf(w, "  %s served by %s%s\n", h.Zone, strings.Join(h.Servers, " "), cached)
+		fmt.Fprintf(w, "  %s served by %s%s\n", h.Zone, strings.Join(bareAll(h.Servers), " "), cached)
 	}
 
 	fmt.Fprintf(w, "\nparent servers:\n")
 	for _, p := range r.ParentServers {
 		if !p.OK {
-			fmt.Fprintf(w, "  %s %s: no delegation: %s\n", p.Nameserver, p.Address, p.Detail)
+			fmt.Fprintf(w, "  %s %s: no delegation: %s\n", bare(p.Nameserver), p.Address, p.Detail)
 			continue
 		}
-		fmt.Fprintf(w, "  %s %s: NS %s\n", p.Nameserver, p.Address, strings.Join(p.NS, " "))
+		fmt.Fprintf(w, "  %s %s: NS %s\n", bare(p.Nameserver), p.Address, strings.Join(bareAll(p.NS), " "))
 	}
 
 	fmt.Fprintf(w, "\nnameservers:\n")
 	for _, s := range r.Servers {
-		fmt.Fprintf(w, "  %s %s: %s", s.Nameserver, s.Address, s.Status)
+		fmt.Fprintf(w, "  %s %s: %s", bare(s.Nameserver), s.Address, s.Status)
 		if s.Status == StatusOK {
-			fmt.Fprintf(w, " serial=%d ns=[%s] transport=%s", s.Serial, strings.Join(s.ApexNS, " "), s.Transport)
+			fmt.Fprintf(w, " serial=%d ns=[%s] transport=%s", s.Serial, strings.Join(bareAll(s.ApexNS), " "), s.Transport)
 		}
 		fmt.Fprintf(w, " rtt=%s", s.RTT.Round(1000))
 		if s.Detail != "" {
@@ -85,7 +85,7 @@ func (r *Report) debugDNSSEC(w io.Writer, d *DNSSECReport) {
 		fmt.Fprintf(w, "  DNSKEY %d algorithm %d flags %d signs-key-set=%t\n", k.KeyTag, k.Algorithm, k.Flags, k.SignsKeySet)
 	}
 	for _, o := range d.Signatures {
-		fmt.Fprintf(w, "  RRSIG %s %s %s %s valid=%t", o.Nameserver, o.Address, zoneLabel(o.Owner), o.Type, o.Valid)
+		fmt.Fprintf(w, "  RRSIG %s %s %s %s valid=%t", bare(o.Nameserver), o.Address, zoneLabel(o.Owner), o.Type, o.Valid)
 		if !o.Expiration.IsZero() {
 			fmt.Fprintf(w, " inception=%s expiration=%s", o.Inception.Format(time.RFC3339), o.Expiration.Format(time.RFC3339))
 		}
@@ -95,7 +95,7 @@ func (r *Report) debugDNSSEC(w io.Writer, d *DNSSECReport) {
 		fmt.Fprintln(w)
 	}
 	for _, o := range d.Denials {
-		fmt.Fprintf(w, "  denial %s %s %s %s %s valid=%t", o.Nameserver, o.Address, o.Kind, o.Qname, o.Qtype, o.Valid)
+		fmt.Fprintf(w, "  denial %s %s %s %s %s valid=%t", bare(o.Nameserver), o.Address, o.Kind, o.Qname, o.Qtype, o.Valid)
 		if o.Detail != "" {
 			fmt.Fprintf(w, " (%s)", o.Detail)
 		}
@@ -139,7 +139,7 @@ func (r *Report) debugResolvers(w io.Writer) {
 func (r *Report) debugQueries(w io.Writer) {
 	fmt.Fprintf(w, "\nqueries:\n")
 	for _, q := range r.Queries {
-		fmt.Fprintf(w, "  %s %s %s %s %s %s", q.Transport, orDash(q.Nameserver), q.Address, q.Qname, q.Qtype, q.Flags)
+		fmt.Fprintf(w, "  %s %s %s %s %s %s", q.Transport, orDash(bare(q.Nameserver)), q.Address, q.Qname, q.Qtype, q.Flags)
 		if q.Cached {
 			fmt.Fprintf(w, " cached")
 		}
@@ -156,7 +156,7 @@ func (r *Report) debugQueries(w io.Writer) {
 		fmt.Fprintf(w, "  none\n")
 	}
 	for _, f := range r.Findings {
-		subject := strings.TrimSpace(f.Nameserver + " " + f.Address)
+		subject := strings.TrimSpace(bare(f.Nameserver) + " " + f.Address)
 		if subject != "" {
 			subject = " [" + subject + "]"
 		}
@@ -169,4 +169,16 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// bare is a host name as people read it: without the trailing dot the
+// report keeps.
+func bare(name string) string { return strings.TrimSuffix(name, ".") }
+
+func bareAll(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = bare(n)
+	}
+	return out
 }

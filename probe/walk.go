@@ -31,7 +31,7 @@ type zoneServers struct {
 func (z zoneServers) names() []string {
 	out := make([]string, 0, len(z.servers))
 	for _, s := range z.servers {
-		out = append(out, strings.TrimSuffix(s.Name, "."))
+		out = append(out, s.Name)
 	}
 	return out
 }
@@ -54,6 +54,14 @@ type iterResult struct {
 	from netip.Addr
 }
 
+// walker is the run resolving iteratively: from the root (or the closest
+// cached zone cut) down, with the cross-probe Cache.
+type walker struct{ *run }
+
+// walker is the run as a walker; the walk's state (the cuts met) is the
+// run's, shared by every walk of one probe.
+func (r *run) walker() *walker { return &walker{r} }
+
 // cacheScope separates cache entries of modules that see different
 // hierarchies (another set of root hints, or another port) or trust other
 // anchors.
@@ -72,7 +80,7 @@ func (r *run) cacheScope() string {
 }
 
 // noteCut remembers a zone cut and its servers for the rest of the probe.
-func (r *run) noteCut(z zoneServers) {
+func (r *walker) noteCut(z zoneServers) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.cuts == nil {
@@ -86,7 +94,7 @@ func (r *run) noteCut(z zoneServers) {
 // startFor returns the deepest zone cut known for name: a cached one, or
 // the root. With self false, name itself is not considered, so a probe of a
 // zone always begins at or above its parent.
-func (r *run) startFor(name string, self bool) (zoneServers, bool) {
+func (r *walker) startFor(name string, self bool) (zoneServers, bool) {
 	scope := r.cacheScope()
 	labels := dns.SplitDomainName(name)
 	first := 0
@@ -105,7 +113,7 @@ func (r *run) startFor(name string, self bool) (zoneServers, bool) {
 // iterate resolves qname/qtype from the deepest known cut down, following
 // referrals as `dig +trace` does. With stopAtCut it stops at the referral
 // to qname itself and returns the parent. Hops go to path when non-nil.
-func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int, stopAtCut bool, path *[]Hop) (iterResult, error) {
+func (r *walker) iterate(ctx context.Context, qname string, qtype uint16, depth int, stopAtCut bool, path *[]Hop) (iterResult, error) {
 	cur, cached := r.startFor(qname, !stopAtCut)
 	r.noteCut(cur)
 	if path != nil {
@@ -141,7 +149,7 @@ func (r *run) iterate(ctx context.Context, qname string, qtype uint16, depth int
 // askZone asks the servers of a zone in turn until one gives a usable
 // reply: NOERROR or NXDOMAIN, not an upward referral. Glueless servers are
 // looked up only when the servers with addresses have failed.
-func (r *run) askZone(ctx context.Context, z zoneServers, qname string, qtype uint16, depth int, do bool) (*dns.Msg, netip.Addr, error) {
+func (r *walker) askZone(ctx context.Context, z zoneServers, qname string, qtype uint16, depth int, do bool) (*dns.Msg, netip.Addr, error) {
 	var reasons []string
 	var from netip.Addr
 	tries, badReferrals := 0, 0
@@ -344,13 +352,13 @@ func nsTTL(m *dns.Msg, owner string) time.Duration {
 // in the module's families (only the first family when quick is set, which
 // is enough to reach a server during the walk). Results are cached.
 // Failures return nil; the caller decides whether that is a finding.
-func (r *run) lookupAddrs(ctx context.Context, name string, depth int, quick bool) []netip.Addr {
+func (r *walker) lookupAddrs(ctx context.Context, name string, depth int, quick bool) []netip.Addr {
 	addrs, _ := r.resolveAddrs(ctx, name, depth, quick)
 	return addrs
 }
 
 // resolveAddrs is lookupAddrs with the reason for an empty result.
-func (r *run) resolveAddrs(ctx context.Context, name string, depth int, quick bool) ([]netip.Addr, string) {
+func (r *walker) resolveAddrs(ctx context.Context, name string, depth int, quick bool) ([]netip.Addr, string) {
 	if depth > maxGluelessDepth {
 		return nil, fmt.Sprintf("more than %d nested lookups of nameserver names without glue", maxGluelessDepth)
 	}
@@ -386,7 +394,7 @@ func (r *run) resolveAddrs(ctx context.Context, name string, depth int, quick bo
 
 // resolveType resolves one address type, following CNAME chains. A clean
 // negative answer (NXDOMAIN, NODATA) is cacheable and has no reason.
-func (r *run) resolveType(ctx context.Context, name string, qtype uint16, depth int) ([]netip.Addr, time.Duration, string) {
+func (r *walker) resolveType(ctx context.Context, name string, qtype uint16, depth int) ([]netip.Addr, time.Duration, string) {
 	seen := map[string]bool{}
 	qname := name
 	for range maxCNAMEs {

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dnshealth/dnshealth_exporter/internal/display"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 	"github.com/dnshealth/dnshealth_exporter/triage"
 )
@@ -153,7 +154,7 @@ type resolverView struct {
 // Write renders the report page of one probe.
 func Write(w io.Writer, r *probe.Report, o Options) error {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "report.html", newReportPage(r, o)); err != nil {
+	if err := templates.ExecuteTemplate(&buf, "report.html", newReportPage(display.Names(r), o)); err != nil {
 		return fmt.Errorf("rendering the report of %s: %w", r.Zone, err)
 	}
 	_, err := buf.WriteTo(w)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dnshealth/dnshealth_exporter/internal/display"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
 
@@ -208,7 +209,7 @@ func JSON(w io.Writer, r *probe.Report, rb *Runbook) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(newDocument(r, rb))
+	return enc.Encode(newDocument(display.Names(r), rb))
 }
 
 func newDocument(r *probe.Report, rb *Runbook) *document {

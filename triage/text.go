@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dnshealth/dnshealth_exporter/internal/display"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
 
@@ -38,6 +39,7 @@ func Text(w io.Writer, r *probe.Report, opts TextOptions) error {
 		t.line("no report: the probe did not run")
 		return t.err
 	}
+	r = display.Names(r)
 	t.header(r)
 	t.delegation(r)
 	t.parentServers(r)
