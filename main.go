@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
+	"github.com/alecthomas/units"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
@@ -80,6 +81,7 @@ type options struct {
 	maxConcurrent int
 	queueTimeout  time.Duration
 	cacheEntries  int
+	cacheBytes    units.Base2Bytes
 	demo          bool
 	demoPort      int
 	web           *web.FlagConfig
@@ -113,6 +115,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--probe.queue-timeout must not be negative, got %s", o.queueTimeout)
 	case o.cacheEntries < 0:
 		return nil, fmt.Errorf("--cache.max-entries must not be negative, got %d", o.cacheEntries)
+	case o.cacheBytes < 0:
+		return nil, fmt.Errorf("--cache.max-bytes must not be negative, got %s", o.cacheBytes)
 	case o.demoPort < 0 || o.demoPort > 65535:
 		return nil, fmt.Errorf("--demo.port must be between 0 and 65535, got %d", o.demoPort)
 	}
@@ -159,11 +163,13 @@ func newApp(o *options, stdout, stderr io.Writer) *kingpin.Application {
 	app.Flag("timeout-offset", "Time taken off the scrape timeout Prometheus sends (X-Prometheus-Scrape-Timeout-Seconds) to leave room for the answer. A probe never runs longer than its module's timeout.").
 		Default("0.5s").DurationVar(&o.timeoutOffset)
 	app.Flag("probe.max-concurrent", "Most probes that run at once; further requests queue. 0 means no limit.").
-		Default("32").IntVar(&o.maxConcurrent)
+		Default("256").IntVar(&o.maxConcurrent)
 	app.Flag("probe.queue-timeout", "How long a probe request waits for a free slot before it is answered 503.").
 		Default("1s").DurationVar(&o.queueTimeout)
 	app.Flag("cache.max-entries", "Most entries in the cache of zone cuts and nameserver addresses shared by all probes. 0 disables the cache.").
 		Default("10000").IntVar(&o.cacheEntries)
+	app.Flag("cache.max-bytes", "Most bytes (estimated) the shared cache holds; the least recently used entries go first. 0 disables the cache.").
+		Default("64MiB").BytesVar(&o.cacheBytes)
 	app.Flag("demo", "Start a built-in DNS hierarchy of demo zones, each with one kind of fault, and add module \"demo\" that probes it. With check, the hierarchy gets a free port and module \"demo\" is the default.").
 		BoolVar(&o.demo)
 	app.Flag("demo.port", "UDP and TCP port of the demo hierarchy's nameservers on 127.53.0.0/16. 0 picks a free port. The check command always takes a free one.").
@@ -367,6 +373,7 @@ func newExporter(o *options, logger *slog.Logger) (_ *exporter, err error) {
 		reloadCh:   make(chan chan error),
 		stopped:    make(chan struct{}),
 	}
+	e.prober.Cache = probe.NewCacheLimits(o.cacheEntries, int64(o.cacheBytes))
 	defer func() {
 		if err != nil {
 			e.close()

@@ -112,6 +112,10 @@ var (
 		"dnshealth_nsec3_opt_out",
 		"1 when the zone's NSEC3 chain has the opt-out flag set, else 0. Absent when the zone does not use NSEC3.",
 		nil, nil)
+	nsec3DenialsInsecureDesc = prometheus.NewDesc(
+		"dnshealth_nsec3_denials_insecure",
+		"1 when the NSEC3 iterations exceed a mainstream validator's limit, so that validator treats answers proved by NSEC3 (NXDOMAIN, NODATA, delegations without DS) as insecure while positive answers keep dnshealth_dnssec_status, else 0. Absent when the zone does not use NSEC3.",
+		nil, nil)
 	denialValidDesc = prometheus.NewDesc(
 		"dnshealth_denial_valid",
 		"1 when every proof of non-existence (NSEC or NSEC3) this nameserver address served proves its answer, else 0.",
@@ -159,7 +163,7 @@ var allDescs = []*prometheus.Desc{
 	rrsigDaysDesc, rrsigExpirationDesc, rrsigInceptionDesc, rrsigValidDesc,
 	dsMatchesDNSKEYDesc, dnssecStatusDesc, dnssecIntermittentDesc,
 	dnskeyInfoDesc, dsInfoDesc, dnskeyConsistentDesc, cdsMatchesDSDesc,
-	nsec3IterationsDesc, nsec3SaltDesc, nsec3OptOutDesc, denialValidDesc,
+	nsec3IterationsDesc, nsec3SaltDesc, nsec3OptOutDesc, nsec3DenialsInsecureDesc, denialValidDesc,
 	resolverStatusDesc, resolverAuthenticatedDesc, resolverEDEDesc, resolverRTTDesc,
 	servfailExpectedDesc, servfailIntermittentDesc, diagnosisInfoDesc,
 }

@@ -64,6 +64,7 @@ func collectDNSSEC(r *probe.Report, gauge func(*prometheus.Desc, float64, ...str
 		gauge(nsec3IterationsDesc, float64(n.Iterations))
 		gauge(nsec3SaltDesc, float64(n.SaltLength))
 		gauge(nsec3OptOutDesc, boolValue(n.OptOut))
+		gauge(nsec3DenialsInsecureDesc, boolValue(n.DenialsInsecure))
 	}
 
 	// Several RRsets of one type at one address (the apex A and a `records`

@@ -15,7 +15,7 @@ var dnssecNames = []string{
 	"dnshealth_ds_matches_dnskey", "dnshealth_dnssec_status", "dnshealth_dnssec_intermittent",
 	"dnshealth_dnskey_info", "dnshealth_ds_info", "dnshealth_dnskey_consistent",
 	"dnshealth_cds_matches_ds", "dnshealth_nsec3_iterations", "dnshealth_nsec3_salt_length_bytes",
-	"dnshealth_nsec3_opt_out", "dnshealth_denial_valid",
+	"dnshealth_nsec3_opt_out", "dnshealth_nsec3_denials_insecure", "dnshealth_denial_valid",
 }
 
 // secureReport is healthyReport with a signed zone that validates: a KSK
@@ -72,6 +72,7 @@ dnshealth_dnssec_status{status="insecure"} 0
 dnshealth_dnssec_status{status="secure"} 1
 dnshealth_ds_info{algorithm="13",digest_type="2",key_tag="2371",matched="true"} 1
 dnshealth_ds_matches_dnskey 1
+dnshealth_nsec3_denials_insecure 0
 dnshealth_nsec3_iterations 0
 dnshealth_nsec3_opt_out 0
 dnshealth_nsec3_salt_length_bytes 0
@@ -167,6 +168,7 @@ dnshealth_dnssec_status{status="secure"} 0
 dnshealth_ds_info{algorithm="13",digest_type="2",key_tag="11111",matched="false"} 1
 dnshealth_ds_info{algorithm="13",digest_type="2",key_tag="2371",matched="true"} 1
 dnshealth_ds_matches_dnskey 0
+dnshealth_nsec3_denials_insecure 0
 dnshealth_nsec3_iterations 10
 dnshealth_nsec3_opt_out 1
 dnshealth_nsec3_salt_length_bytes 8

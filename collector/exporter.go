@@ -33,7 +33,16 @@ type ExporterMetrics struct {
 	ConfigLastReloadSuccessTimestamp prometheus.Gauge
 	ModuleUnknownTotal               prometheus.Counter
 	ProbesRejectedTotal              prometheus.Counter
+	// Queueing for a probe slot (--probe.max-concurrent).
+	ProbesInFlight prometheus.Gauge
+	ProbesQueued   prometheus.Gauge
+	ProbeSlots     prometheus.Gauge
+	ProbeQueueWait prometheus.Histogram
 }
+
+// queueWaitBuckets span a free slot (no wait) to the default 1s queue
+// timeout and a long one.
+var queueWaitBuckets = []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
 
 // NewExporterMetrics creates the exporter metrics and registers them, with a
 // gauge that reads the size of cache at scrape time, on reg.
@@ -64,15 +73,41 @@ func NewExporterMetrics(reg prometheus.Registerer, cache *probe.Cache) *Exporter
 			Name: "dnshealth_exporter_probes_rejected_total",
 			Help: "Probe requests turned away with 503 because the concurrency limit stayed full for the queue timeout.",
 		}),
+		ProbesInFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "dnshealth_exporter_probes_in_flight",
+			Help: "Probes running now, each holding one of the --probe.max-concurrent slots.",
+		}),
+		ProbesQueued: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "dnshealth_exporter_probes_queued",
+			Help: "Probe requests waiting now for a free slot.",
+		}),
+		ProbeSlots: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "dnshealth_exporter_probe_slots",
+			Help: "Probes that may run at once (--probe.max-concurrent); 0 means no limit.",
+		}),
+		ProbeQueueWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "dnshealth_exporter_probe_queue_wait_seconds",
+			Help:    "Time probe requests waited for a slot, rejected ones included; 0 when a slot was free.",
+			Buckets: queueWaitBuckets,
+		}),
 	}
 	reg.MustRegister(
 		m.ProbesTotal, m.ProbeDuration,
 		m.ConfigLastReloadSuccessful, m.ConfigLastReloadSuccessTimestamp,
 		m.ModuleUnknownTotal, m.ProbesRejectedTotal,
+		m.ProbesInFlight, m.ProbesQueued, m.ProbeSlots, m.ProbeQueueWait,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "dnshealth_exporter_cache_entries",
 			Help: "Entries in the shared delegation and nameserver-address cache, expired ones included.",
 		}, func() float64 { return float64(cache.Len()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "dnshealth_exporter_cache_bytes",
+			Help: "Estimated size of the shared cache's entries, in bytes (bounded by --cache.max-bytes).",
+		}, func() float64 { return float64(cache.Bytes()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "dnshealth_exporter_cache_evictions_total",
+			Help: "Live entries dropped from the shared cache to keep it within --cache.max-entries and --cache.max-bytes.",
+		}, func() float64 { return float64(cache.Evictions()) }),
 	)
 	return m
 }

@@ -64,12 +64,13 @@ type Handler struct {
 
 func (h *Handler) init() {
 	h.initOnce.Do(func() {
-		if h.MaxConcurrent > 0 {
-			h.slots = make(chan struct{}, h.MaxConcurrent)
-		}
 		h.metrics = h.Metrics
 		if h.metrics == nil {
 			h.metrics = NewExporterMetrics(prometheus.NewRegistry(), nil)
+		}
+		if h.MaxConcurrent > 0 {
+			h.slots = make(chan struct{}, h.MaxConcurrent)
+			h.metrics.ProbeSlots.Set(float64(h.MaxConcurrent))
 		}
 		h.logger = h.Logger
 		if h.logger == nil {
@@ -173,7 +174,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, respond responde
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 
+	queued := time.Now()
 	release, err := h.acquire(ctx)
+	h.metrics.ProbeQueueWait.Observe(time.Since(queued).Seconds())
 	if err != nil {
 		h.metrics.ProbesRejectedTotal.Inc()
 		logger.Warn("Probe rejected", "err", err)
@@ -237,12 +240,15 @@ func (h *Handler) writeMetrics(w http.ResponseWriter, r *http.Request, report *p
 // acquire waits for a probe slot until QueueTimeout or ctx ends, whichever
 // comes first. The error is one line, fit for a 503 body.
 func (h *Handler) acquire(ctx context.Context) (release func(), err error) {
+	inFlight := h.metrics.ProbesInFlight
 	if h.slots == nil {
-		return func() {}, nil
+		inFlight.Inc()
+		return inFlight.Dec, nil
 	}
-	release = func() { <-h.slots }
+	release = func() { inFlight.Dec(); <-h.slots }
 	select {
 	case h.slots <- struct{}{}:
+		inFlight.Inc()
 		return release, nil
 	default:
 	}
@@ -250,10 +256,13 @@ func (h *Handler) acquire(ctx context.Context) (release func(), err error) {
 	if h.QueueTimeout <= 0 {
 		return nil, full
 	}
+	h.metrics.ProbesQueued.Inc()
+	defer h.metrics.ProbesQueued.Dec()
 	t := time.NewTimer(h.QueueTimeout)
 	defer t.Stop()
 	select {
 	case h.slots <- struct{}{}:
+		inFlight.Inc()
 		return release, nil
 	case <-t.C:
 		return nil, fmt.Errorf("%w and none freed up within %s", full, h.QueueTimeout)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
@@ -475,4 +476,58 @@ dnshealth_exporter_probes_total{module="default",outcome="failure"} 0
 dnshealth_exporter_probes_total{module="default",outcome="success"} 0
 `
 	assertGathered(t, reg, want, "dnshealth_exporter_cache_entries", "dnshealth_exporter_config_last_reload_successful", "dnshealth_exporter_probes_total")
+}
+
+// TestHandlerQueueMetricsShowWaitingAndRunningProbes: with one slot, a
+// request behind a running probe is counted as queued while the probe is
+// in flight, and its wait for the slot lands in the queue-wait histogram;
+// when both are done, nothing is queued or in flight.
+func TestHandlerQueueMetricsShowWaitingAndRunningProbes(t *testing.T) {
+	started := make(chan struct{})
+	release := make(chan struct{})
+	h, _ := newTestHandler(t, func(_ context.Context, zone, module string, _ *probe.Module) *probe.Report {
+		if zone == "held.example." {
+			close(started)
+			<-release
+		}
+		return &probe.Report{Zone: zone, Module: module}
+	})
+	h.MaxConcurrent = 1
+	h.QueueTimeout = time.Minute
+	m := h.Metrics
+
+	held := make(chan *httptest.ResponseRecorder)
+	go func() { held <- get(t, h, "/probe?target=held.example", nil) }()
+	<-started
+	queued := make(chan *httptest.ResponseRecorder)
+	go func() { queued <- get(t, h, "/probe?target=example.org", nil) }()
+	// Wait (boundedly, so that a missing gauge fails rather than hangs)
+	// for the second request to queue.
+	for i := 0; testutil.ToFloat64(m.ProbesQueued) != 1; i++ {
+		if i == 10000 {
+			t.Fatal("the request behind the running probe was never counted as queued")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	assertValue(t, "probes_in_flight", m.ProbesInFlight, 1)
+	assertValue(t, "probe_slots", m.ProbeSlots, 1)
+
+	close(release)
+	for _, c := range []chan *httptest.ResponseRecorder{held, queued} {
+		if w := <-c; w.Code != http.StatusOK {
+			t.Errorf("status %d, want 200", w.Code)
+		}
+	}
+	assertValue(t, "probes_in_flight", m.ProbesInFlight, 0)
+	assertValue(t, "probes_queued", m.ProbesQueued, 0)
+	if n := histogramCount(t, m.ProbeQueueWait); n != 2 {
+		t.Errorf("queue wait observed %d times, want 2", n)
+	}
+	var out dto.Metric
+	if err := m.ProbeQueueWait.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out.GetHistogram().GetSampleSum() <= 0 {
+		t.Error("the queued request's wait was not observed")
+	}
 }

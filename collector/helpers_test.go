@@ -41,6 +41,7 @@ var metricHelp = map[string]string{
 	"dnshealth_ns_parent_child_consistent":             "1 when every nameserver address that answered serves exactly the NS set the parent delegates to, else 0. Absent when no comparison was possible.",
 	"dnshealth_nsec3_iterations":                       "Additional NSEC3 hash iterations the zone uses; RFC 9276 says 0. Absent when the zone does not use NSEC3.",
 	"dnshealth_nsec3_opt_out":                          "1 when the zone's NSEC3 chain has the opt-out flag set, else 0. Absent when the zone does not use NSEC3.",
+	"dnshealth_nsec3_denials_insecure":                 "1 when the NSEC3 iterations exceed a mainstream validator's limit, so that validator treats answers proved by NSEC3 (NXDOMAIN, NODATA, delegations without DS) as insecure while positive answers keep dnshealth_dnssec_status, else 0. Absent when the zone does not use NSEC3.",
 	"dnshealth_nsec3_salt_length_bytes":                "Length of the zone's NSEC3 salt in bytes; RFC 9276 says 0. Absent when the zone does not use NSEC3.",
 	"dnshealth_probe_info":                             "Which zone was probed, in A-label form without the trailing dot, and with which module. Always 1.",
 	"dnshealth_probe_queries":                          "DNS messages the probe sent on the network; cache hits excluded.",

@@ -144,10 +144,13 @@ type window struct{ inception, expiration time.Duration }
 // sets another.
 var defaultWindow = window{inception: -time.Hour, expiration: 14 * day}
 
-// nsec3Params are a zone's NSEC3 parameters (hash SHA-1, no opt-out).
+// nsec3Params are a zone's NSEC3 parameters (hash SHA-1).
 type nsec3Params struct {
 	iterations uint16
 	salt       string // hex, "" for none
+	// optOut leaves delegations without DS out of the chain and sets the
+	// opt-out flag on every NSEC3 (RFC 5155 section 6).
+	optOut bool
 }
 
 // signing says how one copy of a zone is signed. Key fields hold keySpec
@@ -500,9 +503,16 @@ func (z *zone) buildNSEC3(names []string, p *nsec3Params) {
 		types []uint16
 	}
 	entries := make([]entry, 0, len(names))
+	var flags uint8
+	if p.optOut {
+		flags = 1
+	}
 	for _, name := range names {
 		types := z.ownTypes(name)
 		n := z.nodes[name]
+		if p.optOut && n.isCut(z.origin, name) && len(n.rrsets[dns.TypeDS]) == 0 {
+			continue // an insecure delegation: opted out of the chain
+		}
 		if len(types) > 0 && !(n.isCut(z.origin, name) && len(n.rrsets[dns.TypeDS]) == 0) {
 			types = append(types, dns.TypeRRSIG) // the name has signed RRsets
 			slices.Sort(types)
@@ -515,6 +525,7 @@ func (z *zone) buildNSEC3(names []string, p *nsec3Params) {
 		z.sec.nsec3 = append(z.sec.nsec3, &dns.NSEC3{
 			Hdr:        dns.RR_Header{Name: childName(strings.ToLower(e.hash), z.origin), Rrtype: dns.TypeNSEC3, Class: dns.ClassINET, Ttl: z.negativeTTL()},
 			Hash:       dns.SHA1,
+			Flags:      flags,
 			Iterations: p.iterations,
 			SaltLength: uint8(len(p.salt) / 2),
 			Salt:       p.salt,
@@ -658,6 +669,12 @@ func (z *zone) noDSProof(cut string) []dns.RR {
 	if z.sec.nsec3 != nil {
 		if rr := z.nsec3Match(cut); rr != nil {
 			return []dns.RR{rr}
+		}
+		if z.sec.nsec3Params.optOut {
+			// RFC 5155 section 7.2.7: the closest encloser's NSEC3 and
+			// the opt-out NSEC3 that covers the next closer name.
+			encloser, nextCloser := z.closestEncloser(cut)
+			return dedupe([]dns.RR{z.nsec3Match(encloser), z.nsec3Cover(nextCloser)})
 		}
 		return nil
 	}

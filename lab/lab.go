@@ -24,7 +24,10 @@
 // are unsigned and have no DS, which test. proves with signed NSEC
 // records: a validator finds them insecure. Servers add RRSIGs, DS and
 // NSEC/NSEC3 proofs to answers when the query sets the DO bit. Wildcards
-// and zone transfers are not implemented.
+// are answered in NSEC zones only; zone transfers are not implemented.
+// Some demo zones are nested under other demo zones on the same servers
+// (demo.parent), and a few show real-world shapes that must not alarm
+// (shapes.go).
 package lab
 
 import (
@@ -68,9 +71,10 @@ type Zone struct {
 	// Checks lists the check IDs (probe/checks.go) the probe is expected
 	// to raise, DNSSEC ones included; empty for a healthy zone.
 	Checks []string
-	// DNSSEC is the verdict a validating resolver reaches for the zone:
-	// "secure", "insecure" (no DS, or NSEC3 beyond validators' limits) or
-	// "bogus".
+	// DNSSEC is the verdict a validating resolver reaches for the zone's
+	// positive answers: "secure", "insecure" (no DS, or only DS records
+	// it cannot use) or "bogus". NSEC3 beyond validators' limits makes
+	// only the denials insecure, not this verdict.
 	DNSSEC string
 }
 

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -175,6 +177,9 @@ func (z *zone) lookup(m *dns.Msg, qname string, qtype uint16, do bool) {
 	for range maxCNAMEChain {
 		seen[qname] = true
 		n := z.nodes[qname]
+		if n == nil && z.wildcardAnswer(m, qname, qtype, do) {
+			return
+		}
 		if n == nil {
 			m.Rcode = dns.RcodeNameError
 			m.Ns = append(m.Ns, z.negativeSOA())
@@ -229,6 +234,46 @@ func (z *zone) lookup(m *dns.Msg, qname string, qtype uint16, do bool) {
 	}
 }
 
+// wildcardAnswer answers for qname, which does not exist, from the
+// wildcard at its closest encloser when there is one (RFC 4592; RFC 4035
+// section 3.1.3.3 for the proofs, NSEC zones only): the wildcard's records
+// with qname as owner and the wildcard's own RRSIGs (their labels field
+// tells validators the answer was synthesised), and with do the NSEC that
+// covers qname; or, when the wildcard lacks qtype, a wildcard NODATA with
+// that NSEC and the wildcard's own. It reports whether it answered.
+func (z *zone) wildcardAnswer(m *dns.Msg, qname string, qtype uint16, do bool) bool {
+	encloser, _ := z.closestEncloser(qname)
+	wc := childName("*", encloser)
+	w := z.nodes[wc]
+	if w == nil || (z.sec != nil && z.sec.nsec3 != nil) {
+		return false
+	}
+	rrs := w.rrsets[qtype]
+	if len(rrs) == 0 {
+		rrs = w.rrsets[dns.TypeCNAME]
+	}
+	if len(rrs) == 0 {
+		m.Ns = append(m.Ns, z.negativeSOA()) // wildcard NODATA
+		if do {
+			m.Ns = append(m.Ns, dedupe([]dns.RR{z.nsecFor(qname), z.nsecFor(wc)})...)
+		}
+		return true
+	}
+	for _, rr := range copyRRs(rrs) {
+		rr.Header().Name = qname
+		m.Answer = append(m.Answer, rr)
+	}
+	if do {
+		for _, sig := range z.sec.sigs[rrKey{wc, rrs[0].Header().Rrtype}] {
+			sig = dns.Copy(sig)
+			sig.Header().Name = qname
+			m.Answer = append(m.Answer, sig)
+		}
+		m.Ns = append(m.Ns, z.nsecFor(qname))
+	}
+	return true
+}
+
 func copyRRs(rrs []dns.RR) []dns.RR {
 	out := make([]dns.RR, len(rrs))
 	for i, rr := range rrs {
@@ -249,6 +294,11 @@ type server struct {
 	rootGlue []dns.RR
 	wrongSOA dns.RR
 	logger   *slog.Logger
+	// The scale hierarchy's (scale.go): its zones by origin, the delay
+	// before every reply, and a counter of the queries received.
+	index   map[string]*zone
+	delay   time.Duration
+	queries *atomic.Int64
 }
 
 // enclosing returns the served zones that contain qname, closest first.
@@ -269,6 +319,9 @@ func (s *server) enclosing(qname string) []*zone {
 // one, except that a DS query at a zone's apex goes to the parent zone when
 // this server serves that too. It returns nil when none encloses qname.
 func (s *server) zoneFor(qname string, qtype uint16) *zone {
+	if s.index != nil {
+		return s.indexedZone(qname, qtype)
+	}
 	zs := s.enclosing(qname)
 	switch {
 	case len(zs) == 0:
@@ -282,11 +335,17 @@ func (s *server) zoneFor(qname string, qtype uint16) *zone {
 
 // ServeDNS implements dns.Handler.
 func (s *server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
+	if s.queries != nil {
+		s.queries.Add(1)
+	}
 	udp := w.LocalAddr().Network() == "udp"
 	m := s.reply(req, udp)
 	if m == nil {
 		s.log(req, udp, "dropped")
 		return
+	}
+	if s.delay > 0 {
+		time.Sleep(s.delay)
 	}
 	if udp {
 		size := dns.MinMsgSize

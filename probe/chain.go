@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -63,6 +64,12 @@ func (r *chainWalk) zoneKeys(ctx context.Context, zone string, ds []*dns.DS) ([]
 	if k, ok := r.p.Cache.getKeys(key, r.now); ok {
 		return k, true, nil
 	}
+	// Probes that need the same keys wait for the first one's.
+	done, _ := r.p.Cache.join(ctx, cacheKeys+key, r.run)
+	defer done()
+	if k, ok := r.p.Cache.getKeys(key, r.now); ok {
+		return k, true, nil
+	}
 	z, ok := r.zoneServersFor(ctx, zone)
 	if !ok {
 		return nil, false, fmt.Errorf("no servers found for %s", zoneLabel(zone))
@@ -85,9 +92,58 @@ func (r *chainWalk) zoneKeys(ctx context.Context, zone string, ds []*dns.DS) ([]
 	return keys, false, nil
 }
 
+// chainStart is the chain of trust under way: it fetches the anchor's keys
+// at once and waits for the walk's parent to go on, alongside the parent
+// and child rounds.
+type chainStart struct {
+	anchor string // the closest trust anchor's zone; "" when none
+	parent chan zoneServers
+	done   chan struct{}
+	once   sync.Once
+	res    chainResult
+}
+
+// start begins the chain of trust for zone, when the module checks DNSSEC
+// and an anchor above the zone covers it.
+func (r *chainWalk) start(ctx context.Context, zone string) *chainStart {
+	c := &chainStart{parent: make(chan zoneServers, 1), done: make(chan struct{})}
+	anchored := false
+	if r.m.dnssecEnabled() {
+		c.anchor, anchored = r.m.TrustAnchors.closest(zone)
+	}
+	if !anchored {
+		c.anchor = ""
+	}
+	go func() {
+		defer close(c.done)
+		if anchored && c.anchor != zone {
+			c.res = r.chainTo(ctx, c.anchor, c.parent)
+		}
+	}()
+	return c
+}
+
+// found hands the walk's parent to the chain.
+func (c *chainStart) found(parent zoneServers) {
+	c.once.Do(func() {
+		c.parent <- parent
+		close(c.parent)
+	})
+}
+
+// wait ends the chain (with no parent, if none was found) and returns it.
+func (c *chainStart) wait() chainResult {
+	c.once.Do(func() { close(c.parent) })
+	<-c.done
+	return c.res
+}
+
 // chainTo validates keys from the anchor zone down to the target's parent,
 // asking each zone's servers for the next zone's DS (RFC 4035 section 5).
-func (r *chainWalk) chainTo(ctx context.Context, anchor string, parent zoneServers) chainResult {
+// The anchor's keys need nothing the walk finds, so they are fetched at
+// once; the rest waits for the parent, which arrives on parent (closed
+// without a value when the walk found none).
+func (r *chainWalk) chainTo(ctx context.Context, anchor string, parent <-chan zoneServers) chainResult {
 	var links []ChainLink
 	res := r.walkChain(ctx, anchor, parent, &links)
 	res.links = links
@@ -95,18 +151,31 @@ func (r *chainWalk) chainTo(ctx context.Context, anchor string, parent zoneServe
 }
 
 // walkChain is chainTo's walk, noting each zone cut's link.
-func (r *chainWalk) walkChain(ctx context.Context, anchor string, parent zoneServers, links *[]ChainLink) chainResult {
+func (r *chainWalk) walkChain(ctx context.Context, anchor string, parentCh <-chan zoneServers, links *[]ChainLink) chainResult {
 	keys, cached, err := r.zoneKeys(ctx, anchor, nil)
+	parent, ok := <-parentCh
+	if !ok {
+		return chainResult{status: DNSSECIndeterminate, detail: "the walk found no parent zone"}
+	}
 	if err != nil {
 		return r.chainError(anchor, err, links)
 	}
 	*links = append(*links, ChainLink{Zone: anchor, Status: DNSSECSecure, KeyTags: keyTags(keys), Cached: cached})
 	cur := anchor
+	// Probes that need the same DS set wait for the first one's chain.
+	var dones []func()
+	defer func() {
+		for _, done := range dones {
+			done()
+		}
+	}()
 	for range maxReferrals {
 		if cur == parent.zone {
 			return chainResult{status: DNSSECSecure, keys: keys}
 		}
 		next := r.nextCut(cur, parent.zone)
+		done, _ := r.p.Cache.join(ctx, r.cacheScope()+"ds:"+next, r.run)
+		dones = append(dones, done)
 		// Keys validated through this same chain by an earlier probe need
 		// no DS query until they expire from the cache.
 		if k, ok := r.p.Cache.getKeys(r.cacheScope()+next, r.now); ok {

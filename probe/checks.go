@@ -23,6 +23,8 @@ const (
 	CheckParentNSInconsistent CheckID = "parent_ns_inconsistent"
 	CheckNSUnresolvable       CheckID = "ns_unresolvable"
 	CheckGlueMissing          CheckID = "glue_missing"
+	// CheckNSTargetCNAME: a delegated NS name is an alias (RFC 2181 10.3).
+	CheckNSTargetCNAME CheckID = "ns_target_cname"
 
 	// Each nameserver address of the zone.
 	CheckLameTimeout          CheckID = "lame_timeout"
@@ -57,13 +59,15 @@ const (
 	CheckDNSSECIntermittent CheckID = "dnssec_intermittent"
 
 	// DNSSEC: what each server serves.
-	CheckRRSIGExpired         CheckID = "rrsig_expired"
-	CheckRRSIGNotYetValid     CheckID = "rrsig_not_yet_valid"
-	CheckRRSIGInvalid         CheckID = "rrsig_invalid"
-	CheckRRSIGMissing         CheckID = "rrsig_missing"
-	CheckRRSIGMalformed       CheckID = "rrsig_malformed"
-	CheckRRSIGExpiresInTTL    CheckID = "rrsig_expires_before_ttl"
-	CheckRRSIGOrigTTL         CheckID = "rrsig_original_ttl_exceeded"
+	CheckRRSIGExpired      CheckID = "rrsig_expired"
+	CheckRRSIGNotYetValid  CheckID = "rrsig_not_yet_valid"
+	CheckRRSIGInvalid      CheckID = "rrsig_invalid"
+	CheckRRSIGMissing      CheckID = "rrsig_missing"
+	CheckRRSIGMalformed    CheckID = "rrsig_malformed"
+	CheckRRSIGExpiresInTTL CheckID = "rrsig_expires_before_ttl"
+	CheckRRSIGOrigTTL      CheckID = "rrsig_original_ttl_exceeded"
+	// CheckRecordCNAME: a `records` entry is answered with a CNAME.
+	CheckRecordCNAME          CheckID = "record_cname"
 	CheckDNSKEYInconsistent   CheckID = "dnskey_inconsistent"
 	CheckSigningKeyMissing    CheckID = "signing_key_missing"
 	CheckAlgorithmNotSigning  CheckID = "algorithm_not_signing"
@@ -110,6 +114,7 @@ var Checks = []CheckInfo{
 	{CheckParentNSInconsistent, SeverityWarning, "parent zone servers disagree on the delegation NS set or glue"},
 	{CheckNSUnresolvable, SeverityError, "a delegated nameserver name has no address"},
 	{CheckGlueMissing, SeverityError, "an in-bailiwick nameserver has no glue at the parent"},
+	{CheckNSTargetCNAME, SeverityWarning, "a delegated nameserver name is an alias (CNAME), which RFC 2181 section 10.3 forbids: BIND resolvers skip that nameserver"},
 	{CheckLameTimeout, SeverityError, "a nameserver address did not answer in time"},
 	{CheckLameRefused, SeverityError, "a nameserver address answered REFUSED for the zone"},
 	{CheckLameServfail, SeverityError, "a nameserver address answered SERVFAIL for the zone"},
@@ -146,12 +151,13 @@ var Checks = []CheckInfo{
 	{CheckRRSIGExpiring, SeverityWarning, "a signature has less time left than the signer's refresh margin (named, learned, or the smallest of the default policies): the signer missed its refresh"},
 	{CheckSignerStalled, SeverityWarning, "even the newest signature is past the point where the signer should have replaced it: the signer has stopped re-signing the zone"},
 	{CheckRRSIGOrigTTL, SeverityNotice, "an RRset is served with a TTL above its signature's original TTL; validators cap the TTL"},
+	{CheckRecordCNAME, SeverityNotice, "a name listed in the module's records is an alias (CNAME): the CNAME's signatures are checked, not the type asked for"},
 	{CheckDNSKEYInconsistent, SeverityWarning, "nameserver addresses serve different DNSKEY RRsets"},
 	{CheckSigningKeyMissing, SeverityError, "a key that signs the zone's data is missing from a server's DNSKEY RRset"},
 	{CheckAlgorithmNotSigning, SeverityWarning, "an algorithm in the DS or DNSKEY set does not sign every RRset (RFC 4035 section 2.2)"},
 	{CheckDenialInvalid, SeverityError, "a proof of non-existence (NSEC or NSEC3) is missing or does not prove the answer"},
 	{CheckNSEC3Iterations, SeverityWarning, "NSEC3 uses additional iterations; RFC 9276 says 0"},
-	{CheckNSEC3IterationsLimit, SeverityWarning, "NSEC3 iterations exceed the limit at which common validators treat the zone as insecure"},
+	{CheckNSEC3IterationsLimit, SeverityWarning, "NSEC3 iterations exceed the limit at which common validators treat the answers NSEC3 proves (denials) as insecure"},
 	{CheckNSEC3Salt, SeverityNotice, "NSEC3 uses a salt; RFC 9276 says none"},
 	{CheckCDSInconsistent, SeverityWarning, "nameserver addresses serve different CDS or CDNSKEY RRsets"},
 	{CheckCDSMismatchDS, SeverityNotice, "the zone's CDS/CDNSKEY differs from the parent's DS: a key rollover is in flight or stuck"},

@@ -14,6 +14,8 @@ import (
 
 	"github.com/miekg/dns"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dnshealth/dnshealth_exporter/probe/validate"
 )
 
 // rootHints is IANA's named.root, the same file Debian's dns-root-data ships
@@ -82,6 +84,13 @@ type Module struct {
 	// SigningPolicy names the zone signer's policy, by which signature
 	// expiry is judged (expiry.go); nil learns it from the zone.
 	SigningPolicy *SigningPolicyConfig `yaml:"signing_policy"`
+	// SignatureSkewMin and SignatureSkewMax bound the allowance for a
+	// signature whose inception is in the future (a signer's clock ahead
+	// of the exporter's): a tenth of its validity period, clamped to
+	// [min, max], as Unbound's val-sig-skew-min and val-sig-skew-max. nil
+	// means Unbound's defaults, 1h and 24h; 0 and 0 allow nothing, as BIND.
+	SignatureSkewMin *time.Duration `yaml:"signature_skew_min"`
+	SignatureSkewMax *time.Duration `yaml:"signature_skew_max"`
 
 	// RootServers holds the parsed root hints. It is filled at load time
 	// (or set directly by the demo) and never read from YAML.
@@ -185,6 +194,9 @@ func (m *Module) Validate(baseDir string) error {
 			return fmt.Errorf("records[%d]: name %q is not a domain name", i, rec.Name)
 		}
 	}
+	if err := m.validateSignatures(); err != nil {
+		return err
+	}
 	if len(m.Resolvers) > 10 {
 		return fmt.Errorf("resolvers: at most 10, got %d", len(m.Resolvers))
 	}
@@ -195,9 +207,6 @@ func (m *Module) Validate(baseDir string) error {
 			return fmt.Errorf("resolvers[%d]: %w", i, err)
 		}
 		m.resolverAddrs = append(m.resolverAddrs, ap)
-	}
-	if err := m.parseSigningPolicy(); err != nil {
-		return err
 	}
 	if m.TrustAnchors == nil {
 		anchors, err := loadAnchors(m.TrustAnchorsFile, baseDir)
@@ -361,4 +370,22 @@ func validModuleName(s string) bool {
 // dnssecEnabled reports whether the module validates DNSSEC.
 func (m *Module) dnssecEnabled() bool {
 	return m.DNSSEC == nil || *m.DNSSEC
+}
+
+// signatureSkew is the module's allowance for inceptions in the future.
+func (m *Module) signatureSkew() validate.Skew {
+	s := validate.DefaultSkew()
+	if m.SignatureSkewMin != nil {
+		s.Min = *m.SignatureSkewMin
+	}
+	if m.SignatureSkewMax != nil {
+		s.Max = *m.SignatureSkewMax
+	}
+	return s
+}
+
+// cacheScopeSkew separates the keys validated under different skews.
+func (m *Module) cacheScopeSkew() string {
+	s := m.signatureSkew()
+	return ",skew=" + s.Min.String() + "/" + s.Max.String()
 }

@@ -256,6 +256,8 @@ type nsLookup struct {
 	why    string // why resolution found no address
 	// unmeasured: the probe's budget or deadline stopped the resolution.
 	unmeasured bool
+	// alias is the CNAME target when the name is an alias (nsalias.go).
+	alias string
 }
 
 // nsAddresses finds the addresses of every delegated nameserver: glue for
@@ -271,6 +273,7 @@ func (r *delegation) nsAddresses(ctx context.Context, zone string, glue map[stri
 			return
 		}
 		l.Addrs, l.why = r.walker().resolveAddrs(ctx, l.Name, 1, false)
+		l.alias, _ = r.aliasOf(l.Name)
 		l.unmeasured = len(l.Addrs) == 0 && (r.aborted() || r.budgetExhausted())
 	})
 	rep.NSAddresses = map[string][]string{}
@@ -285,6 +288,9 @@ func (r *delegation) nsAddresses(ctx context.Context, zone string, glue map[stri
 func judgeNSAddresses(zone string, lookups []nsLookup, addrTypes string) []raised {
 	var fs []raised
 	for _, l := range lookups {
+		if l.alias != "" {
+			fs = append(fs, nsAliasFinding(l.Name, l.alias))
+		}
 		switch {
 		case len(l.Addrs) > 0 || l.unmeasured:
 		case l.inZone:

@@ -59,7 +59,7 @@ var rules = []rule{
 		CheckEDNSUnsupported, CheckApexNSUnavailable,
 	}},
 	{cause: CauseDelegationMismatch, checks: []CheckID{
-		CheckNSUnresolvable, CheckGlueMissing, CheckParentNSInconsistent, CheckParentServerError,
+		CheckNSUnresolvable, CheckGlueMissing, CheckNSTargetCNAME, CheckParentNSInconsistent, CheckParentServerError,
 		CheckNSParentChildDiffer, CheckNSChildInconsistent, CheckGlueMismatch, CheckDSInconsistent,
 	}},
 	{cause: CauseStaleSecondary, checks: []CheckID{CheckSOASerialMismatch, CheckDNSKEYInconsistent, CheckSigningKeyMissing}},
@@ -244,6 +244,9 @@ func summarise(r *Report, d *Diagnosis, raised map[CheckID]Severity) string {
 	case CauseDelegationMismatch:
 		return "the delegation of " + z + " is inconsistent between the parent and the zone's servers" + firstMessage(r, rulesChecks(CauseDelegationMismatch)...)
 	case CauseInsecureDowngrade:
+		if r.DNSSEC != nil && r.DNSSEC.Status == DNSSECSecure {
+			return z + " is signed but validators treat its proofs of non-existence as insecure" + firstMessage(r, CheckNSEC3IterationsLimit)
+		}
 		return z + " is signed but validators treat it as insecure" + firstMessage(r, CheckNSEC3IterationsLimit, CheckUnsupportedAlgo)
 	case CauseRolloverStuck:
 		return "a DNSSEC key rollover of " + z + " is incomplete" + firstMessage(r, rulesChecks(CauseRolloverStuck)...)

@@ -81,7 +81,7 @@ func (j dnssecJudge) targetDS(o *dnssecObs, parentKeys []*dns.DNSKEY, d *DNSSECR
 		// The anchor's DS stand for the parent's: matchDS judges them.
 		ds := o.anchors.DS[zone]
 		for _, x := range ds {
-			d.DS = append(d.DS, DSRecord{KeyTag: x.KeyTag, Algorithm: x.Algorithm, DigestType: x.DigestType})
+			d.DS = append(d.DS, DSRecord{KeyTag: x.KeyTag, Algorithm: x.Algorithm, DigestType: x.DigestType, digest: x.Digest})
 		}
 		return ds, "", nil
 	}
@@ -107,7 +107,7 @@ func (j dnssecJudge) targetDS(o *dnssecObs, parentKeys []*dns.DNSKEY, d *DNSSECR
 		return nil, DNSSECInsecure, fs
 	}
 	for _, ds := range t.union {
-		d.DS = append(d.DS, DSRecord{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType})
+		d.DS = append(d.DS, DSRecord{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType, digest: ds.Digest})
 	}
 	supported := validate.UsableDS(t.union)
 	if len(supported) == 0 {
@@ -238,14 +238,10 @@ func zoneStatus(zone string, checked []*serverMaterial, d *DNSSECReport) []raise
 			secure, len(checked), len(checked)-secure, zoneLabel(zone)))
 	}
 	if d.NSEC3 != nil {
-		limited := false
-		for _, f := range nsec3Findings(*d.NSEC3) {
+		// Above the validators' limits only denials are downgraded
+		// (judgeNSEC3): the status of positive answers stands.
+		for _, f := range judgeNSEC3(d.NSEC3) {
 			fs = append(fs, raise(f.check, "", "", "%s", f.message))
-			limited = limited || f.check == CheckNSEC3IterationsLimit
-		}
-		// Above the validators' limits the answer is insecure, not bogus.
-		if limited && d.Status == DNSSECSecure {
-			d.Status = DNSSECInsecure
 		}
 	}
 	return fs

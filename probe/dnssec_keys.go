@@ -31,7 +31,7 @@ func compareKeySets(zone string, checked []*serverMaterial, d *DNSSECReport) ([]
 	var fs []raised
 	sets := map[string]bool{}
 	union := map[string]*dns.DNSKEY{}
-	signers := map[uint16]bool{}
+	signers := map[keyRef]bool{}
 	for _, s := range checked {
 		var ids []string
 		for _, k := range s.keyset {
@@ -59,8 +59,8 @@ func compareKeySets(zone string, checked []*serverMaterial, d *DNSSECReport) ([]
 	// Every key that signs anywhere must be published everywhere.
 	for _, s := range checked {
 		for t := range signers {
-			if !slices.ContainsFunc(s.keyset, func(k *dns.DNSKEY) bool { return k.KeyTag() == t }) {
-				fs = append(fs, raise(CheckSigningKeyMissing, s.name, s.addr, "key %d signs data on other servers but is not in this server's DNSKEY RRset", t))
+			if !publishes(s.keyset, t) {
+				fs = append(fs, raise(CheckSigningKeyMissing, s.name, s.addr, "key %d (algorithm %d) signs data on other servers but is not in this server's DNSKEY RRset", t.tag, t.alg))
 			}
 		}
 	}
@@ -70,7 +70,7 @@ func compareKeySets(zone string, checked []*serverMaterial, d *DNSSECReport) ([]
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	keySigners := map[uint16]bool{}
+	keySigners := map[keyRef]bool{}
 	for _, s := range checked {
 		for t := range s.keySigners {
 			keySigners[t] = true
@@ -78,26 +78,29 @@ func compareKeySets(zone string, checked []*serverMaterial, d *DNSSECReport) ([]
 	}
 	for _, id := range ids {
 		k := union[id]
-		d.DNSKEYs = append(d.DNSKEYs, KeyRecord{KeyTag: k.KeyTag(), Algorithm: k.Algorithm, Flags: k.Flags, SignsKeySet: keySigners[k.KeyTag()]})
+		d.DNSKEYs = append(d.DNSKEYs, KeyRecord{KeyTag: k.KeyTag(), Algorithm: k.Algorithm, Flags: k.Flags, SignsKeySet: keySigners[refOf(k)]})
 	}
 	return fs, true
 }
 
 // matchDS: a DS is matched when its key is published and signs the
-// DNSKEY RRset; the zone is reachable when one DS is matched on every
-// server.
+// DNSKEY RRset; the zone is reachable when on every server some DS is
+// matched. Each server may match another DS: the signers of a
+// multi-signer zone each sign with their own KSK (RFC 8901 model 2).
 func matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECReport) []raised {
 	var fs []raised
-	matchedEverywhere := false
+	matchedOn := make([]bool, len(checked))
 	anyMatched := false
 	// DS that point at a revoked or non-zone key, or that validators set
 	// aside (validate.UsableDS: a weaker digest beside a stronger one, an
 	// algorithm they cannot validate): none of them is "unmatched".
 	unusable := map[int]bool{}
 	for i, rec := range d.DS {
+		// By digest too, not by tag: key tags collide.
 		var dsrr *dns.DS
+		want := &dns.DS{KeyTag: rec.KeyTag, Algorithm: rec.Algorithm, DigestType: rec.DigestType, Digest: rec.digest}
 		for _, x := range ds {
-			if x.KeyTag == rec.KeyTag && x.Algorithm == rec.Algorithm && x.DigestType == rec.DigestType {
+			if sameDS(x, want) {
 				dsrr = x
 			}
 		}
@@ -105,8 +108,7 @@ func matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECRepo
 			unusable[i] = true
 			continue
 		}
-		everywhere := true
-		for _, s := range checked {
+		for j, s := range checked {
 			found := false
 			for _, k := range s.keyset {
 				if validate.DSMatches(dsrr, k) {
@@ -115,17 +117,17 @@ func matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECRepo
 						fs = append(fs, raise(CheckDSKeyUnusable, s.name, s.addr, "DS %d matches a key that is revoked or not a zone key (flags %d): validators cannot use it", k.KeyTag(), k.Flags))
 						continue
 					}
-					found = found || s.keySigners[k.KeyTag()]
+					found = found || s.keySigners[refOf(k)]
 				}
 			}
-			everywhere = everywhere && found
 			if found {
 				d.DS[i].Matched = true
 				anyMatched = true
+				matchedOn[j] = true
 			}
 		}
-		matchedEverywhere = matchedEverywhere || everywhere
 	}
+	matchedEverywhere := len(checked) > 0 && !slices.Contains(matchedOn, false)
 	d.DSMatchesDNSKEY = &matchedEverywhere
 	for i, rec := range d.DS {
 		if !rec.Matched && anyMatched && !unusable[i] {
@@ -228,7 +230,7 @@ func compareCDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECR
 		trusted := false
 		for _, t := range s.cdsSigners {
 			for _, k := range s.keyset {
-				if k.KeyTag() == t && slices.ContainsFunc(ds, func(x *dns.DS) bool { return validate.DSMatches(x, k) }) {
+				if refOf(k) == t && slices.ContainsFunc(ds, func(x *dns.DS) bool { return validate.DSMatches(x, k) }) {
 					trusted = true
 				}
 			}

@@ -32,8 +32,10 @@ type DNSSECReport struct {
 
 	DS      []DSRecord  `json:"ds,omitempty"`      // the parent's DS set for the zone
 	DNSKEYs []KeyRecord `json:"dnskeys,omitempty"` // union over the zone's servers
-	// DSMatchesDNSKEY: a DS matches a DNSKEY that signs the DNSKEY RRset on
-	// every server. nil when the parent has no DS.
+	// DSMatchesDNSKEY: on every server, a DS matches a DNSKEY that signs
+	// the DNSKEY RRset there (not necessarily the same DS everywhere: the
+	// signers of a multi-signer zone use their own KSKs, RFC 8901). nil
+	// when the parent has no DS.
 	DSMatchesDNSKEY *bool `json:"ds_matches_dnskey,omitempty"`
 	// DNSKEYConsistent: every server serves the same DNSKEY RRset.
 	DNSKEYConsistent *bool `json:"dnskey_consistent,omitempty"`
@@ -67,6 +69,8 @@ type DSRecord struct {
 	Algorithm  uint8  `json:"algorithm"`
 	DigestType uint8  `json:"digest_type"`
 	Matched    bool   `json:"matched"`
+
+	digest string // the DS is matched by digest, not by tag: tags collide
 }
 
 // KeyRecord is one DNSKEY of the zone.
@@ -113,4 +117,11 @@ type NSEC3Param struct {
 	Iterations uint16 `json:"iterations"`
 	SaltLength int    `json:"salt_length"`
 	OptOut     bool   `json:"opt_out"`
+	// DenialsInsecure is set when the iterations exceed the limit of a
+	// mainstream validator (nsec3_iterations_above_limit): that validator
+	// treats every answer proved by NSEC3 (NXDOMAIN, NODATA, a delegation
+	// without DS, a wildcard expansion) as insecure, while positive
+	// answers keep their status. DNSSECReport.Status is the status of the
+	// positive answers.
+	DenialsInsecure bool `json:"denials_insecure"`
 }

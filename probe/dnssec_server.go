@@ -18,13 +18,13 @@ type serverMaterial struct {
 	secure     bool
 	checked    bool // false when its DNSKEY could not be fetched
 	keyset     []*dns.DNSKEY
-	// keySigners are the tags of keys whose signatures over the DNSKEY
-	// RRset verify, trusted or not.
-	keySigners map[uint16]bool
+	// keySigners are the keys whose signatures over the DNSKEY RRset
+	// verify, trusted or not.
+	keySigners map[keyRef]bool
 	cds        []*dns.CDS
 	cdnskey    []*dns.CDNSKEY
-	cdsSigners []uint16        // tags of keys whose signatures over CDS and CDNSKEY verify
-	signers    map[uint16]bool // key tags that made valid signatures
+	cdsSigners []keyRef        // keys whose signatures over CDS and CDNSKEY verify
+	signers    map[keyRef]bool // keys that made valid signatures
 	nsec3      *NSEC3Param
 }
 
@@ -51,7 +51,7 @@ func (c *serverJudgement) raise(check CheckID, format string, args ...any) {
 // absent type at the apex.
 func (j dnssecJudge) judgeServer(o *dnssecObs, s *serverObs, ds []*dns.DS) *serverJudgement {
 	c := &serverJudgement{j: j, zone: o.zone, s: s.result, secure: true,
-		out: &serverMaterial{name: s.result.Nameserver, addr: s.result.Address, signers: map[uint16]bool{}, keySigners: map[uint16]bool{}}}
+		out: &serverMaterial{name: s.result.Nameserver, addr: s.result.Address, signers: map[keyRef]bool{}, keySigners: map[keyRef]bool{}}}
 	a := s.dnssec
 	keyset, keySigs, ok := c.keySet(a.dnskey)
 	if !ok {
@@ -71,6 +71,8 @@ func (j dnssecJudge) judgeServer(o *dnssecObs, s *serverObs, ds []*dns.DS) *serv
 		}
 		if set, sigs := validate.SplitSigs(rec.msg.Answer, rec.owner, rec.qtype); len(set) > 0 {
 			c.judge(rec.owner, rec.qtype, set, sigs)
+		} else {
+			c.recordAlias(rec.msg, rec.owner, rec.qtype)
 		}
 	}
 	c.nsec3Param(a.nsec3param)
@@ -106,8 +108,8 @@ func (c *serverJudgement) keySet(keyMsg *dns.Msg) ([]dns.RR, []*dns.RRSIG, bool)
 			zoneBit = append(zoneBit, k)
 		}
 	}
-	for _, t := range c.j.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.j.now).KeyTags {
-		c.out.keySigners[t] = true
+	for _, k := range c.j.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.j.now).Keys {
+		c.out.keySigners[refOf(k)] = true
 	}
 	return keyset, keySigs, true
 }
@@ -132,8 +134,8 @@ func (c *serverJudgement) judge(owner string, qtype uint16, rrset []dns.RR, sigs
 	v := c.j.val.VerifyRRset(rrset, sigs, c.keys, c.zone, now)
 	c.obs = append(c.obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: owner, Type: dns.TypeToString[qtype],
 		Expiration: v.Expiration, Inception: v.Inception, TTL: v.TTL, Valid: v.Valid, Detail: v.Detail})
-	for _, t := range v.KeyTags {
-		c.out.signers[t] = true
+	for _, k := range v.Keys {
+		c.out.signers[refOf(k)] = true
 	}
 	if !v.Valid {
 		c.secure = false
@@ -197,7 +199,7 @@ func (c *serverJudgement) cds(m *dns.Msg, t uint16) {
 			c.out.cdnskey = append(c.out.cdnskey, v)
 		}
 	}
-	c.out.cdsSigners = append(c.out.cdsSigners, c.j.val.VerifyRRset(set, sigs, c.keys, c.zone, c.j.now).KeyTags...)
+	c.out.cdsSigners = append(c.out.cdsSigners, refsOf(c.j.val.VerifyRRset(set, sigs, c.keys, c.zone, c.j.now).Keys)...)
 }
 
 // denial checks one proof of non-existence.

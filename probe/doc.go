@@ -12,7 +12,11 @@
 //  1. Walk: iterative resolution from the root servers to the servers of
 //     the target's parent zone, following referrals and resolving
 //     out-of-bailiwick nameserver names, with the cross-probe Cache
-//     (walker in walk.go; the cache in cache.go).
+//     (walker in walk.go; the cache in cache.go; probes that need the same
+//     referral, DS or keys wait for one fetch, coalesce.go). Cuts the walk
+//     meets no referral for, nested zones on the same servers, are found
+//     by the SOA at each label in between (cutFinder in cuts.go); names
+//     met as aliases are noted in nsalias.go.
 //  2. Parent round: every address of every parent server asked for the
 //     delegation (NS, glue) and the DS RRset, both at once (delegation in
 //     delegation.go: checkParent, askParents). When the cache knows a cut
@@ -21,13 +25,16 @@
 //  3. Nameserver addresses: glue, or resolution of each delegated name
 //     (delegation.go: nsAddresses).
 //  4. Child round: every address of every nameserver asked every question
-//     at once: SOA, apex NS, the in-zone nameservers' addresses, and with
-//     DNSSEC the DNSKEY, NSEC3PARAM, CDS, CDNSKEY, the module's records and
-//     two questions whose answers must be denials (servers.go: childRound,
-//     giving one serverObs per address). Alongside it, the chain of trust
-//     from the trust anchor (anchors.go) down to the parent (chainWalk in
-//     chain.go), which observes and validates together because what it
-//     asks next depends on what validated.
+//     at once: SOA, apex NS, and when the parent has a DS for the zone the
+//     DNSKEY, NSEC3PARAM, CDS, CDNSKEY, the module's records and two
+//     questions whose answers must be denials; one address is also asked
+//     the in-zone nameservers' addresses, to compare with the glue
+//     (servers.go: childRound, giving one serverObs per address;
+//     glueFollowUp asks the newest serial when that address is stale).
+//     Alongside the walk and both rounds, the chain of trust from the trust
+//     anchor (anchors.go) down to the parent (chainWalk in chain.go), which
+//     observes and validates together because what it asks next depends on
+//     what validated.
 //  5. Resolvers: the module's recursive resolvers, asked from the start of
 //     the probe, alongside everything else (resolverStage in resolver.go).
 //
@@ -46,7 +53,10 @@
 //     dnssec_server.go judges one address's material (judgeServer);
 //     dnssec_keys.go compares keys, DS and CDS/CDNSKEY across addresses;
 //     nsec3_findings.go holds the RFC 9276 NSEC3 findings; dnssec_util.go
-//     small DS and key helpers. The cryptography and the proofs are in the
+//     small DS and key helpers; keyref.go names keys by algorithm, tag
+//     and public key, never by tag alone; nsalias.go raises
+//     ns_target_cname and record_cname; wildcard.go re-asks a random name
+//     a wildcard answered for a type the wildcard cannot hold. The cryptography and the proofs are in the
 //     pure package probe/validate, whose failure reasons verdicts.go maps
 //     to check IDs.
 //   - resolver.go: each resolver's view against the DNSSEC verdict, which

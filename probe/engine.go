@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -100,7 +101,7 @@ func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) 
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},
 		val: validate.Validator{Memo: p.SigMemo, Limits: validate.DefaultLimits(),
-			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes)},
+			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes), Skew: m.signatureSkew()},
 	}
 	r.report.Time = r.now
 	return r
@@ -137,11 +138,13 @@ func judgeProbeLimits(budgetHit, aborted bool, maxQueries, sent int, took time.D
 	return fs
 }
 
-// probe runs the stages. The ones that depend on nothing found since
-// start together: once the parent's servers are known, the parent round
-// (NS and DS at every parent address) goes out; once the delegation is
-// known, the child round (every question to every address) goes out
-// alongside the chain of trust down to the parent.
+// probe runs the stages, each as soon as what it needs is known: the walk
+// and the trust anchor's keys at once (with the parent round too when the
+// cache knows the parent); the parent round (NS and DS at every parent
+// address) once the parent's servers are known; the rest of the chain of
+// trust once the walk has found the parent; the child round (every
+// question to every address) once the delegation is known. Then the
+// judgements.
 func (r *run) probe(ctx context.Context, zone string) {
 	rep := r.report
 	d := &delegation{r}
@@ -154,6 +157,8 @@ func (r *run) probe(ctx context.Context, zone string) {
 		early = d.startParentRound(ctx, zone, guess)
 		defer early.wait()
 	}
+	chain := (&chainWalk{r}).start(ctx, zone)
+	defer chain.wait()
 	res, err := r.walker().iterate(ctx, zone, dns.TypeNS, 0, true, &rep.Path)
 	if err != nil {
 		r.stop(err)
@@ -166,18 +171,7 @@ func (r *run) probe(ctx context.Context, zone string) {
 	}
 	parent := res.zone
 	rep.Parent = parent.zone
-	// The chain of trust down to the parent needs nothing more: it runs
-	// alongside the parent and child rounds.
-	var chain chainResult
-	chainDone := make(chan struct{})
-	defer func() { <-chainDone }()
-	anchor, anchored := r.m.TrustAnchors.closest(zone)
-	go func() {
-		defer close(chainDone)
-		if r.m.dnssecEnabled() && anchored && anchor != zone {
-			chain = (&chainWalk{r}).chainTo(ctx, anchor, parent)
-		}
-	}()
+	chain.found(parent)
 
 	// 2. The parent round: every address of every parent server.
 	glue, parentDS := d.checkParent(ctx, zone, parent, res, early)
@@ -197,16 +191,14 @@ func (r *run) probe(ctx context.Context, zone string) {
 	}
 
 	// 4. The child round.
-	obs := d.childRound(ctx, zone, servers, glue)
-	<-chainDone
+	withDNSSEC := chain.anchor == zone || chain.anchor != "" && parentHasDS(zone, parentDS)
+	obs := d.childRound(ctx, zone, servers, glue, withDNSSEC)
+	trust := chain.wait()
 
 	// 5. Judge what the servers and the parent said.
 	r.judgeServers(zone, servers, obs, glue)
 	if r.m.dnssecEnabled() && !r.stopped() {
-		if !anchored {
-			anchor = ""
-		}
-		r.judgeDNSSEC(&dnssecObs{zone: zone, parent: parent.zone, anchor: anchor, chain: chain, links: chain.links,
+		r.judgeDNSSEC(&dnssecObs{zone: zone, parent: parent.zone, anchor: chain.anchor, chain: trust, links: trust.links,
 			parentDS: parentDS, servers: obs, anchors: r.m.TrustAnchors, records: r.m.Records})
 	}
 	if !r.stopped() && okCount(rep.Servers) == 0 {
@@ -287,6 +279,9 @@ type run struct {
 	// cuts are the zone cuts met by this probe's walks, with their servers.
 	cuts       map[string]zoneServers
 	findingSet map[string]bool
+	// aliases are names met as CNAME owners while resolving addresses
+	// (nsalias.go); guarded by mu.
+	aliases map[string]string
 }
 
 // addFinding records a finding once per (check, nameserver, address).
@@ -317,3 +312,21 @@ type stageFailure struct {
 }
 
 func (w *stageFailure) Error() string { return w.detail }
+
+// parentHasDS reports whether any parent server's reply holds a DS RRset
+// for zone: only then are the zone's servers asked for DNSSEC material
+// (without a DS the zone is insecure, or its denial is judged at the
+// parent).
+func parentHasDS(zone string, replies []dsReply) bool {
+	for _, rep := range replies {
+		if rep.msg == nil {
+			continue
+		}
+		for _, rr := range rep.msg.Answer {
+			if rr.Header().Rrtype == dns.TypeDS && strings.EqualFold(rr.Header().Name, zone) {
+				return true
+			}
+		}
+	}
+	return false
+}

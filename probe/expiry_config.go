@@ -106,6 +106,15 @@ func (c *SigningPolicyConfig) policy() (*SigningPolicy, error) {
 	return &SigningPolicy{Name: "custom", Validity: c.Validity, Refresh: c.Refresh, Grace: defaultGrace}, nil
 }
 
+// validateSignatures checks the settings signatures are judged by:
+// signature_skew_min and signature_skew_max, and signing_policy.
+func (m *Module) validateSignatures() error {
+	if sk := m.signatureSkew(); sk.Min < 0 || sk.Max < 0 || sk.Min > sk.Max {
+		return fmt.Errorf("signature_skew_min (%s) and signature_skew_max (%s) must be at least 0, min no more than max", sk.Min, sk.Max)
+	}
+	return m.parseSigningPolicy()
+}
+
 // parseSigningPolicy checks signing_policy and keeps the policy it names.
 func (m *Module) parseSigningPolicy() error {
 	p, err := m.SigningPolicy.policy()

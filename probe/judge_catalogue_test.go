@@ -203,16 +203,16 @@ func (f *catFixture) judgeDNSSEC(replies ...dsReply) []raised {
 // catMaterial is one address's judged DNSSEC material, for the judgements
 // across addresses.
 func catMaterial(addr string, keys []catSigner, keySigners []catSigner, signers ...catSigner) *serverMaterial {
-	m := &serverMaterial{name: "ns1.zone.tld", addr: addr, checked: true, secure: true, keySigners: map[uint16]bool{}, signers: map[uint16]bool{}}
+	m := &serverMaterial{name: "ns1.zone.tld", addr: addr, checked: true, secure: true, keySigners: map[keyRef]bool{}, signers: map[keyRef]bool{}}
 	for _, k := range keys {
 		m.keyset = append(m.keyset, k.key)
 	}
 	for _, k := range keySigners {
-		m.keySigners[k.key.KeyTag()] = true
-		m.signers[k.key.KeyTag()] = true
+		m.keySigners[refOf(k.key)] = true
+		m.signers[refOf(k.key)] = true
 	}
 	for _, k := range signers {
-		m.signers[k.key.KeyTag()] = true
+		m.signers[refOf(k.key)] = true
 	}
 	return m
 }
@@ -225,7 +225,7 @@ func compareKeysOf(ds []*dns.DS, checked ...*serverMaterial) []raised {
 func catDSRecords(ds []*dns.DS) []DSRecord {
 	var out []DSRecord
 	for _, d := range ds {
-		out = append(out, DSRecord{KeyTag: d.KeyTag, Algorithm: d.Algorithm, DigestType: d.DigestType})
+		out = append(out, DSRecord{KeyTag: d.KeyTag, Algorithm: d.Algorithm, DigestType: d.DigestType, digest: d.Digest})
 	}
 	return out
 }
@@ -240,7 +240,7 @@ func catCDS(d *dns.DS) *dns.CDS {
 func catWithCDS(m *serverMaterial, set []*dns.CDS, cdsSigners ...catSigner) *serverMaterial {
 	m.cds = set
 	for _, s := range cdsSigners {
-		m.cdsSigners = append(m.cdsSigners, s.key.KeyTag())
+		m.cdsSigners = append(m.cdsSigners, refOf(s.key))
 	}
 	return m
 }
@@ -454,6 +454,16 @@ func catalogue() []catalogueEntry {
 			},
 			func(*testing.T, *catFixture) []raised {
 				return judgeNSAddressesOf(catLookup("ns1.zone.tld.", true, false, "192.0.2.53"))
+			}},
+
+		{CheckNSTargetCNAME, "an out-of-zone nameserver name that is an alias, or one that is not",
+			func(*testing.T, *catFixture) []raised {
+				l := catLookup("ns.other.tld.", false, false, "192.0.2.80")
+				l.alias = "real.other.tld."
+				return judgeNSAddressesOf(l)
+			},
+			func(*testing.T, *catFixture) []raised {
+				return judgeNSAddressesOf(catLookup("ns.other.tld.", false, false, "192.0.2.80"))
 			}},
 
 		// Each nameserver address of the zone.
@@ -682,6 +692,19 @@ func catalogue() []catalogueEntry {
 		{CheckSignerStalled, "BIND's policy named and every signature with 3 days left, or the NS re-signed",
 			func(t *testing.T, f *catFixture) []raised { return catExpiry(3*day, 3*day) },
 			func(t *testing.T, f *catFixture) []raised { return catExpiry(3*day, 29*day) }},
+		{CheckRecordCNAME, "a records entry answered with a signed CNAME, or with the type asked for",
+			func(t *testing.T, f *catFixture) []raised {
+				c := &dns.CNAME{Hdr: dns.RR_Header{Name: "www." + catZone, Rrtype: dns.TypeCNAME, Class: dns.ClassINET, Ttl: 300}, Target: "web." + catZone}
+				s := f.server(f.signedSOA(catValid))
+				s.dnssec.records = []recordAnswer{{owner: "www." + catZone, qtype: dns.TypeA, msg: catAnswer(c, f.sign([]dns.RR{c}, f.zsk, catZone, catValid))}}
+				return f.judgeServerAt(s)
+			},
+			func(t *testing.T, f *catFixture) []raised {
+				a := &dns.A{Hdr: dns.RR_Header{Name: "www." + catZone, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 300}, A: netip.MustParseAddr("192.0.2.80").AsSlice()}
+				s := f.server(f.signedSOA(catValid))
+				s.dnssec.records = []recordAnswer{{owner: "www." + catZone, qtype: dns.TypeA, msg: catAnswer(a, f.sign([]dns.RR{a}, f.zsk, catZone, catValid))}}
+				return f.judgeServerAt(s)
+			}},
 		{CheckRRSIGOrigTTL, "the SOA served with a TTL above its signature's original TTL, or equal to it",
 			func(t *testing.T, f *catFixture) []raised {
 				m := f.signedSOA(catValid)

@@ -64,3 +64,20 @@ func TestNSEC3Findings(t *testing.T) {
 		})
 	}
 }
+
+// Above a validator's iteration limit the denials are insecure, and only
+// they: judgeNSEC3 marks DenialsInsecure exactly when it raises
+// nsec3_iterations_above_limit.
+func TestJudgeNSEC3MarksOnlyTheDenialsInsecure(t *testing.T) {
+	for _, c := range []struct {
+		iterations uint16
+		want       bool
+	}{{0, false}, {50, false}, {51, true}, {200, true}} {
+		p := &NSEC3Param{Iterations: c.iterations, DenialsInsecure: !c.want}
+		fs := judgeNSEC3(p)
+		raised := slices.ContainsFunc(fs, func(f nsec3Finding) bool { return f.check == CheckNSEC3IterationsLimit })
+		if p.DenialsInsecure != c.want || raised != c.want {
+			t.Errorf("%d iterations: denials insecure %t, limit finding %t; want %t", c.iterations, p.DenialsInsecure, raised, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package probe_test
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/dnshealth/dnshealth_exporter/internal/dnstest"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
 
@@ -166,5 +168,42 @@ func TestQueryAttemptsShareTheQueryTimeout(t *testing.T) {
 		if w > 200*time.Millisecond {
 			t.Errorf("attempt %d may wait %s, more than query_timeout/query_attempts = 200ms", i, w)
 		}
+	}
+}
+
+func TestGlueIsComparedAtTheNewestSerialWhenTheFirstServerIsStale(t *testing.T) {
+	// ns1 (asked for the nameservers' addresses in the child round) serves
+	// an old copy that still gives ns2 an old address; ns2 serves the
+	// newest serial, whose addresses match the parent's glue. The glue is
+	// judged by ns2's view: no glue_mismatch, only the serial drift.
+	root, tld := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.10")
+	ns1, ns2 := netip.MustParseAddr("192.0.2.20"), netip.MustParseAddr("192.0.2.21")
+	delegation := []string{"N zone.tld. 3600 IN NS ns1.zone.tld.", "N zone.tld. 3600 IN NS ns2.zone.tld.",
+		"X ns1.zone.tld. 3600 IN A 192.0.2.20", "X ns2.zone.tld. 3600 IN A 192.0.2.21"}
+	copyWith := func(serial, ns2Addr string) dnstest.Handler {
+		soa := "A zone.tld. 300 IN SOA ns1.zone.tld. h.zone.tld. " + serial + " 1 1 1 1"
+		return dnstest.Table(t, true, map[string][]string{
+			"zone.tld. SOA":      {soa},
+			"zone.tld. NS":       {"A zone.tld. 3600 IN NS ns1.zone.tld.", "A zone.tld. 3600 IN NS ns2.zone.tld."},
+			"ns1.zone.tld. A":    {"A ns1.zone.tld. 3600 IN A 192.0.2.20"},
+			"ns2.zone.tld. A":    {"A ns2.zone.tld. 3600 IN A " + ns2Addr},
+			"ns1.zone.tld. AAAA": {"N " + soa[2:]},
+			"ns2.zone.tld. AAAA": {"N " + soa[2:]},
+		})
+	}
+	net := dnstest.MemNet{
+		root: dnstest.Table(t, false, map[string][]string{"*": {"N tld. 3600 IN NS ns.tld.", "X ns.tld. 3600 IN A 192.0.2.10"}}),
+		tld:  dnstest.Table(t, false, map[string][]string{"*": delegation}),
+		ns1:  copyWith("1", "192.0.2.99"),
+		ns2:  copyWith("2", "192.0.2.21"),
+	}
+	m := &probe.Module{RootServers: []probe.NameServer{{Name: "a.root.", Addrs: []netip.Addr{root}}}}
+	if err := m.Validate(""); err != nil {
+		t.Fatal(err)
+	}
+	r := (&probe.Prober{Exchanger: net}).Probe(t.Context(), "zone.tld.", "mem", m)
+	got := checkIDs(r)
+	if !slices.Equal(got, []string{string(probe.CheckSOASerialMismatch)}) || r.GlueConsistent == nil || !*r.GlueConsistent {
+		t.Errorf("checks %v, glue consistent %v; want only soa_serial_mismatch, glue consistent\n%s", got, r.GlueConsistent, debugText(r))
 	}
 }

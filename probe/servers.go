@@ -13,9 +13,9 @@ import (
 
 // The child round: every address of every delegated nameserver is asked,
 // all at once, every question the checks need: the SOA and apex NS, the
-// addresses of the in-zone nameservers (one address of each nameserver is
-// asked those, to compare with the parent's glue) and,
-// with DNSSEC, the DNSKEY, NSEC3PARAM, CDS and CDNSKEY RRsets, the module's
+// addresses of the in-zone nameservers (one address is asked those, to
+// compare with the parent's glue) and, when the parent has a DS for the
+// zone, the DNSKEY, NSEC3PARAM, CDS and CDNSKEY RRsets, the module's
 // records and two questions whose answers must be proofs of non-existence.
 // No question waits for another's answer, so a warm probe spends one round
 // trip here and a dead address costs one timeout, overlapping the rest.
@@ -75,22 +75,21 @@ type question struct {
 	put   func(reply)
 }
 
-// childRound asks every wanted-family address of every nameserver.
-func (r *delegation) childRound(ctx context.Context, zone string, servers []NameServer, glue map[string][]netip.Addr) []serverObs {
+// childRound asks every wanted-family address of every nameserver; the
+// DNSSEC questions only withDNSSEC (when the parent has a DS for the zone,
+// or a trust anchor names it). The first address is also asked the in-zone
+// nameservers' addresses; if another answering address turns out to have
+// a newer serial, it is asked them after the round (glueFollowUp).
+func (r *delegation) childRound(ctx context.Context, zone string, servers []NameServer, glue map[string][]netip.Addr, withDNSSEC bool) []serverObs {
 	type target struct {
 		name string
 		addr netip.Addr
-		glue bool // asked for the in-zone nameservers' addresses
 	}
 	var targets []target
 	for _, ns := range servers {
-		first := true
 		for _, a := range ns.Addrs {
 			if r.m.wantFamily(a) {
-				// One address of each nameserver is enough to compare
-				// the zone's own view of its servers with the glue.
-				targets = append(targets, target{ns.Name, a, first})
-				first = false
+				targets = append(targets, target{ns.Name, a})
 			}
 		}
 	}
@@ -100,12 +99,51 @@ func (r *delegation) childRound(ctx context.Context, zone string, servers []Name
 	obs := make([]serverObs, len(targets))
 	parallel(len(targets), func(i int) {
 		var names []string
-		if targets[i].glue {
+		if i == 0 {
 			names = glueNames
 		}
-		obs[i] = r.askServer(ctx, zone, targets[i].name, targets[i].addr, nxName, names)
+		obs[i] = r.askServer(ctx, zone, targets[i].name, targets[i].addr, nxName, names, withDNSSEC)
 	})
+	r.glueFollowUp(ctx, obs, glueNames)
 	return obs
+}
+
+// glueFollowUp asks the answering address with the newest serial for the
+// in-zone nameservers' addresses when the address asked in the round is
+// not it (it failed, or serves an older serial): a stale secondary's view
+// of its own addresses is not the zone's.
+func (r *delegation) glueFollowUp(ctx context.Context, obs []serverObs, glueNames []string) {
+	if len(glueNames) == 0 || len(obs) == 0 {
+		return
+	}
+	newest := -1
+	for i, o := range obs {
+		if o.result != nil && o.result.Status == StatusOK && (newest < 0 || serialLess(obs[newest].result.Serial, o.result.Serial)) {
+			newest = i
+		}
+	}
+	if newest < 0 || len(obs[newest].glue) > 0 {
+		return
+	}
+	for i := range obs {
+		if i != newest && obs[i].result != nil && obs[i].result.Status == StatusOK && obs[i].result.Serial == obs[newest].result.Serial && len(obs[i].glue) > 0 {
+			return // the address asked serves the newest serial too
+		}
+	}
+	s := obs[newest].result
+	addr := netip.MustParseAddr(s.Address)
+	var qs []question
+	g := &obs[newest].glue
+	for _, name := range glueNames {
+		for _, t := range r.m.addrQtypes() {
+			i := len(*g)
+			*g = append(*g, glueAnswer{name: name, qtype: t})
+			qs = append(qs, question{name, t, false, func(x reply) { (*g)[i] = glueFrom(x, name, t) }})
+		}
+	}
+	parallel(len(qs), func(i int) {
+		qs[i].put(r.askDO(ctx, s.Nameserver, addr, qs[i].qname, qs[i].qtype, qs[i].do))
+	})
 }
 
 // inZoneGlueNames are the delegated names inside the zone that the parent
@@ -122,7 +160,7 @@ func inZoneGlueNames(zone string, delegationNS []string, glue map[string][]netip
 
 // askServer asks one address every question of the child round at once
 // and classifies its SOA answer.
-func (r *delegation) askServer(ctx context.Context, zone, name string, addr netip.Addr, nxName string, glueNames []string) serverObs {
+func (r *delegation) askServer(ctx context.Context, zone, name string, addr netip.Addr, nxName string, glueNames []string, withDNSSEC bool) serverObs {
 	var o serverObs
 	var soa, ns reply
 	qs := []question{
@@ -136,7 +174,7 @@ func (r *delegation) askServer(ctx context.Context, zone, name string, addr neti
 			qs = append(qs, question{g, t, false, func(x reply) { o.glue[i] = glueFrom(x, g, t) }})
 		}
 	}
-	if r.m.dnssecEnabled() {
+	if withDNSSEC {
 		o.dnssec = &dnssecAnswers{}
 		qs = append(qs, r.dnssecQuestions(zone, nxName, o.dnssec)...)
 	}
@@ -144,6 +182,9 @@ func (r *delegation) askServer(ctx context.Context, zone, name string, addr neti
 		q := qs[i]
 		q.put(r.askDO(ctx, name, addr, q.qname, q.qtype, q.do))
 	})
+	if o.dnssec != nil {
+		reaskWildcard(o.dnssec, func(qname string, qtype uint16) reply { return r.askDO(ctx, name, addr, qname, qtype, true) })
+	}
 	if errors.Is(soa.err, errBudget) || errors.Is(soa.err, errAborted) {
 		return serverObs{}
 	}

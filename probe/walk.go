@@ -74,7 +74,7 @@ func (r *run) cacheScope() string {
 		}
 	}
 	if r.m.dnssecEnabled() {
-		b.WriteString(",anchors=" + r.m.TrustAnchors.Fingerprint())
+		b.WriteString(",anchors=" + r.m.TrustAnchors.Fingerprint() + r.m.cacheScopeSkew())
 	}
 	return b.String() + "|"
 }
@@ -120,17 +120,30 @@ func (r *walker) iterate(ctx context.Context, qname string, qtype uint16, depth 
 		*path = append(*path, Hop{Zone: cur.zone, Servers: cur.names(), Cached: cached})
 	}
 	for i := 0; i < maxReferrals; i++ {
+		deeper, shared, done := r.shareReferral(ctx, cur, qname, stopAtCut)
+		if shared {
+			done()
+			cur = deeper
+			r.noteCut(cur)
+			if path != nil {
+				*path = append(*path, Hop{Zone: cur.zone, Servers: cur.names(), Cached: true})
+			}
+			continue
+		}
 		msg, from, err := r.askZone(ctx, cur, qname, qtype, depth, false)
 		if err != nil {
+			done()
 			return iterResult{}, err
 		}
 		// askZone returns only referrals that lead down towards qname.
 		if child, ok := referralOwner(msg); ok {
 			if stopAtCut && child == qname {
+				done()
 				return iterResult{kind: outCut, zone: cur, msg: msg, from: from}, nil
 			}
 			next := referralServers(msg, child, cur.zone)
 			r.p.Cache.putZone(r.cacheScope()+child, next.servers, nsTTL(msg, child), r.now)
+			done()
 			r.noteCut(next)
 			cur = next
 			if path != nil {
@@ -138,8 +151,14 @@ func (r *walker) iterate(ctx context.Context, qname string, qtype uint16, depth 
 			}
 			continue
 		}
+		done()
 		if msg.Rcode == dns.RcodeNameError {
 			return iterResult{kind: outNXDomain, zone: cur, msg: msg, from: from}, nil
+		}
+		if stopAtCut {
+			// Servers that answered for qname itself may serve cuts
+			// between their zone and it: the parent is the closest.
+			cur = cutFinder{r}.innerCuts(ctx, cur, qname, depth, path)
 		}
 		return iterResult{kind: outAnswer, zone: cur, msg: msg, from: from}, nil
 	}
@@ -409,6 +428,7 @@ func (r *walker) resolveType(ctx context.Context, name string, qtype uint16, dep
 		if res.kind == outNXDomain {
 			return nil, negTTL(res.msg), ""
 		}
+		r.noteAlias(res.msg, qname)
 		addrs, ttl, target := answerAddrs(res.msg, qname, qtype)
 		if len(addrs) > 0 || target == "" {
 			if len(addrs) == 0 {

@@ -135,6 +135,9 @@ type jsonNSEC3 struct {
 	Iterations uint16 `json:"iterations"`
 	SaltLength int    `json:"salt_length"`
 	OptOut     bool   `json:"opt_out"`
+	// DenialsInsecure: the iterations exceed a validator's limit, so it
+	// treats answers proved by NSEC3 as insecure.
+	DenialsInsecure bool `json:"denials_insecure"`
 }
 
 type jsonSignature struct {
@@ -384,7 +387,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		})
 	}
 	for _, ds := range d.DS {
-		out.DS = append(out.DS, jsonDS(ds))
+		out.DS = append(out.DS, jsonDS{KeyTag: ds.KeyTag, Algorithm: ds.Algorithm, DigestType: ds.DigestType, Matched: ds.Matched})
 	}
 	for _, k := range sortedKeys(d.DNSKEYs) {
 		role, _, _ := strings.Cut(keyRole(k.Flags), " ")
@@ -398,7 +401,7 @@ func dnssecDoc(r *probe.Report) *jsonDNSSEC {
 		})
 	}
 	if p := d.NSEC3; p != nil {
-		out.NSEC3 = &jsonNSEC3{Iterations: p.Iterations, SaltLength: p.SaltLength, OptOut: p.OptOut}
+		out.NSEC3 = &jsonNSEC3{Iterations: p.Iterations, SaltLength: p.SaltLength, OptOut: p.OptOut, DenialsInsecure: p.DenialsInsecure}
 	}
 	sigs := slices.Clone(d.Signatures)
 	slices.SortStableFunc(sigs, func(a, b probe.SignatureObs) int {

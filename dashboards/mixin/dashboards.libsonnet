@@ -534,16 +534,18 @@ local contract = import 'lib/contract.libsonnet';
         g.options({ orientation: 'horizontal' }),
 
         g.labelledStat('NSEC3',
-                       'dnshealth_nsec3_iterations and dnshealth_nsec3_salt_length_bytes (RFC 9276 says 0 for both) and dnshealth_nsec3_opt_out; absent when the zone uses NSEC.',
+                       "dnshealth_nsec3_iterations and dnshealth_nsec3_salt_length_bytes (RFC 9276 says 0 for both), dnshealth_nsec3_opt_out, and dnshealth_nsec3_denials_insecure (the iterations exceed a validator's limit, so it treats the zone's denials as insecure); absent when the zone uses NSEC.",
                        6,
                        7,
                        [
                          g.namedInstant('A', 'max(dnshealth_nsec3_iterations{%s})' % zone, 'iterations'),
                          g.namedInstant('B', 'max(dnshealth_nsec3_salt_length_bytes{%s})' % zone, 'salt bytes'),
                          g.namedInstant('C', 'max(dnshealth_nsec3_opt_out{%s})' % zone, 'opt-out'),
+                         g.namedInstant('D', 'max(dnshealth_nsec3_denials_insecure{%s})' % zone, 'denials insecure'),
                        ]) +
         g.decimals(0) + g.noValue('NSEC') + g.thresholds(g.steps(c.green, 1, c.orange)) +
         g.overrideByName('opt-out', [g.mappingsProp(g.boolMappings('yes', c.blue, 'no', c.green))]) +
+        g.overrideByName('denials insecure', [g.mappingsProp(g.boolMappings('yes', c.orange, 'no', c.green))]) +
         g.options({ orientation: 'horizontal' }),
       ]);
 

@@ -115,4 +115,7 @@ type Validator struct {
 	Limits Limits
 	// Budget is the probe's budget shared by every call; nil is none.
 	Budget *Budget
+	// Skew is the allowance for inceptions in the future; the zero
+	// value allows none.
+	Skew Skew
 }

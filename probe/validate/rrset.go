@@ -87,6 +87,9 @@ type SigVerdict struct {
 	Expiration, Inception time.Time
 	// KeyTags of the keys whose signatures verified (inside the window or not).
 	KeyTags []uint16
+	// Keys are those keys themselves, in the same order: key tags collide
+	// (RFC 4034 Appendix B), so a tag alone does not say which key signed.
+	Keys []*dns.DNSKEY
 	// Algorithms of the RRSIGs that verified and are in their window.
 	Algorithms map[uint8]bool
 	// TTL is the RRset's TTL, for the "expires inside TTL" check.
@@ -103,11 +106,6 @@ type sigProblems struct {
 	// validExp is the latest expiration of the signatures that validate,
 	// verifiedExp the earliest of those that verify outside their window.
 	validExp, verifiedExp time.Time
-}
-
-// inWindow reports whether now is inside sig's validity period.
-func inWindow(sig *dns.RRSIG, now time.Time) bool {
-	return !now.After(SigTime(sig.Expiration, now)) && !now.Before(SigTime(sig.Inception, now))
 }
 
 func (p *sigProblems) add(format string, args ...any) {
@@ -159,12 +157,12 @@ func (val Validator) VerifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.
 	// the most specific reason.
 	order := make([]*dns.RRSIG, 0, len(sigs))
 	for _, sig := range sigs {
-		if inWindow(sig, now) {
+		if val.inWindow(sig, now) {
 			order = append(order, sig)
 		}
 	}
 	for _, sig := range sigs {
-		if !inWindow(sig, now) {
+		if !val.inWindow(sig, now) {
 			order = append(order, sig)
 		}
 	}
@@ -175,7 +173,7 @@ func (val Validator) VerifyRRset(rrset []dns.RR, sigs []*dns.RRSIG, keys []*dns.
 			break
 		}
 		val.checkSig(&v, &p, rrset, sig, keys, zone, now)
-		if v.Valid && i+1 < len(order) && !inWindow(order[i+1], now) {
+		if v.Valid && i+1 < len(order) && !val.inWindow(order[i+1], now) {
 			break // the rest cannot change a valid verdict
 		}
 	}
@@ -219,7 +217,8 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 	// An RRset TTL above the original TTL is not an error: validators
 	// cap the TTL and verify with the original (RFC 4035 5.3.3), as
 	// miekg/dns's Verify does.
-	candidates, lastErr, verified := val.tryKeys(rrset, sig, keys)
+	candidates, signer, lastErr := val.tryKeys(rrset, sig, keys)
+	verified := signer != nil
 	switch {
 	case candidates == 0:
 		p.noKey = true
@@ -240,6 +239,7 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 		return
 	}
 	v.KeyTags = append(v.KeyTags, sig.KeyTag)
+	v.Keys = append(v.Keys, signer)
 	if p.verifiedExp.IsZero() || exp.Before(p.verifiedExp) {
 		p.verifiedExp = exp
 	}
@@ -250,7 +250,7 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 	case now.After(exp):
 		p.expired = true
 		p.add("RRSIG by key %d expired %s (%s ago)", sig.KeyTag, exp.Format(time.RFC3339), now.Sub(exp).Round(time.Second))
-	case now.Before(inc):
+	case val.Skew.premature(sig, now):
 		p.premature = true
 		p.add("RRSIG by key %d is valid only from %s (%s from now)", sig.KeyTag, inc.Format(time.RFC3339), inc.Sub(now).Round(time.Second))
 	default:
@@ -265,9 +265,9 @@ func (val Validator) checkSig(v *SigVerdict, p *sigProblems, rrset []dns.RR, sig
 var errKeyLimit = errors.New("key candidate limit reached")
 
 // tryKeys verifies sig with each key of its tag and algorithm until one
-// succeeds. It returns how many keys matched the tag, the last error, and
-// whether one verified.
-func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY) (int, error, bool) {
+// succeeds. It returns how many keys matched the tag, the key that
+// verified it (nil when none did), and the last error.
+func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY) (int, *dns.DNSKEY, error) {
 	var lastErr error
 	candidates := 0
 	for _, k := range keys {
@@ -275,19 +275,19 @@ func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY)
 			continue
 		}
 		if val.Limits.MaxKeyCandidates > 0 && candidates >= val.Limits.MaxKeyCandidates {
-			return candidates, errKeyLimit, false
+			return candidates, nil, errKeyLimit
 		}
 		candidates++
 		if err := val.Memo.verify(sig, k, rrset, val.Budget); err != nil {
 			if err == errBudget {
-				return candidates, err, false
+				return candidates, nil, err
 			}
 			lastErr = err
 			continue
 		}
-		return candidates, nil, true
+		return candidates, k, nil
 	}
-	return candidates, lastErr, false
+	return candidates, nil, lastErr
 }
 
 // DSMatches reports whether ds is the digest of key (RFC 4034 section 5.1.4).
