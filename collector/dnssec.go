@@ -29,6 +29,7 @@ func collectDNSSEC(r *probe.Report, gauge func(*prometheus.Desc, float64, ...str
 	if !d.EarliestExpiration.IsZero() && !r.Time.IsZero() {
 		gauge(rrsigDaysDesc, d.EarliestExpiration.Sub(r.Time).Hours()/24)
 	}
+	collectExpiry(d.Expiry, gauge)
 
 	for _, b := range []struct {
 		desc *prometheus.Desc

@@ -483,14 +483,16 @@ func TestDashboardQueries(t *testing.T) {
 	})
 }
 
-// TestDashboardThresholdsMatchAlerts reads the alert rules next to the
-// dashboard (alerts.yml) and checks that the dashboard's RRSIG colours
-// change where the alerts fire: orange at the warning alert's threshold,
-// red at the critical one's.
-func TestDashboardThresholdsMatchAlerts(t *testing.T) {
+// TestExpiryAlertsFollowTheProbeNotFixedDays reads the alert rules next
+// to the dashboard (alerts.yml): no alert compares
+// dnshealth_rrsig_days_to_expiry with a positive number of days (a fixed
+// threshold cries wolf on a healthy BIND zone and comes too late for a
+// stalled one); the warning follows the probe's rrsig_expiring finding
+// and the critical compares days to expiry with the probe's threshold.
+func TestExpiryAlertsFollowTheProbeNotFixedDays(t *testing.T) {
 	raw, err := os.ReadFile("alerts.yml")
 	if err != nil {
-		t.Fatalf("reading the alert rules: %v", err)
+		t.Fatal(err)
 	}
 	var rules struct {
 		Groups []struct {
@@ -504,7 +506,7 @@ func TestDashboardThresholdsMatchAlerts(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &rules); err != nil {
 		t.Fatalf("alerts.yml: %v", err)
 	}
-	found := map[string]float64{} // severity -> days
+	seen := map[string]bool{}
 	for _, g := range rules.Groups {
 		for _, r := range g.Rules {
 			if r.Alert == "" {
@@ -515,32 +517,30 @@ func TestDashboardThresholdsMatchAlerts(t *testing.T) {
 				t.Fatalf("alert %s: %v", r.Alert, err)
 			}
 			parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
-				b, ok := n.(*parser.BinaryExpr)
-				if !ok || (b.Op != parser.LSS && b.Op != parser.LTE) {
-					return nil
-				}
-				vs, ok1 := b.LHS.(*parser.VectorSelector)
-				num, ok2 := b.RHS.(*parser.NumberLiteral)
-				if ok1 && ok2 && dashMetricName(vs) == "dnshealth_rrsig_days_to_expiry" {
-					found[r.Labels["severity"]] = num.Val
+				switch n := n.(type) {
+				case *parser.BinaryExpr:
+					vs, ok1 := n.LHS.(*parser.VectorSelector)
+					num, ok2 := n.RHS.(*parser.NumberLiteral)
+					if ok1 && ok2 && dashMetricName(vs) == "dnshealth_rrsig_days_to_expiry" && num.Val > 0 {
+						t.Errorf("alert %s (%s) fires under a fixed %g days", r.Alert, r.Labels["severity"], num.Val)
+					}
+				case *parser.VectorSelector:
+					for _, m := range n.LabelMatchers {
+						if dashMetricName(n) == "dnshealth_finding" && m.Name == "check" && m.Value == "rrsig_expiring" {
+							seen[r.Alert+"/"+r.Labels["severity"]+"/finding"] = true
+						}
+					}
+					if dashMetricName(n) == "dnshealth_rrsig_expiry_threshold_seconds" {
+						seen[r.Alert+"/"+r.Labels["severity"]+"/threshold"] = true
+					}
 				}
 				return nil
 			})
 		}
 	}
-	cfg := mixinDefaults(t).Config
-	for _, c := range []struct {
-		severity string
-		days     float64
-	}{{"warning", cfg["rrsigWarningDays"].(float64)}, {"critical", cfg["rrsigCriticalDays"].(float64)}} {
-		t.Run(c.severity, func(t *testing.T) {
-			got, ok := found[c.severity]
-			if !ok {
-				t.Fatalf("no %s alert compares dnshealth_rrsig_days_to_expiry with a number in alerts.yml (found %v)", c.severity, found)
-			}
-			if got != c.days {
-				t.Errorf("the %s alert fires under %g days, the dashboard colours at %g", c.severity, got, c.days)
-			}
-		})
+	for _, want := range []string{"DNSHealthRRSIGExpiry/warning/finding", "DNSHealthRRSIGExpiry/critical/threshold"} {
+		if !seen[want] {
+			t.Errorf("no alert rule %s (found %v)", want, seen)
+		}
 	}
 }

@@ -102,6 +102,12 @@ const (
 	CheckResolverDisagreement  CheckID = "resolver_disagreement"
 )
 
+// Signature expiry judged against the signer's rhythm (expiry.go).
+const (
+	CheckRRSIGExpiring CheckID = "rrsig_expiring"
+	CheckSignerStalled CheckID = "signer_stalled"
+)
+
 // CheckInfo describes a check ID: its usual severity and a one-line summary.
 // docs/checks.md carries the runbook; a test keeps the two in step.
 type CheckInfo struct {
@@ -156,6 +162,8 @@ var Checks = []CheckInfo{
 	{CheckRRSIGMissing, SeverityError, "an RRset of a signed zone is served without any signature"},
 	{CheckRRSIGMalformed, SeverityError, "a signature's signer name or labels field is wrong"},
 	{CheckRRSIGExpiresInTTL, SeverityWarning, "a signature expires before the RRset's TTL would let caches drop it"},
+	{CheckRRSIGExpiring, SeverityWarning, "a signature has less time left than the signer's refresh margin (named, learned, or the smallest of the default policies): the signer missed its refresh"},
+	{CheckSignerStalled, SeverityWarning, "even the newest signature is past the point where the signer should have replaced it: the signer has stopped re-signing the zone"},
 	{CheckRRSIGOrigTTL, SeverityNotice, "an RRset is served with a TTL above its signature's original TTL; validators cap the TTL"},
 	{CheckRecordCNAME, SeverityNotice, "a name listed in the module's records is an alias (CNAME): the CNAME's signatures are checked, not the type asked for"},
 	{CheckDNSKEYInconsistent, SeverityWarning, "nameserver addresses serve different DNSKEY RRsets"},

@@ -84,6 +84,9 @@ type Module struct {
 	// Sweep transfers the whole zone on an interval of its own and checks
 	// every RRset (sweep_config.go); nil, the default, sweeps nothing.
 	Sweep *SweepConfig `yaml:"sweep"`
+	// SigningPolicy names the zone signer's policy, by which signature
+	// expiry is judged (expiry.go); nil learns it from the zone.
+	SigningPolicy *SigningPolicyConfig `yaml:"signing_policy"`
 	// SignatureSkewMin and SignatureSkewMax bound the allowance for a
 	// signature whose inception is in the future (a signer's clock ahead
 	// of the exporter's): a tenth of its validity period, clamped to
@@ -107,6 +110,8 @@ type Module struct {
 	TrustAnchors *TrustAnchors `yaml:"-"`
 	// resolverAddrs are the parsed Resolvers.
 	resolverAddrs []netip.AddrPort
+	// signingPolicy is the parsed SigningPolicy.
+	signingPolicy *SigningPolicy
 }
 
 // RecordSpec names one RRset to check: a name relative to the zone ("@"
@@ -194,8 +199,8 @@ func (m *Module) Validate(baseDir string) error {
 	if err := m.validateRecords(); err != nil {
 		return err
 	}
-	if sk := m.signatureSkew(); sk.Min < 0 || sk.Max < 0 || sk.Min > sk.Max {
-		return fmt.Errorf("signature_skew_min (%s) and signature_skew_max (%s) must be at least 0, min no more than max", sk.Min, sk.Max)
+	if err := m.validateSignatures(); err != nil {
+		return err
 	}
 	if err := m.parseResolvers(); err != nil {
 		return err

@@ -67,7 +67,7 @@ var rules = []rule{
 		CheckNSParentChildDiffer, CheckNSChildInconsistent, CheckGlueMismatch, CheckDSInconsistent,
 	}},
 	{cause: CauseStaleSecondary, checks: []CheckID{CheckSOASerialMismatch, CheckDNSKEYInconsistent, CheckSigningKeyMissing, CheckSecondaryBehindPrimary}},
-	{cause: CauseSignatureExpired, checks: []CheckID{CheckRRSIGExpiresInTTL, CheckSweepRRSIGExpiring}},
+	{cause: CauseSignatureExpired, checks: []CheckID{CheckRRSIGExpiresInTTL, CheckRRSIGExpiring, CheckSignerStalled, CheckSweepRRSIGExpiring}},
 	{cause: CauseInsecureDowngrade, checks: []CheckID{CheckNSEC3IterationsLimit, CheckUnsupportedAlgo}},
 	{cause: CauseRolloverStuck, checks: []CheckID{CheckCDSMismatchDS, CheckDSUnmatched, CheckAlgorithmNotSigning, CheckCDSNotSignedByDSKey, CheckCDSInconsistent, CheckDSKeyUnusable,
 		CheckRolloverNewKeyTooEarly, CheckRolloverRemovedTooEarly, CheckRolloverAlgorithmOrder, CheckRolloverStuck}},
@@ -215,6 +215,9 @@ func summarise(r *Report, d *Diagnosis, raised map[CheckID]Severity) string {
 	case CauseChainBroken:
 		return "the DNSSEC chain of trust breaks above " + z + effect
 	case CauseSignatureExpired:
+		if !bogus(r) && (raised[CheckRRSIGExpiring] != "" || raised[CheckSignerStalled] != "") {
+			return "signatures of " + z + " were not replaced when their signer's refresh margin said" + days
+		}
 		if !bogus(r) {
 			return "signatures of " + z + " expire before caches drop them" + days + subjects(CheckRRSIGExpiresInTTL)
 		}

@@ -78,7 +78,12 @@ func (j dnssecJudge) judgeDNSSEC(o *dnssecObs) (*DNSSECReport, []raised) {
 func (j dnssecJudge) targetDS(o *dnssecObs, parentKeys []*dns.DNSKEY, d *DNSSECReport) ([]*dns.DS, DNSSECStatus, []raised) {
 	zone := o.zone
 	if o.anchor == zone {
-		return o.anchors.DS[zone], "", nil
+		// The anchor's DS stand for the parent's: matchDS judges them.
+		ds := o.anchors.DS[zone]
+		for _, x := range ds {
+			d.DS = append(d.DS, DSRecord{KeyTag: x.KeyTag, Algorithm: x.Algorithm, DigestType: x.DigestType, digest: x.Digest})
+		}
+		return ds, "", nil
 	}
 	t := j.tallyParentDS(zone, o.parent, o.parentDS, parentKeys)
 	fs := t.findings

@@ -54,6 +54,9 @@ type DNSSECReport struct {
 	// EarliestExpiration is the earliest expiration of any signature any
 	// server serves over the checked RRsets; zero when there is none.
 	EarliestExpiration time.Time `json:"earliest_expiration,omitempty"`
+	// Expiry is the signing rhythm the signatures were judged by
+	// (expiry.go); nil when no signature was seen.
+	Expiry *ExpiryReport `json:"expiry,omitempty"`
 }
 
 // ChainLink is one zone on the way from the trust anchor to the target.
@@ -96,6 +99,8 @@ type SignatureObs struct {
 	// inception, over the RRSIGs served; zero when there are none.
 	Expiration time.Time `json:"expiration"`
 	Inception  time.Time `json:"inception"`
+	// TTL is the RRset's TTL as served.
+	TTL uint32 `json:"ttl,omitempty"`
 	// Valid: at least one RRSIG verifies with a zone key and is inside its
 	// validity window.
 	Valid  bool   `json:"valid"`

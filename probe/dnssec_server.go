@@ -140,7 +140,7 @@ func (c *serverJudgement) judge(owner string, qtype uint16, rrset []dns.RR, sigs
 	now, s := c.j.now, c.s
 	v := c.j.val.VerifyRRset(rrset, sigs, c.keys, c.zone, now)
 	c.obs = append(c.obs, SignatureObs{Nameserver: s.Nameserver, Address: s.Address, Owner: owner, Type: dns.TypeToString[qtype],
-		Expiration: v.Expiration, Inception: v.Inception, Valid: v.Valid, Detail: v.Detail})
+		Expiration: v.Expiration, Inception: v.Inception, TTL: v.TTL, Valid: v.Valid, Detail: v.Detail})
 	for _, k := range v.Keys {
 		c.out.signers[refOf(k)] = true
 	}

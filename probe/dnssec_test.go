@@ -91,3 +91,33 @@ func TestOriginalTTLExceeded(t *testing.T) {
 		t.Errorf("status %s, want secure\n%s", r.DNSSEC.Status, debugText(r))
 	}
 }
+
+// TestDaysToExpiryWhenInsecure: a signed zone the validators treat as
+// insecure (its only DS has a digest type nobody implements) still has
+// signatures that run out, and turn the zone bogus the day its DS is
+// fixed: days to expiry and the learned rhythm are reported for it too.
+func TestDaysToExpiryWhenInsecure(t *testing.T) {
+	signed := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	l, err := lab.Start(lab.Options{Now: func() time.Time { return signed }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	m, err := demo.Module(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probed := signed.Add(72 * time.Hour)
+	p := &probe.Prober{Now: func() time.Time { return probed }}
+	r := p.Probe(t.Context(), "sec-unsupported.test.", "lab", m)
+	if r.DNSSEC == nil || r.DNSSEC.Status != probe.DNSSECInsecure {
+		t.Fatalf("not insecure\n%s", debugText(r))
+	}
+	days := r.DNSSEC.EarliestExpiration.Sub(r.Time).Hours() / 24
+	if math.Abs(days-11) > 1.0/86400 {
+		t.Errorf("days to expiry = %.6f, want 11", days)
+	}
+	if e := r.DNSSEC.Expiry; e == nil || e.Validity != 14*24*time.Hour+time.Hour || e.MarginSource != probe.MarginFromDefault {
+		t.Errorf("expiry report %+v, want the lab's 14d+1h validity judged on a cold start", e)
+	}
+}

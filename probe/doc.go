@@ -81,6 +81,12 @@
 //     did not exist yet when it was asked (settleResolver, judgeResolver).
 //   - sweep_judge.go: the last whole-zone sweep against the servers'
 //     serials (judgeSweep); sweep_text.go writes it in the debug view.
+//   - expiry.go: the signature windows against the signer's rhythm
+//     (judgeExpiry: rrsig_expiring, signer_stalled): the module's
+//     signing_policy (expiry_config.go), or the refresh margin the
+//     Prober's ExpiryMemory learned across probes (expiry_memory.go), or
+//     else the smallest of the default policies'; expiry_stage.go
+//     gathers the windows after the DNSSEC judgement.
 //   - diagnosis.go: the one Diagnosis over all findings; check IDs and
 //     severities are in checks.go.
 //
@@ -97,7 +103,8 @@
 // the Prober and its Exchanger in prober.go.
 //
 // The Prober owns what outlives one probe: the Cache, the memo of
-// signature checks (Prober.SigMemo) and the rollover memory
-// (Prober.Rollover). The clock is injected (Prober.Now),
+// signature checks (Prober.SigMemo), the rollover memory
+// (Prober.Rollover) and each zone's signing rhythm (Prober.Expiry). The
+// clock is injected (Prober.Now),
 // so signature windows are judged against the time the caller chose.
 package probe

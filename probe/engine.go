@@ -241,6 +241,7 @@ func (r *run) judgeDNSSEC(o *dnssecObs) {
 	r.report.DNSSEC = d
 	r.record(fs)
 	r.judgeRollover(d)
+	r.record(judgeRhythm(r.p, r.m, o.zone, d, o.servers, r.now))
 	if r.val.Budget.Exhausted() {
 		r.addFinding(CheckValidationBudgetExhausted, "", "", "the probe's DNSSEC validation budget (%d public-key operations, %d NSEC3 hash computations, within the probe's deadline) ran out; the checks it stopped are not judged",
 			r.p.maxValidations(), validate.DefaultProbeHashes)

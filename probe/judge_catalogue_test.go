@@ -687,6 +687,12 @@ func catalogue() []catalogueEntry {
 				soa := f.soa(300)
 				return f.judgeServerAt(f.server(catAnswer(soa, f.sign([]dns.RR{soa}, f.zsk, catZone, catExpireSoon))))
 			}},
+		{CheckRRSIGExpiring, "BIND's policy named and the SOA's signature with 3 days left of 30, or 6",
+			func(t *testing.T, f *catFixture) []raised { return catExpiry(3*day, 3*day) },
+			func(t *testing.T, f *catFixture) []raised { return catExpiry(6*day, 6*day) }},
+		{CheckSignerStalled, "BIND's policy named and every signature with 3 days left, or the NS re-signed",
+			func(t *testing.T, f *catFixture) []raised { return catExpiry(3*day, 3*day) },
+			func(t *testing.T, f *catFixture) []raised { return catExpiry(3*day, 29*day) }},
 		{CheckRecordCNAME, "a records entry answered with a signed CNAME, or with the type asked for",
 			func(t *testing.T, f *catFixture) []raised {
 				c := &dns.CNAME{Hdr: dns.RR_Header{Name: "www." + catZone, Rrtype: dns.TypeCNAME, Class: dns.ClassINET, Ttl: 300}, Target: "web." + catZone}
@@ -990,4 +996,16 @@ func catSweep(edit func(*SweepReport)) []raised {
 		edit(st)
 	}
 	return judgeSweep(st, []ServerResult{server("192.0.2.1", 7)}, catalogueNow)
+}
+
+// catExpiry judges a zone whose SOA and NS signatures (30-day validity)
+// have soaLeft and nsLeft left, with BIND's default policy named.
+func catExpiry(soaLeft, nsLeft time.Duration) []raised {
+	bind := signingPolicies["bind"]
+	sig := func(typ string, left time.Duration) sigTimes {
+		exp := catalogueNow.Add(left)
+		return sigTimes{owner: catZone, rtype: typ, inception: exp.Add(-30 * day), expiration: exp, ttl: time.Hour}
+	}
+	_, fs := judgeExpiry(catZone, []sigTimes{sig("SOA", soaLeft), sig("NS", nsLeft)}, &bind, 0, catalogueNow)
+	return fs
 }

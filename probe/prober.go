@@ -59,6 +59,9 @@ type Prober struct {
 	// the rollover classifier (rollover_memory.go); nil remembers nothing
 	// and classifies every probe as a cold start.
 	Rollover *RolloverMemory
+	// Expiry remembers each zone's signing rhythm across probes (see
+	// ExpiryMemory); nil learns nothing and judges every probe afresh.
+	Expiry *ExpiryMemory
 	// MaxValidations bounds the public-key operations of one probe; 0
 	// means validate.DefaultProbeVerifications.
 	MaxValidations int
@@ -95,6 +98,7 @@ func NewProber(logger *slog.Logger, cacheEntries int) *Prober {
 		SigMemo:   validate.NewMemo(sigMemoEntries),
 		Rollover:  NewRolloverMemory(rolloverZones),
 		Sweeps:    NewSweeps(),
+		Expiry:    NewExpiryMemory(DefaultExpiryZones),
 	}
 }
 

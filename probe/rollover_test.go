@@ -12,10 +12,8 @@ import (
 // day (DS) and a day (the zone's largest), an hour's propagation.
 var rollT0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-const (
-	hour = time.Hour
-	day  = 24 * time.Hour
-)
+// day is expiry.go's.
+const hour = time.Hour
 
 func ksk(tag uint16, alg uint8, ds bool) RolloverKey {
 	return RolloverKey{Tag: tag, Algorithm: alg, SEP: true, SignsKeySet: true, HasDS: ds}

@@ -33,8 +33,6 @@
     // m selects metric, with matchers (a string: 'status="bogus"') if given,
     // in the probe job(s).
     local m(metric, matchers='') = '%s{%s}' % [metric, std.join(', ', [x for x in [s, matchers] if x != ''])],
-    local warn = cfg.rrsigWarningDays,
-    local crit = cfg.rrsigCriticalDays,
 
     // fold joins a text block's lines with single spaces, as a YAML folded
     // scalar (>-) does: the templates below are written on several lines
@@ -136,26 +134,43 @@
       name: 'dnshealth',
       rules: [
         // ------------------------------------------------------ RRSIG expiry
+        // No fixed number of days: signers differ by a factor of sixty in
+        // how long before expiry they re-sign (BIND's default 5 days,
+        // Knot's an hour plus the zone's largest TTL), so any fixed
+        // threshold cries wolf on healthy zones or comes too late. The
+        // probe judges each zone by its signer's refresh margin (named in
+        // the module, learned, or the smallest default policy's) and
+        // raises rrsig_expiring once a signature should have been
+        // replaced; signer_stalled comes with it when none was.
         alert('DNSHealthRRSIGExpiry',
               'warning',
-              '%s < %d' % [m('dnshealth_rrsig_days_to_expiry'), warn],
-              '1h',
-              'DNSSEC signatures of the zone expire in under %d days' % warn,
+              '%s == 1' % m('dnshealth_finding', 'check="rrsig_expiring"'),
+              '30m',
+              "DNSSEC signatures of the zone were not replaced at the signer's refresh point",
               |||
-                The earliest expiration of any RRSIG that any nameserver address of
-              ||| + expiryFacts + |||
-                under the %d-day warning
-                threshold. Signers re-sign long before this, so the signer has probably
-                stalled, or a secondary still serves an old copy. Once they expire,
-                validating resolvers SERVFAIL the zone.
-              ||| % warn,
-              runbook('rrsig_expired')),
+                The earliest signature that {{ $labels.instance }} serves expires in
+                {{ with printf `dnshealth_rrsig_days_to_expiry{job=%q,instance=%q}` $labels.job $labels.instance | query }}{{ . | first | value | printf "%.1f" }}{{ end }} days
+                {{- with printf `min(dnshealth_rrsig_expiration_timestamp_seconds{job=%q,instance=%q})` $labels.job $labels.instance | query }}
+                ({{ . | first | value | humanizeTimestamp }}){{ end }}
+                {{- with printf `dnshealth_rrsig_refresh_margin_seconds{job=%q,instance=%q}` $labels.job $labels.instance | query }},
+                less than its signer's refresh margin of {{ . | first | value | humanizeDuration }}
+                ({{ . | first | label "source" }}){{ end }}: the signer missed its refresh
+                {{- with printf `dnshealth_finding{job=%q,instance=%q,check="signer_stalled"} == 1` $labels.job $labels.instance | query }},
+                and replaced no signature at all when it should have (signer_stalled)
+                {{- end }}. Once they expire, validating resolvers SERVFAIL the zone.
+              |||,
+              runbook('rrsig_expiring')),
 
+        // Critical once half the signer's refresh margin is gone too, or
+        // the signatures have expired.
         alert('DNSHealthRRSIGExpiry',
               'critical',
-              '%s < %d' % [m('dnshealth_rrsig_days_to_expiry'), crit],
+              |||
+                %s < on (job, instance) %s / 172800
+                or %s < 0
+              ||| % [m('dnshealth_rrsig_days_to_expiry'), m('dnshealth_rrsig_expiry_threshold_seconds'), m('dnshealth_rrsig_days_to_expiry')],
               '5m',
-              'DNSSEC signatures of the zone expire in under %d days, or have expired' % crit,
+              "DNSSEC signatures of the zone expire within half the signer's refresh margin, or have expired",
               |||
                 {{ if lt $value 0.0 -}}
                 Signatures that nameserver addresses of {{ $labels.instance }} serve expired
@@ -167,11 +182,12 @@
                 {{- else -}}
                 The earliest expiration of any RRSIG that any nameserver address of
               ||| + expiryFacts + |||
-                under the %d-day
-                critical threshold. Re-sign now: once they expire, validating resolvers
-                SERVFAIL the zone.
+                less than half the signer's refresh margin
+                {{- with printf `dnshealth_rrsig_refresh_margin_seconds{job=%q,instance=%q}` $labels.job $labels.instance | query }}
+                of {{ . | first | value | humanizeDuration }} ({{ . | first | label "source" }}){{ end }}.
+                Re-sign now: once they expire, validating resolvers SERVFAIL the zone.
                 {{- end }}
-              ||| % crit,
+              |||,
               runbook('rrsig_expired')),
 
         // ---------------------------------------------------- stalled signer

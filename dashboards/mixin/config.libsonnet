@@ -30,10 +30,10 @@
     // /report?target=<zone>&module=<module>.
     reportURL: 'http://dnshealth-exporter.example.net:9553',
 
-    // DNSHealthRRSIGExpiry fires as a warning when the earliest signature
-    // expires in under rrsigWarningDays, as critical under
-    // rrsigCriticalDays; the dashboard colours days to expiry at the same
-    // values.
+    // The dashboard colours days to expiry at these values. The alerts
+    // use no fixed number of days: DNSHealthRRSIGExpiry follows the
+    // probe's rrsig_expiring finding and its refresh-margin threshold
+    // (docs/checks.md#rrsig_expiring).
     rrsigWarningDays: 7,
     rrsigCriticalDays: 2,
 

@@ -214,13 +214,13 @@ local contract = import 'lib/contract.libsonnet';
                   'Nameserver addresses, over all zones, that do not answer authoritatively (recording rule job:dnshealth_delegation_lame:sum).',
                   'sum(job:dnshealth_delegation_lame:sum{%s}) or vector(0)' % fleet,
                   c.red),
-        countStat('RRSIG expiry < %d days' % warn,
-                  'Zones whose earliest signature expires in under %d days (the warning alert), expired ones included.' % warn,
-                  'count(dnshealth_rrsig_days_to_expiry{%s} < %d) or vector(0)' % [fleet, warn],
+        countStat('Signatures past refresh',
+                  "Zones whose earliest signature has less time left than the threshold the probe judges it by, its signer's refresh margin less a grace (finding rrsig_expiring, the warning alert DNSHealthRRSIGExpiry), expired ones included.",
+                  'count(dnshealth_rrsig_days_to_expiry{%(s)s} * 86400 < on (job, instance) dnshealth_rrsig_expiry_threshold_seconds{%(s)s}) or vector(0)' % { s: fleet },
                   c.orange),
-        countStat('RRSIG expiry < %d days' % crit,
-                  'Zones whose earliest signature expires in under %d days (the critical alert), expired ones included.' % crit,
-                  'count(dnshealth_rrsig_days_to_expiry{%s} < %d) or vector(0)' % [fleet, crit],
+        countStat('Signatures expired',
+                  'Zones serving a signature that has expired (finding rrsig_expired, the critical alert DNSHealthRRSIGExpiry).',
+                  'count(dnshealth_rrsig_days_to_expiry{%s} < 0) or vector(0)' % fleet,
                   c.red),
 
         // One row per zone: instant queries joined on instance.
@@ -467,10 +467,24 @@ local contract = import 'lib/contract.libsonnet';
 
         g.graph('Age of the newest signature',
                 'How long ago the newest RRSIG any address serves was made (recording rule instance:dnshealth_rrsig_newest_signature_age_seconds). It drops at each re-sign; a line that keeps climbing is a stalled signer (alert DNSHealthSignerStalled).',
-                24,
+                12,
                 6,
                 [g.rangeQuery('A', 'instance:dnshealth_rrsig_newest_signature_age_seconds{%s}' % zone, 'newest signature age')]) +
         g.unit('s') + g.min(0),
+
+        g.graph('Signing rhythm',
+                "Time left on the earliest signature against the threshold the probe judges it by: the signer's refresh margin (dnshealth_rrsig_refresh_margin_seconds, from the module's signing_policy, learned, or the default) less its grace (dnshealth_rrsig_expiry_threshold_seconds). Time left under the threshold is rrsig_expiring. Also the signatures' validity period, the newest signature's age as the probe saw them, and the spread of inceptions across RRsets.",
+                12,
+                6,
+                [
+                  g.rangeQuery('A', 'dnshealth_rrsig_days_to_expiry{%s} * 86400' % zone, 'time left'),
+                  g.rangeQuery('B', 'dnshealth_rrsig_expiry_threshold_seconds{%s}' % zone, 'threshold'),
+                  g.rangeQuery('C', 'dnshealth_rrsig_refresh_margin_seconds{%s}' % zone, 'refresh margin ({{source}})'),
+                  g.rangeQuery('D', 'dnshealth_rrsig_validity_seconds{%s}' % zone, 'validity'),
+                  g.rangeQuery('E', 'time() - dnshealth_rrsig_newest_inception_timestamp_seconds{%s}' % zone, 'newest signature age (probe)'),
+                  g.rangeQuery('F', 'dnshealth_rrsig_inception_spread_seconds{%s}' % zone, 'inception spread'),
+                ]) +
+        g.unit('s') + g.min(0) + g.tableLegend,
       ]);
 
       local keysRow = g.row('Keys and DS: $instance', [
