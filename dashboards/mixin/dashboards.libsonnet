@@ -719,6 +719,29 @@ local contract = import 'lib/contract.libsonnet';
                 ]) +
         g.unit('reqps') + g.min(0),
 
+        g.graph('Probe slots and queue',
+                'Probes running (dnshealth_exporter_probes_in_flight) against the slots (dnshealth_exporter_probe_slots, --probe.max-concurrent), probes waiting for one (dnshealth_exporter_probes_queued), and how long they waited (dnshealth_exporter_probe_queue_wait_seconds: p90 and mean). Waiting near the scrape timeout ends in 503s: docs/configuration.md gives the formula for the slots.',
+                12,
+                7,
+                [
+                  g.rangeQuery('A', 'sum by (instance) (dnshealth_exporter_probes_in_flight{%s})' % exporter, '{{instance}} running'),
+                  g.rangeQuery('B', 'max by (instance) (dnshealth_exporter_probe_slots{%s})' % exporter, '{{instance}} slots'),
+                  g.rangeQuery('C', 'sum by (instance) (dnshealth_exporter_probes_queued{%s})' % exporter, '{{instance}} queued'),
+                  g.rangeQuery('D', 'histogram_quantile(0.9, sum by (le, instance) (rate(dnshealth_exporter_probe_queue_wait_seconds_bucket{%s}[$__rate_interval])))' % exporter, '{{instance}} wait p90 (s)'),
+                  g.rangeQuery('E', 'sum by (instance) (rate(dnshealth_exporter_probe_queue_wait_seconds_sum{%(s)s}[$__rate_interval])) / sum by (instance) (rate(dnshealth_exporter_probe_queue_wait_seconds_count{%(s)s}[$__rate_interval]))' % { s: exporter }, '{{instance}} wait mean (s)'),
+                ]) +
+        g.min(0),
+
+        g.graph('Shared cache',
+                'Bytes held by the shared delegation, address and key cache (dnshealth_exporter_cache_bytes, bounded by --cache.max-bytes) and entries evicted to keep it so (dnshealth_exporter_cache_evictions_total). Steady evictions mean the bound is below the working set: probes then refetch referrals and keys.',
+                12,
+                7,
+                [
+                  g.rangeQuery('A', 'max by (instance) (dnshealth_exporter_cache_bytes{%s})' % exporter, '{{instance}} bytes'),
+                  g.rangeQuery('B', 'sum by (instance) (rate(dnshealth_exporter_cache_evictions_total{%s}[$__rate_interval]))' % exporter, '{{instance}} evictions/s'),
+                ]) +
+        g.min(0),
+
         g.labelledStat('Exporter',
                        'Build (dnshealth_exporter_build_info), cache size (dnshealth_exporter_cache_entries) and configuration reloads (dnshealth_exporter_config_last_reload_successful, …_success_timestamp_seconds), per exporter instance.',
                        24,
