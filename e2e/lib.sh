@@ -157,7 +157,10 @@ add_lo_addrs() {
 	local a out
 	for a in "$@"; do
 		ADDRS+=("$a")
-		out=$(ip addr add "$a/32" dev lo 2>&1) || [[ $out == *"File exists"* ]] || die "ip addr add $a/32 dev lo: $out"
+		# Already there (a run killed before its cleanup): use it. iproute2
+		# words EEXIST differently across versions, so ask rather than parse.
+		[[ -z $(ip -o addr show dev lo to "$a/32") ]] || continue
+		out=$(ip addr add "$a/32" dev lo 2>&1) || die "ip addr add $a/32 dev lo: $out"
 	done
 	log "added $# addresses to lo"
 }
