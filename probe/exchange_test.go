@@ -58,3 +58,55 @@ func TestNetExchangerEndedContext(t *testing.T) {
 		t.Fatal("Exchange with an ended context succeeded")
 	}
 }
+
+// A reply from another address is not the answer, even with the right ID
+// and question: the query's socket is connected to the server, so the
+// kernel drops the datagram an off-path spoofer sends from elsewhere.
+func TestNetExchangerIgnoresAReplyFromAnotherAddress(t *testing.T) {
+	server, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	spoofer, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spoofer.Close()
+	answer := func(q *dns.Msg, ip string) []byte {
+		m := new(dns.Msg)
+		m.SetReply(q)
+		m.Answer = []dns.RR{&dns.A{Hdr: dns.RR_Header{Name: q.Question[0].Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60}, A: net.ParseIP(ip)}}
+		b, err := m.Pack()
+		if err != nil {
+			t.Error(err)
+		}
+		return b
+	}
+	go func() {
+		buf := make([]byte, 512)
+		n, client, err := server.ReadFromUDP(buf)
+		if err != nil {
+			return
+		}
+		q := new(dns.Msg)
+		if q.Unpack(buf[:n]) != nil {
+			return
+		}
+		// The spoofed reply first, from 127.0.0.2; the server's 50 ms later.
+		_, _ = spoofer.WriteToUDP(answer(q, "192.0.2.66"), client)
+		time.Sleep(50 * time.Millisecond)
+		_, _ = server.WriteToUDP(answer(q, "192.0.2.1"), client)
+	}()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	m := new(dns.Msg)
+	m.SetQuestion("www.example.test.", dns.TypeA)
+	r, _, err := probe.NetExchanger{}.Exchange(ctx, m, netip.MustParseAddrPort(server.LocalAddr().String()), "udp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Answer) != 1 || r.Answer[0].(*dns.A).A.String() != "192.0.2.1" {
+		t.Errorf("answer %v, want the server's 192.0.2.1, not the spoofer's", r.Answer)
+	}
+}

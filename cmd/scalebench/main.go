@@ -58,6 +58,7 @@ type config struct {
 	queueTimeout  time.Duration
 	scrapeTimeout time.Duration
 	listen        string
+	queryTimeout  time.Duration
 }
 
 func main() {
@@ -78,6 +79,7 @@ func main() {
 	flag.IntVar(&c.maxConcurrent, "max-concurrent", 0, "--probe.max-concurrent for the exporter; 0 leaves its default")
 	flag.DurationVar(&c.queueTimeout, "queue-timeout", 0, "--probe.queue-timeout for the exporter; 0 leaves its default")
 	flag.DurationVar(&c.scrapeTimeout, "scrape-timeout", 10*time.Second, "scrape timeout sent in X-Prometheus-Scrape-Timeout-Seconds, as Prometheus does")
+	flag.DurationVar(&c.queryTimeout, "query-timeout", 0, "the module's query_timeout; 0 leaves the default (2s)")
 	flag.StringVar(&c.listen, "listen", "127.64.255.1:0", "address for the exporter under test; port 0 picks a free one")
 	flag.Parse()
 	var err error
@@ -200,7 +202,7 @@ func startTarget(c config, dir, addr string, scale *lab.Scale) (*exec.Cmd, error
 			}
 		}
 		files := map[string]string{"scale.hints": scale.RootHints(), "scale.anchors": scale.TrustAnchors(),
-			"dnshealth.yml": fmt.Sprintf(exporterConfig, scale.Port())}
+			"dnshealth.yml": fmt.Sprintf(exporterConfig, scale.Port()) + queryTimeoutLine(c.queryTimeout)}
 		for name, text := range files {
 			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 				return nil, fmt.Errorf("writing %s: %w", name, err)
@@ -226,13 +228,22 @@ func startTarget(c config, dir, addr string, scale *lab.Scale) (*exec.Cmd, error
 }
 
 // exporterConfig is module "scale": the hierarchy's hints, anchor and port,
-// otherwise the defaults (2 s query timeout, 2 attempts).
+// otherwise the defaults (2 s query timeout, 2 attempts) unless
+// -query-timeout sets one.
 const exporterConfig = `modules:
   scale:
     root_hints_file: scale.hints
     trust_anchors_file: scale.anchors
     port: %d
 `
+
+// queryTimeoutLine is the module's query_timeout line, or nothing for 0.
+func queryTimeoutLine(d time.Duration) string {
+	if d <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("    query_timeout: %s\n", d)
+}
 
 // blackboxConfig asks one zone's SOA without recursion: blackbox_exporter
 // takes the query name from the module, so every probe asks the same name
