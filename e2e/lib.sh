@@ -192,9 +192,11 @@ root_hints() {
 
 # ---------------------------------------------------------------- servers
 
-# bind_instance NAME "addr..." "zone file zone file ..."
+# bind_instance NAME "addr..." "zone file zone file ..." [OPTIONS [CONF]]:
+# OPTIONS are more lines for the options block, CONF more top-level
+# statements (keys, zones that need more than a file).
 bind_instance() {
-	local name=$1 addrs=$2 zones=$3 d=$WORK/srv/$1
+	local name=$1 addrs=$2 zones=$3 options=${4-} conf=${5-} d=$WORK/srv/$1
 	mkdir -p "$d"
 	{
 		cat <<EOF
@@ -212,8 +214,10 @@ options {
 	dnssec-validation no;
 	automatic-interface-scan no;
 	interface-interval 0;
+${options}
 };
 controls { };
+${conf}
 EOF
 		set -- $zones
 		while [[ $# -gt 0 ]]; do
@@ -229,9 +233,11 @@ EOF
 	log "BIND $name (pid $!) on $addrs"
 }
 
-# nsd_instance NAME "addr..." "zone file zone file ..."
+# nsd_instance NAME "addr..." "zone file zone file ..." [SERVER [CONF]]:
+# SERVER are more lines for the server clause, CONF more clauses (keys,
+# zones that need more than a file).
 nsd_instance() {
-	local name=$1 addrs=$2 zones=$3 d=$WORK/srv/$1 a
+	local name=$1 addrs=$2 zones=$3 server=${4-} conf=${5-} d=$WORK/srv/$1 a
 	mkdir -p "$d"
 	{
 		cat <<EOF
@@ -250,11 +256,13 @@ server:
 	logfile: "$d/nsd.log"
 	verbosity: 1
 	hide-version: yes
+${server}
 EOF
 		for a in $addrs; do
 			printf '\tip-address: %s\n' "$a"
 		done
 		printf 'remote-control:\n\tcontrol-enable: no\n'
+		[[ -z $conf ]] || printf '%s\n' "$conf"
 		set -- $zones
 		while [[ $# -gt 0 ]]; do
 			printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "$1" "$Z/$2"

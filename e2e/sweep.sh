@@ -98,74 +98,19 @@ sign nsdx. nsdx.unsigned nsdx.zone "${VALID[@]}" "$k" "$z" -3 - -H 0
 
 bind_instance root "$ROOT" ". root.zone"
 
-d=$WORK/srv/bind-other
-mkdir -p "$d"
-cat >"$d/named.conf" <<EOF
-key "sweep-key" { algorithm hmac-sha256; secret "$SECRET"; };
-options {
-	directory "$d";
-	pid-file "$d/named.pid";
-	session-keyfile "$d/session.key";
-	managed-keys-directory "$d";
-	listen-on port 53 { $SWEPT_PRIMARY; $NSDX_NS1; };
-	listen-on-v6 { none; };
-	recursion no;
-	allow-query { any; };
-	allow-transfer { none; };
-	notify no;
-	dnssec-validation no;
-	server-id "bind-ns1";
-	automatic-interface-scan no;
-	interface-interval 0;
-};
-controls { };
-zone "swept." { type primary; file "$Z/swept.v3.zone"; allow-transfer { key sweep-key; }; };
-zone "nsdx." { type primary; file "$Z/nsdx.zone"; };
-EOF
-named-checkconf -z "$d/named.conf" >"$d/checkconf.log" 2>&1 || { cat "$d/checkconf.log" >&2; die "named-checkconf failed"; }
-named -g -c "$d/named.conf" >"$d/named.log" 2>&1 &
-PIDS+=($!)
-echo $! >"$d/launcher.pid"
+bind_instance bind-other "$SWEPT_PRIMARY $NSDX_NS1" "nsdx. nsdx.zone" '	server-id "bind-ns1";' \
+	"key \"sweep-key\" { algorithm hmac-sha256; secret \"$SECRET\"; };
+zone \"swept.\" { type primary; file \"$Z/swept.v3.zone\"; allow-transfer { key sweep-key; }; };"
 
-d=$WORK/srv/nsd
-mkdir -p "$d"
-cat >"$d/nsd.conf" <<EOF
-server:
-	server-count: 1
-	port: 53
-	do-ip6: no
-	username: ""
-	chroot: ""
-	zonesdir: "$Z"
-	database: ""
-	zonelistfile: "$d/zone.list"
-	pidfile: "$d/nsd.pid"
-	xfrdfile: "$d/xfrd.state"
-	xfrdir: "$d"
-	logfile: "$d/nsd.log"
-	verbosity: 1
-	hide-version: yes
-	nsid: "ascii_nsd-ns1"
-	ip-address: $SWEPT_NS1
-	ip-address: $NSDX_PRIMARY
-remote-control:
-	control-enable: no
-key:
-	name: "sweep-key"
+nsd_instance nsd "$SWEPT_NS1 $NSDX_PRIMARY" "swept. swept.v2.zone" '	nsid: "ascii_nsd-ns1"' \
+	"key:
+	name: \"sweep-key\"
 	algorithm: hmac-sha256
-	secret: "$SECRET"
+	secret: \"$SECRET\"
 zone:
-	name: "swept."
-	zonefile: "$Z/swept.v2.zone"
-zone:
-	name: "nsdx."
-	zonefile: "$Z/nsdx.zone"
-	provide-xfr: 127.0.0.0/8 sweep-key
-EOF
-nsd-checkconf "$d/nsd.conf" >"$d/checkconf.log" 2>&1 || { cat "$d/checkconf.log" >&2; die "nsd-checkconf failed"; }
-nsd -d -c "$d/nsd.conf" >"$d/stderr.log" 2>&1 &
-PIDS+=($!)
-echo $! >"$d/launcher.pid"
+	name: \"nsdx.\"
+	zonefile: \"$Z/nsdx.zone\"
+	provide-xfr: 127.0.0.0/8 sweep-key"
 log "BIND on $ROOT, $SWEPT_PRIMARY and $NSDX_NS1; NSD on $SWEPT_NS1 and $NSDX_PRIMARY"
 
 wait_servers "$ROOT ." "$SWEPT_PRIMARY swept." "$SWEPT_NS1 swept." "$NSDX_PRIMARY nsdx." "$NSDX_NS1 nsdx."

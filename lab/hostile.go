@@ -170,7 +170,7 @@ func buildHostile() *hostileSet {
 
 	keytrap := shape(HostileKeyTrap, 10, dns.ED25519, Zone{
 		Description: fmt.Sprintf("KeyTrap (CVE-2023-50387): %d keys share the ZSK's key tag, and every RRset carries %d junk RRSIGs with that tag in front of each real one. Validators give up (Unbound SERVFAILs); the probe stops within its bounds: indeterminate.", KeyTrapKeys, KeyTrapSigs),
-		Checks:      []string{checkValidationBudget},
+		Checks:      []string{checkTagCollision, checkValidationBudget},
 		DNSSEC:      verdictIndeterminate,
 	})
 	keytrap.extra = func(keys keyring) ([]dns.RR, error) {
@@ -321,6 +321,7 @@ func buildHostile() *hostileSet {
 // Check IDs and verdicts of the hostile set that the demo zones do not use.
 const (
 	checkValidationBudget = "validation_budget_exhausted"
+	checkTagCollision     = "dnskey_tag_collision"
 	checkReferralLoop     = "referral_loop"
 	verdictIndeterminate  = "indeterminate"
 )

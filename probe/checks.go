@@ -67,8 +67,10 @@ const (
 	CheckRRSIGExpiresInTTL CheckID = "rrsig_expires_before_ttl"
 	CheckRRSIGOrigTTL      CheckID = "rrsig_original_ttl_exceeded"
 	// CheckRecordCNAME: a `records` entry is answered with a CNAME.
-	CheckRecordCNAME          CheckID = "record_cname"
-	CheckDNSKEYInconsistent   CheckID = "dnskey_inconsistent"
+	CheckRecordCNAME        CheckID = "record_cname"
+	CheckDNSKEYInconsistent CheckID = "dnskey_inconsistent"
+	// CheckDNSKEYTagCollision: two zone keys share algorithm and key tag.
+	CheckDNSKEYTagCollision   CheckID = "dnskey_tag_collision"
 	CheckSigningKeyMissing    CheckID = "signing_key_missing"
 	CheckAlgorithmNotSigning  CheckID = "algorithm_not_signing"
 	CheckDenialInvalid        CheckID = "denial_invalid"
@@ -167,6 +169,7 @@ var Checks = []CheckInfo{
 	{CheckRRSIGOrigTTL, SeverityNotice, "an RRset is served with a TTL above its signature's original TTL; validators cap the TTL"},
 	{CheckRecordCNAME, SeverityNotice, "a name listed in the module's records is an alias (CNAME): the CNAME's signatures are checked, not the type asked for"},
 	{CheckDNSKEYInconsistent, SeverityWarning, "nameserver addresses serve different DNSKEY RRsets"},
+	{CheckDNSKEYTagCollision, SeverityWarning, "two zone keys share an algorithm and a key tag: BIND resolvers fail the zone when they try the wrong one of them first"},
 	{CheckSigningKeyMissing, SeverityError, "a key that signs the zone's data is missing from a server's DNSKEY RRset"},
 	{CheckAlgorithmNotSigning, SeverityWarning, "an algorithm in the DS or DNSKEY set does not sign every RRset (RFC 4035 section 2.2)"},
 	{CheckDenialInvalid, SeverityError, "a proof of non-existence (NSEC or NSEC3) is missing or does not prove the answer"},

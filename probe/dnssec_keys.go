@@ -114,7 +114,7 @@ func matchDS(zone string, ds []*dns.DS, checked []*serverMaterial, d *DNSSECRepo
 				if validate.DSMatches(dsrr, k) {
 					if k.Flags&dns.REVOKE != 0 || k.Flags&dns.ZONE == 0 {
 						unusable[i] = true
-						fs = append(fs, raise(CheckDSKeyUnusable, s.name, s.addr, "DS %d matches a key that is revoked or not a zone key (flags %d): validators cannot use it", k.KeyTag(), k.Flags))
+						fs = append(fs, raise(CheckDSKeyUnusable, s.name, s.addr, "DS %d matches a key that is %s (flags %d): %s", k.KeyTag(), unusableWhy(k), k.Flags, unusableWho(k)))
 						continue
 					}
 					found = found || s.keySigners[refOf(k)]
@@ -282,4 +282,23 @@ func cdsDelete(zone string, d *DNSSECReport) raised {
 	f := false
 	d.CDSMatchesDS = &f
 	return raise(CheckCDSDelete, "", "", "%s publishes the CDS/CDNSKEY delete form: it asks the parent to remove the DS and make the zone insecure", zoneLabel(zone))
+}
+
+// unusableWhy says what keeps a DS's key from use.
+func unusableWhy(k *dns.DNSKEY) string {
+	if k.Flags&dns.ZONE == 0 {
+		return "not a zone key"
+	}
+	return "revoked"
+}
+
+// unusableWho says which validators refuse the key: every one for a key
+// without the Zone flag (RFC 4034 section 2.1.1); for a revoked key, those
+// that apply RFC 5011 section 2.1 beyond their trust anchors
+// (docs/differential.md).
+func unusableWho(k *dns.DNSKEY) string {
+	if k.Flags&dns.ZONE == 0 {
+		return "validators cannot use it"
+	}
+	return "RFC 5011 forbids validating with it and Knot Resolver refuses it (SERVFAIL); BIND and Unbound still follow the DS to it"
 }

@@ -113,12 +113,41 @@ func (c *serverJudgement) keySet(keyMsg *dns.Msg) ([]dns.RR, []*dns.RRSIG, bool)
 			zoneBit = append(zoneBit, k)
 		}
 	}
+	c.tagCollisions(zoneBit)
 	v := c.j.val.VerifyRRset(keyset, keySigs, zoneBit, c.zone, c.j.now)
 	for _, k := range v.Keys {
 		c.out.keySigners[refOf(k)] = true
 	}
 	c.out.keySignersCut = v.Reason == validate.LimitExceeded
 	return keyset, keySigs, true
+}
+
+// tagCollisions raises zone keys that share an algorithm and a key tag.
+// An RRSIG names its key by those two alone; Unbound and the exporter try
+// each candidate, but BIND, since its fix for CVE-2023-50387, stops at the
+// first signature check that fails, so it fails the zone whenever it tries
+// the wrong key first (docs/differential.md, key-tag collisions).
+func (c *serverJudgement) tagCollisions(zoneKeys []*dns.DNSKEY) {
+	type id struct {
+		alg uint8
+		tag uint16
+	}
+	first := map[id]*dns.DNSKEY{}
+	raised := map[id]bool{}
+	for _, k := range zoneKeys {
+		i := id{k.Algorithm, k.KeyTag()}
+		f, ok := first[i]
+		if !ok {
+			first[i] = k
+			continue
+		}
+		if raised[i] {
+			continue
+		}
+		raised[i] = true
+		c.raise(CheckDNSKEYTagCollision, "two DNSKEYs (flags %d and %d) share algorithm %d and key tag %d: BIND resolvers stop at the first of them that fails to verify a signature, so they fail the zone when they try the wrong one. Replace one of the two keys",
+			f.Flags, k.Flags, i.alg, i.tag)
+	}
 }
 
 // trust validates the DNSKEY RRset through the parent's DS set (or the

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"crypto"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -144,6 +145,39 @@ func catValidator(verifications int) *validate.Validator {
 }
 
 func catDS(k catSigner, digest uint8) *dns.DS { return k.key.ToDS(digest) }
+
+// catTagKey is a zone key (flags 256, no private half) with like's
+// algorithm and like's key tag: its public key is like's with two different
+// 16-bit words swapped, and a key tag is a sum of 16-bit words (RFC 4034
+// appendix B). With bump, one word is one higher instead, and so the tag.
+func catTagKey(t testing.TB, like *dns.DNSKEY, bump bool) catSigner {
+	t.Helper()
+	pub, err := base64.StdEncoding.DecodeString(like.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	word := func(i int) uint16 { return uint16(pub[2*i])<<8 | uint16(pub[2*i+1]) }
+	set := func(i int, w uint16) { pub[2*i], pub[2*i+1] = byte(w>>8), byte(w) }
+	for i := 1; i < len(pub)/2; i++ {
+		a, b := word(0), word(i)
+		switch {
+		case bump && b != 0xffff:
+			set(i, b+1)
+		case !bump && a != b:
+			set(0, b)
+			set(i, a)
+		default:
+			continue
+		}
+		k := &dns.DNSKEY{Hdr: like.Hdr, Flags: 256, Protocol: 3, Algorithm: like.Algorithm, PublicKey: base64.StdEncoding.EncodeToString(pub)}
+		if (k.KeyTag() == like.KeyTag()) == bump {
+			t.Fatalf("key tag %d beside %d, bump %v", k.KeyTag(), like.KeyTag(), bump)
+		}
+		return catSigner{key: k}
+	}
+	t.Fatal("no two different words in the public key")
+	return catSigner{}
+}
 
 // judgeServerAt judges one address's material with the KSK's DS.
 func (f *catFixture) judgeServerAt(s *serverObs) []raised {
@@ -704,6 +738,17 @@ func catalogue() []catalogueEntry {
 				a := &dns.A{Hdr: dns.RR_Header{Name: "www." + catZone, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 300}, A: netip.MustParseAddr("192.0.2.80").AsSlice()}
 				s := f.server(f.signedSOA(catValid))
 				s.dnssec.records = []recordAnswer{{owner: "www." + catZone, qtype: dns.TypeA, msg: catAnswer(a, f.sign([]dns.RR{a}, f.zsk, catZone, catValid))}}
+				return f.judgeServerAt(s)
+			}},
+		{CheckDNSKEYTagCollision, "a stand-by key with the ZSK's algorithm and key tag beside it, or with another tag",
+			func(t *testing.T, f *catFixture) []raised {
+				s := f.server(f.signedSOA(catValid))
+				s.dnssec.dnskey = f.keyMsg([]catSigner{f.ksk, f.zsk, catTagKey(t, f.zsk.key, false)}, f.ksk)
+				return f.judgeServerAt(s)
+			},
+			func(t *testing.T, f *catFixture) []raised {
+				s := f.server(f.signedSOA(catValid))
+				s.dnssec.dnskey = f.keyMsg([]catSigner{f.ksk, f.zsk, catTagKey(t, f.zsk.key, true)}, f.ksk)
 				return f.judgeServerAt(s)
 			}},
 		{CheckRRSIGOrigTTL, "the SOA served with a TTL above its signature's original TTL, or equal to it",
