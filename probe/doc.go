@@ -100,7 +100,9 @@
 // debug text in text.go. Finding messages and summaries are prose for
 // people. Modules
 // and their configuration are in config.go; target parsing in target.go;
-// the Prober and its Exchanger in prober.go.
+// the Prober and its Exchanger in prober.go; the per-probe UDP session, one
+// socket per server address shared by that probe's queries, in
+// udpsession.go.
 //
 // The Prober owns what outlives one probe: the Cache, the memo of
 // signature checks (Prober.SigMemo), the rollover memory

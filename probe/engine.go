@@ -32,7 +32,8 @@ func (p *Prober) Probe(ctx context.Context, zone, moduleName string, m *Module) 
 	outer := ctx // the sweep's bound is its own, not the probe's timeout
 	ctx, cancel := context.WithTimeout(ctx, m.Timeout)
 	defer cancel()
-	r := newRun(ctx, p, m, zone, moduleName)
+	r, endSession := newRun(ctx, p, m, zone, moduleName)
+	defer endSession()
 	// The resolver view needs nothing the probe finds, so it is asked
 	// alongside; it is wanted most when the probe fails, and judged
 	// against the DNSSEC verdict at the end.
@@ -96,9 +97,15 @@ func (r *run) finish(ctx context.Context, began time.Time) {
 }
 
 // newRun starts the state of one probe; ctx bounds its validation budget.
-func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) *run {
+func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) (*run, func()) {
+	ex, end := p.exchanger(), func() {}
+	// The real network only: an Exchanger that wraps NetExchanger (a
+	// test's, say) sees every query.
+	if ne, ok := ex.(NetExchanger); ok {
+		ex, end = ne.session(int(m.EDNSBufferSize))
+	}
 	r := &run{
-		wire:       &wire{p: p, m: m, inflight: make(chan struct{}, maxInFlight)},
+		wire:       &wire{p: p, m: m, ex: ex, inflight: make(chan struct{}, maxInFlight)},
 		now:        p.now(),
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},
@@ -106,7 +113,7 @@ func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) 
 			Budget: validate.NewBudget(ctx, p.maxValidations(), validate.DefaultProbeHashes), Skew: m.signatureSkew()},
 	}
 	r.report.Time = r.now
-	return r
+	return r, end
 }
 
 // stop records why a walk stopped the probe.

@@ -32,6 +32,9 @@ type reply struct {
 type wire struct {
 	p *Prober
 	m *Module
+	// ex sends the queries: the Prober's Exchanger, or the probe's own
+	// session of it (udpsession.go).
+	ex Exchanger
 
 	mu        sync.Mutex
 	sent      int
@@ -159,7 +162,7 @@ func (r *wire) exchangeTo(ctx context.Context, nsName string, dst netip.AddrPort
 	cutByProbe := hasPD && pd.Before(start.Add(wait))
 	m := q.Copy()
 	m.Id = dns.Id()
-	resp, rtt, err := r.p.exchanger().Exchange(qctx, m, dst, network)
+	resp, rtt, err := r.ex.Exchange(qctx, m, dst, network)
 	if err == nil {
 		err = checkReply(m, resp)
 	}

@@ -29,7 +29,8 @@ func rsRun(t *testing.T, resolvers []string, records []RecordSpec, verdict DNSSE
 	if err := m.Validate(""); err != nil {
 		t.Fatal(err)
 	}
-	r := newRun(context.Background(), &Prober{Now: time.Now}, m, rsZone, "")
+	r, end := newRun(context.Background(), &Prober{Now: time.Now}, m, rsZone, "")
+	t.Cleanup(end)
 	if verdict != "" {
 		// A verdict of its own means the exporter reached the zone's servers.
 		r.report.DNSSEC = &DNSSECReport{Status: verdict}
