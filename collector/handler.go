@@ -231,10 +231,11 @@ func (h *Handler) writeMetrics(w http.ResponseWriter, r *http.Request, report *p
 		_, _ = w.Write(debugOutput(report, registry, moduleName, module, timeout))
 		return
 	}
-	promhttp.HandlerFor(registry, promhttp.HandlerOpts{
-		ErrorLog:      slog.NewLogLogger(logger.Handler(), slog.LevelError),
-		ErrorHandling: promhttp.ContinueOnError,
-	}).ServeHTTP(w, r)
+	serveFastGzip(w, r, promhttp.HandlerFor(registry, promhttp.HandlerOpts{
+		ErrorLog:           slog.NewLogLogger(logger.Handler(), slog.LevelError),
+		ErrorHandling:      promhttp.ContinueOnError,
+		DisableCompression: true, // serveFastGzip compresses
+	}))
 }
 
 // acquire waits for a probe slot until QueueTimeout or ctx ends, whichever
