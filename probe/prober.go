@@ -38,10 +38,12 @@ func (NetExchanger) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPor
 	if opt := m.IsEdns0(); opt != nil {
 		c.UDPSize = opt.UDPSize()
 	}
-	// A socket of its own for every query: a fresh random source port
+	// A socket of its own for every call: a fresh random source port
 	// (RFC 5452 section 9.2) is half of what stands between an off-path
 	// spoofer and the exporter's cache, and no late duplicate reply to an
-	// earlier query can be read as this one's.
+	// earlier query can be read as this one's. A probe's own UDP queries
+	// go through its session (udpsession.go), which shares one socket per
+	// server address for the probe and keeps both properties.
 	if network != "udp" {
 		return c.ExchangeContext(ctx, m, addr.String())
 	}

@@ -59,10 +59,20 @@ func (s *udpSession) Exchange(ctx context.Context, m *dns.Msg, addr netip.AddrPo
 	if err != nil {
 		return nil, 0, fmt.Errorf("query to %s: %w", addr, err)
 	}
+	if u == nil { // the session holds its most sockets already
+		return NetExchanger{}.Exchange(ctx, m, addr, network)
+	}
 	return u.exchange(ctx, m)
 }
 
-// socket returns the address's shared socket, opening it on first use.
+// maxSessionSockets bounds the sockets one probe keeps open: a probe
+// that meets more server addresses (a long walk, many glue lookups) asks
+// the rest on a socket per query, so a probe never holds more than this
+// plus its queries in flight.
+const maxSessionSockets = 32
+
+// socket returns the address's shared socket, opening it on first use,
+// or nil when the session has maxSessionSockets open already.
 func (s *udpSession) socket(addr netip.AddrPort) (*udpShared, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -71,6 +81,9 @@ func (s *udpSession) socket(addr netip.AddrPort) (*udpShared, error) {
 	}
 	if u := s.socks[addr]; u != nil {
 		return u, nil
+	}
+	if len(s.socks) >= maxSessionSockets {
+		return nil, nil
 	}
 	// Connected: the kernel drops datagrams from any other address.
 	conn, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(addr))

@@ -203,3 +203,42 @@ func TestSessionIgnoresAReplyFromAnotherAddress(t *testing.T) {
 		t.Errorf("answer %q, want the server's", got)
 	}
 }
+
+// A probe keeps at most maxSessionSockets sockets open: past that, a new
+// server address is asked on a socket per query, and the shared ones stay.
+func TestSessionSocketsAreBounded(t *testing.T) {
+	servers := make([]*recordingServer, maxSessionSockets+1)
+	for i := range servers {
+		servers[i] = startRecordingServer(t, noDelay)
+	}
+	ex, end := NetExchanger{}.session(1232)
+	defer end()
+	ask := func(s *recordingServer) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		if _, _, err := ex.Exchange(ctx, txtQuery("x.example.test."), s.addr, "udp"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range servers {
+		ask(s)
+	}
+	first, last := servers[0], servers[maxSessionSockets]
+	ask(first)
+	ask(last)
+	if n := len(ex.(*udpSession).socks); n != maxSessionSockets {
+		t.Errorf("%d shared sockets, want %d", n, maxSessionSockets)
+	}
+	for _, c := range []struct {
+		s      *recordingServer
+		shared bool
+	}{{first, true}, {last, false}} {
+		c.s.mu.Lock()
+		same := len(c.s.from) == 2 && c.s.from[0] == c.s.from[1]
+		c.s.mu.Unlock()
+		if same != c.shared {
+			t.Errorf("server %v: both questions from one port %v, want %v", c.s.addr, same, c.shared)
+		}
+	}
+}
