@@ -300,5 +300,5 @@ func unusableWho(k *dns.DNSKEY) string {
 	if k.Flags&dns.ZONE == 0 {
 		return "validators cannot use it"
 	}
-	return "RFC 5011 forbids validating with it and Knot Resolver refuses it (SERVFAIL); BIND and Unbound still follow the DS to it"
+	return "RFC 5011 forbids validating with it and Knot Resolver refuses it (SERVFAIL); Unbound and, for most algorithms, BIND still follow the DS to it"
 }
