@@ -45,25 +45,29 @@ type gzipWriter struct {
 func (g gzipWriter) Write(b []byte) (int, error) { return g.gz.Write(b) }
 
 // acceptsGzip reports whether the Accept-Encoding header values accept
-// gzip: listed (or "*"), and not with q=0 (RFC 9110 section 12.5.3).
+// gzip: named with a q above 0, or, when gzip is not named, "*" with a q
+// above 0 (RFC 9110 section 12.5.3).
 func acceptsGzip(values []string) bool {
+	gzipQ, starQ := "", ""
 	for _, v := range values {
 		for _, item := range strings.Split(v, ",") {
 			coding, params, _ := strings.Cut(strings.TrimSpace(item), ";")
-			coding = strings.ToLower(strings.TrimSpace(coding))
-			if coding != "gzip" && coding != "*" {
-				continue
-			}
-			q := ""
+			q := "1"
 			for _, p := range strings.Split(params, ";") {
 				if k, val, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
 					q = strings.TrimSpace(val)
 				}
 			}
-			if q == "" || strings.Trim(q, "0.") != "" {
-				return true
+			switch strings.ToLower(strings.TrimSpace(coding)) {
+			case "gzip":
+				gzipQ = q
+			case "*":
+				starQ = q
 			}
 		}
 	}
-	return false
+	if gzipQ == "" {
+		gzipQ = starQ
+	}
+	return gzipQ != "" && strings.Trim(gzipQ, "0.") != ""
 }

@@ -56,6 +56,7 @@ func TestAcceptsGzip(t *testing.T) {
 	for v, want := range map[string]bool{
 		"gzip": true, "GZIP": true, "deflate, gzip": true, "gzip;q=0.5": true, "*": true, "br;q=1, *;q=0.1": true,
 		"": false, "identity": false, "gzip;q=0": false, "gzip; q=0.000": false, "deflate, br": false,
+		"gzip;q=0, *": false, "*;q=0": false, "*;q=0, gzip": true,
 	} {
 		if got := acceptsGzip([]string{v}); got != want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", v, got, want)
