@@ -156,51 +156,58 @@ func TestSessionDropsALateReply(t *testing.T) {
 	}
 }
 
-// The session's socket is connected to the server: a reply with the right
-// ID from another address is not the answer.
-func TestSessionIgnoresAReplyFromAnotherAddress(t *testing.T) {
-	server, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
-	spoofer, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer spoofer.Close()
-	go func() {
-		buf := make([]byte, 512)
-		n, client, err := server.ReadFromUDP(buf)
-		if err != nil {
-			return
-		}
-		q := new(dns.Msg)
-		if q.Unpack(buf[:n]) != nil {
-			return
-		}
-		for _, w := range []struct {
-			conn *net.UDPConn
-			txt  string
-		}{{spoofer, "spoofed"}, {server, "real"}} {
-			m := new(dns.Msg)
-			m.SetReply(q)
-			m.Answer = []dns.RR{&dns.TXT{Hdr: dns.RR_Header{Name: q.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassINET}, Txt: []string{w.txt}}}
-			b, _ := m.Pack()
-			_, _ = w.conn.WriteToUDP(b, client)
-			time.Sleep(50 * time.Millisecond)
-		}
-	}()
-	ex, end := NetExchanger{}.session(1232)
+// A reply from another address is not the answer, even with the right ID
+// and question: both a socket per query (NetExchanger) and a probe's
+// session use sockets connected to the server, so the kernel drops the
+// datagram an off-path spoofer sends from elsewhere.
+func TestRepliesFromAnotherAddressAreIgnored(t *testing.T) {
+	session, end := NetExchanger{}.session(1232)
 	defer end()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-	defer cancel()
-	r, _, err := ex.Exchange(ctx, txtQuery("www.example.test."), server.LocalAddr().(*net.UDPAddr).AddrPort(), "udp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := r.Answer[0].(*dns.TXT).Txt[0]; got != "real" {
-		t.Errorf("answer %q, want the server's", got)
+	for name, ex := range map[string]Exchanger{"NetExchanger": NetExchanger{}, "session": session} {
+		t.Run(name, func(t *testing.T) {
+			server, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer server.Close()
+			spoofer, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer spoofer.Close()
+			go func() {
+				buf := make([]byte, 512)
+				n, client, err := server.ReadFromUDP(buf)
+				if err != nil {
+					return
+				}
+				q := new(dns.Msg)
+				if q.Unpack(buf[:n]) != nil {
+					return
+				}
+				// The spoofed reply first, from 127.0.0.2; the server's 50 ms later.
+				for _, w := range []struct {
+					conn *net.UDPConn
+					txt  string
+				}{{spoofer, "spoofed"}, {server, "real"}} {
+					m := new(dns.Msg)
+					m.SetReply(q)
+					m.Answer = []dns.RR{&dns.TXT{Hdr: dns.RR_Header{Name: q.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassINET}, Txt: []string{w.txt}}}
+					b, _ := m.Pack()
+					_, _ = w.conn.WriteToUDP(b, client)
+					time.Sleep(50 * time.Millisecond)
+				}
+			}()
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+			defer cancel()
+			r, _, err := ex.Exchange(ctx, txtQuery("www.example.test."), server.LocalAddr().(*net.UDPAddr).AddrPort(), "udp")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Answer[0].(*dns.TXT).Txt[0]; got != "real" {
+				t.Errorf("answer %q, want the server's", got)
+			}
+		})
 	}
 }
 
