@@ -9,8 +9,6 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/dnshealth/dnshealth_exporter/internal/demo"
-	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
 
@@ -19,15 +17,7 @@ import (
 // earliest expiry must be 11 days away, to the second.
 func TestDaysToExpiry(t *testing.T) {
 	signed := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	l, err := lab.Start(lab.Options{Now: func() time.Time { return signed }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	m, err := demo.Module(l)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, m := startLabSignedAt(t, signed)
 	probed := signed.Add(72 * time.Hour)
 	p := &probe.Prober{Now: func() time.Time { return probed }}
 	r := p.Probe(t.Context(), "sec-healthy.test.", "lab", m)
@@ -98,15 +88,7 @@ func TestOriginalTTLExceeded(t *testing.T) {
 // fixed: days to expiry and the learned rhythm are reported for it too.
 func TestDaysToExpiryWhenInsecure(t *testing.T) {
 	signed := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	l, err := lab.Start(lab.Options{Now: func() time.Time { return signed }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	m, err := demo.Module(l)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, m := startLabSignedAt(t, signed)
 	probed := signed.Add(72 * time.Hour)
 	p := &probe.Prober{Now: func() time.Time { return probed }}
 	r := p.Probe(t.Context(), "sec-unsupported.test.", "lab", m)

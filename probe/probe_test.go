@@ -31,6 +31,22 @@ func startLab(t testing.TB) (*lab.Lab, *probe.Module) {
 	return l, m
 }
 
+// startLabSignedAt is startLab with the lab's signatures made at signed,
+// and the demo module's own timeouts.
+func startLabSignedAt(t testing.TB, signed time.Time) (*lab.Lab, *probe.Module) {
+	t.Helper()
+	l, err := lab.Start(lab.Options{Now: func() time.Time { return signed }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	m, err := demo.Module(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, m
+}
+
 func newProber() *probe.Prober {
 	return probe.NewProber(nil, 1000)
 }

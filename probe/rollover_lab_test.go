@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dnshealth/dnshealth_exporter/internal/demo"
 	"github.com/dnshealth/dnshealth_exporter/lab"
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
@@ -17,15 +16,7 @@ import (
 func rolloverLab(t *testing.T) (*lab.Lab, *probe.Module, *probe.Prober, *time.Time) {
 	t.Helper()
 	signed := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	l, err := lab.Start(lab.Options{Now: func() time.Time { return signed }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	m, err := demo.Module(l)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, m := startLabSignedAt(t, signed)
 	l.SetRolloverStep(0)
 	now := signed
 	p := &probe.Prober{Now: func() time.Time { return now }, Rollover: probe.NewRolloverMemory(100)}
