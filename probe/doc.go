@@ -102,7 +102,8 @@
 // and their configuration are in config.go; target parsing in target.go;
 // the Prober and its Exchanger in prober.go; the per-probe UDP session, one
 // socket per server address shared by that probe's queries, in
-// udpsession.go.
+// udpsession.go; the probe's message IDs, from a generator seeded per
+// probe, in msgid.go.
 //
 // The Prober owns what outlives one probe: the Cache, the memo of
 // signature checks (Prober.SigMemo), the rollover memory

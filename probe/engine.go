@@ -105,7 +105,7 @@ func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) 
 		ex, end = ne.session(int(m.EDNSBufferSize))
 	}
 	r := &run{
-		wire:       &wire{p: p, m: m, ex: ex, inflight: make(chan struct{}, maxInFlight)},
+		wire:       &wire{p: p, m: m, ex: ex, ids: newIDSource(), inflight: make(chan struct{}, maxInFlight)},
 		now:        p.now(),
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},

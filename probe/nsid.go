@@ -19,8 +19,7 @@ const maxNSIDText = 64
 // that does not implement NSID ignores the option (RFC 5001 section 2.1,
 // RFC 6891 section 6.1.2).
 func (r *wire) askSOANSID(ctx context.Context, nsName string, addr netip.Addr, zone string) reply {
-	q := new(dns.Msg)
-	q.SetQuestion(zone, dns.TypeSOA)
+	q := newQuestion(zone, dns.TypeSOA)
 	q.RecursionDesired = false
 	q.SetEdns0(r.m.EDNSBufferSize, true)
 	opt := q.IsEdns0()

@@ -35,6 +35,8 @@ type wire struct {
 	// ex sends the queries: the Prober's Exchanger, or the probe's own
 	// session of it (udpsession.go).
 	ex Exchanger
+	// ids draws the probe's message IDs.
+	ids *idSource
 
 	mu        sync.Mutex
 	sent      int
@@ -95,8 +97,7 @@ func (r *wire) ask(ctx context.Context, nsName string, addr netip.Addr, qname st
 // askDO is ask with the DNSSEC OK bit set as given, to get RRSIGs and
 // NSEC/NSEC3 proofs along with the data.
 func (r *wire) askDO(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16, do bool) reply {
-	q := new(dns.Msg)
-	q.SetQuestion(qname, qtype)
+	q := newQuestion(qname, qtype)
 	q.RecursionDesired = false
 	q.SetEdns0(r.m.EDNSBufferSize, do)
 	return r.askEDNS(ctx, nsName, addr, q)
@@ -161,7 +162,7 @@ func (r *wire) exchangeTo(ctx context.Context, nsName string, dst netip.AddrPort
 	pd, hasPD := ctx.Deadline()
 	cutByProbe := hasPD && pd.Before(start.Add(wait))
 	m := q.Copy()
-	m.Id = dns.Id()
+	m.Id = r.ids.next()
 	resp, rtt, err := r.ex.Exchange(qctx, m, dst, network)
 	if err == nil {
 		err = checkReply(m, resp)

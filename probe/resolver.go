@@ -268,8 +268,7 @@ func recordOwner(name, zone string) string {
 // query_attempts times and repeating over TCP when the UDP answer is
 // truncated, and records the outcome.
 func (r *resolverStage) askResolver(ctx context.Context, ap netip.AddrPort, qname string, qtype uint16, cd bool) *resolverReply {
-	q := new(dns.Msg)
-	q.SetQuestion(qname, qtype)
+	q := newQuestion(qname, qtype)
 	q.RecursionDesired = true
 	q.CheckingDisabled = cd
 	q.SetEdns0(r.m.EDNSBufferSize, true)

@@ -34,13 +34,14 @@ import (
 // timed out) is dropped, and since IDs are not reused it can never be read
 // as another question's answer.
 func (NetExchanger) session(maxUDPSize int) (Exchanger, func()) {
-	s := &udpSession{bufSize: max(maxUDPSize, dns.MinMsgSize), socks: map[netip.AddrPort]*udpShared{}}
+	s := &udpSession{bufSize: max(maxUDPSize, dns.MinMsgSize), ids: newIDSource(), socks: map[netip.AddrPort]*udpShared{}}
 	return s, s.end
 }
 
 // udpSession is one probe's sockets, one per server address.
 type udpSession struct {
 	bufSize int
+	ids     *idSource
 	mu      sync.Mutex
 	ended   bool
 	socks   map[netip.AddrPort]*udpShared
@@ -90,7 +91,7 @@ func (s *udpSession) socket(addr netip.AddrPort) (*udpShared, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &udpShared{conn: conn, used: map[uint16]bool{}, waiting: map[uint16]chan udpRead{}}
+	u := &udpShared{conn: conn, ids: s.ids, used: map[uint16]bool{}, waiting: map[uint16]chan udpRead{}}
 	s.socks[addr] = u
 	go u.read(s.bufSize)
 	return u, nil
@@ -109,6 +110,7 @@ func (s *udpSession) end() {
 // udpShared is one connected UDP socket and the queries waiting on it.
 type udpShared struct {
 	conn    *net.UDPConn
+	ids     *idSource
 	mu      sync.Mutex
 	used    map[uint16]bool         // every ID sent on this socket
 	waiting map[uint16]chan udpRead // by ID, the queries still waiting
@@ -131,7 +133,7 @@ func (u *udpShared) exchange(ctx context.Context, m *dns.Msg) (*dns.Msg, time.Du
 		return nil, 0, u.err
 	}
 	for {
-		m.Id = dns.Id()
+		m.Id = u.ids.next()
 		if !u.used[m.Id] {
 			break
 		}
