@@ -34,10 +34,19 @@ func (c *ProbeCollector) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (c *ProbeCollector) Collect(ch chan<- prometheus.Metric) {
+	c.each(func(d *prometheus.Desc, v float64, labels ...string) {
+		m, err := prometheus.NewConstMetric(d, prometheus.GaugeValue, v, labels...)
+		if err != nil { // a label value that is not UTF-8: this series only is lost
+			m = prometheus.NewInvalidMetric(d, err)
+		}
+		ch <- m
+	})
+}
+
+// each calls gauge for every series of the report, for Collect and for
+// the text writer. gauge may keep labels: each never reuses the slice.
+func (c *ProbeCollector) each(gauge gaugeFunc) {
 	r := c.report
-	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
-	}
 
 	gauge(probeSuccessDesc, boolValue(r.Success()))
 	gauge(probeDurationDesc, r.Duration.Seconds())

@@ -218,11 +218,31 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, respond responde
 // writeMetrics answers /probe: the probe's metrics, or with debug=true the
 // report in words.
 func (h *Handler) writeMetrics(w http.ResponseWriter, r *http.Request, report *probe.Report, moduleName string, module *probe.Module, timeout time.Duration, logger *slog.Logger) {
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(NewProbeCollector(report))
+	query := r.URL.Query()
+	debugText, _ := parseDebug(query.Get("debug")) // serve has rejected a bad value
+	c := NewProbeCollector(report)
+	// The text formats (what Prometheus negotiates unless native
+	// histograms are on) come from the text writer; protobuf and a
+	// name[] filter from promhttp.
+	format := expfmt.NegotiateAccept(r.Header, expfmt.DefaultAcceptedFormats()...)
+	if !debugText && format.FormatType() == expfmt.TypeTextPlain && len(query["name[]"]) == 0 {
+		buf := textBufs.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer textBufs.Put(buf)
+		if dropped := c.writeText(buf); dropped > 0 {
+			logger.Error("series left out of the probe's metrics: a repeated label set or a label value that is not UTF-8", "series", dropped)
+		}
+		w.Header().Add("Vary", "Accept")
+		w.Header().Set("Content-Type", string(format))
+		serveFastGzip(w, r, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write(buf.Bytes())
+		}))
+		return
+	}
 
-	// serve has already rejected a debug value that does not parse.
-	if debugText, _ := parseDebug(r.URL.Query().Get("debug")); debugText {
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(c)
+	if debugText {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if h.ReportURL != nil {
 			// First, so the on-call sees the way to the readable page.

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/dnshealth/dnshealth_exporter/probe"
 )
@@ -169,7 +171,39 @@ func gather(t *testing.T, c prometheus.Collector) []*dto.MetricFamily {
 	if err != nil {
 		t.Fatalf("gather: %v", err)
 	}
+	if pc, ok := c.(*ProbeCollector); ok {
+		assertTextMatchesRegistry(t, pc)
+	}
 	return mfs
+}
+
+// assertTextMatchesRegistry fails the test unless the text writer gives
+// the bytes expfmt writes for what a registry gathers from c.
+func assertTextMatchesRegistry(t *testing.T, c *ProbeCollector) {
+	t.Helper()
+	assertWriterMatchesRegistry(t, c, c.each)
+}
+
+// assertWriterMatchesRegistry fails the test unless writeSeries gives for
+// each the bytes expfmt writes for what a registry gathers from c, whose
+// Collect sends the same series.
+func assertWriterMatchesRegistry(t *testing.T, c prometheus.Collector, each func(gaugeFunc)) {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(c)
+	mfs, _ := reg.Gather() // served as far as it goes, as promhttp's ContinueOnError does
+	var want bytes.Buffer
+	enc := expfmt.NewEncoder(&want, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			t.Fatalf("encode %s: %v", mf.GetName(), err)
+		}
+	}
+	var got bytes.Buffer
+	writeSeries(&got, each)
+	if got.String() != want.String() {
+		t.Errorf("text writer and registry differ:\n--- text writer\n%s--- registry\n%s", got.String(), want.String())
+	}
 }
 
 // lintAllowed holds the lint problems the metric contract accepts, and no

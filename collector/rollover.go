@@ -8,26 +8,26 @@ import (
 
 // The key rollover state, from Report.DNSSEC.Rollover (probe/rollover.go).
 var (
-	rolloverStateDesc = prometheus.NewDesc(
+	rolloverStateDesc = newDesc(
 		"dnshealth_rollover_state",
 		"The zone's DNSSEC key rollover state: 1 for the observed state, 0 for the others. steady when no rollover is in flight. Absent when the probe could not check every address's keys.",
-		[]string{"state"}, nil)
-	rolloverSecondsDesc = prometheus.NewDesc(
+		[]string{"state"})
+	rolloverSecondsDesc = newDesc(
 		"dnshealth_rollover_seconds",
 		"Seconds since this exporter first saw the zone leave the steady state; 0 when steady. Counted from the exporter's start at most (dnshealth_rollover_memory_seconds).",
-		nil, nil)
-	rolloverStateSecondsDesc = prometheus.NewDesc(
+		nil)
+	rolloverStateSecondsDesc = newDesc(
 		"dnshealth_rollover_state_seconds",
 		"Seconds since this exporter first saw the zone in its current rollover state (steady included). Counted from the exporter's start at most.",
-		nil, nil)
-	rolloverNextSafeDesc = prometheus.NewDesc(
+		nil)
+	rolloverNextSafeDesc = newDesc(
 		"dnshealth_rollover_next_step_safe_timestamp_seconds",
 		"Earliest time (Unix) the rollover's next step is safe by the TTLs (RFC 7583): the DNSKEY TTL, the parent's DS TTL, the zone's largest TTL and the module's rollover_propagation. Absent when steady.",
-		nil, nil)
-	rolloverMemoryDesc = prometheus.NewDesc(
+		nil)
+	rolloverMemoryDesc = newDesc(
 		"dnshealth_rollover_memory_seconds",
 		"Seconds this exporter has remembered the zone's keys, DS and CDS: since its start or since it first probed the zone. Rollover timings older than this are unknown to it.",
-		nil, nil)
+		nil)
 )
 
 // rolloverDescs are listed in allDescs.

@@ -11,58 +11,58 @@ import (
 // The whole-zone sweep, from Report.Sweep: none of these exist for a
 // module without a sweep, and those of a result only once one finished.
 var (
-	sweepLastAttemptDesc = prometheus.NewDesc(
+	sweepLastAttemptDesc = newDesc(
 		"dnshealth_sweep_last_attempt_success",
 		"1 when the last attempt to transfer and check the whole zone succeeded, else 0.",
-		nil, nil)
-	sweepAgeDesc = prometheus.NewDesc(
+		nil)
+	sweepAgeDesc = newDesc(
 		"dnshealth_sweep_age_seconds",
 		"Seconds from the start of the last whole-zone sweep that finished to this probe. Absent until one has finished.",
-		nil, nil)
-	sweepDurationDesc = prometheus.NewDesc(
+		nil)
+	sweepDurationDesc = newDesc(
 		"dnshealth_sweep_duration_seconds",
 		"How long the last whole-zone sweep that finished took, transfer and validation, in seconds.",
-		nil, nil)
-	sweepRecordsDesc = prometheus.NewDesc(
+		nil)
+	sweepRecordsDesc = newDesc(
 		"dnshealth_sweep_records",
 		"Records the last whole-zone sweep received.",
-		nil, nil)
-	sweepRRsetsDesc = prometheus.NewDesc(
+		nil)
+	sweepRRsetsDesc = newDesc(
 		"dnshealth_sweep_rrsets",
 		"Authoritative RRsets the last whole-zone sweep judged.",
-		nil, nil)
-	sweepEarliestDesc = prometheus.NewDesc(
+		nil)
+	sweepEarliestDesc = newDesc(
 		"dnshealth_sweep_earliest_expiration_timestamp_seconds",
 		"The first moment, as a Unix time, at which any RRset of the zone stops validating, as of the last whole-zone sweep. Absent for an unsigned zone.",
-		nil, nil)
-	sweepExpiringDesc = prometheus.NewDesc(
+		nil)
+	sweepExpiringDesc = newDesc(
 		"dnshealth_sweep_rrsets_expiring",
 		"RRsets whose signatures stop validating within the module's expiry_warning, as of the last whole-zone sweep.",
-		nil, nil)
-	sweepUnsignedDesc = prometheus.NewDesc(
+		nil)
+	sweepUnsignedDesc = newDesc(
 		"dnshealth_sweep_rrsets_unsigned",
 		"Authoritative RRsets of the signed zone without any RRSIG, as of the last whole-zone sweep.",
-		nil, nil)
-	sweepInvalidDesc = prometheus.NewDesc(
+		nil)
+	sweepInvalidDesc = newDesc(
 		"dnshealth_sweep_rrsets_invalid",
 		"RRsets with RRSIGs of which none validates (expired, not yet valid, by a missing key, or not verifying), as of the last whole-zone sweep.",
-		nil, nil)
-	sweepChainDesc = prometheus.NewDesc(
+		nil)
+	sweepChainDesc = newDesc(
 		"dnshealth_sweep_denial_chain_complete",
 		"1 when the zone's NSEC or NSEC3 chain was complete at the last whole-zone sweep, else 0. Absent for an unsigned zone or when the chain could not be checked.",
-		nil, nil)
-	sweepReorderedDesc = prometheus.NewDesc(
+		nil)
+	sweepReorderedDesc = newDesc(
 		"dnshealth_sweep_names_reordered",
 		"Owner names whose records came back after leaving the sweep's window in the last transfer; raise the module's sweep window when not 0.",
-		nil, nil)
-	sweepSerialDesc = prometheus.NewDesc(
+		nil)
+	sweepSerialDesc = newDesc(
 		"dnshealth_sweep_primary_serial",
 		"SOA serial of the zone the primary served at the last whole-zone sweep.",
-		nil, nil)
-	sweepBehindDesc = prometheus.NewDesc(
+		nil)
+	sweepBehindDesc = newDesc(
 		"dnshealth_sweep_serial_behind",
 		"1 when this nameserver address serves an older SOA serial (RFC 1982) than the primary served at the last whole-zone sweep, else 0. Only for addresses with status ok.",
-		[]string{"nameserver", "address"}, nil)
+		[]string{"nameserver", "address"})
 )
 
 var sweepDescs = []*prometheus.Desc{
