@@ -169,6 +169,9 @@ func Start(opts Options) (*Lab, error) {
 	return l, nil
 }
 
+// labReadBuffer is the receive buffer the lab asks for on its UDP sockets.
+const labReadBuffer = 4 << 20
+
 // socketPair is the UDP and TCP sockets bound to one lab address.
 type socketPair struct {
 	addr string
@@ -199,6 +202,12 @@ func bindAll(addrs []nsAddr, port int) (socks []socketPair, _ int, err error) {
 		if err != nil {
 			return socks, 0, err
 		}
+		// Hundreds of probes started together send their queries in one
+		// burst, and the default receive buffer (about 200 KB) drops part
+		// of it: each dropped query then costs its probe a query timeout
+		// and a finding the zone does not deserve. Linux caps the size at
+		// net.core.rmem_max.
+		_ = udp.(*net.UDPConn).SetReadBuffer(labReadBuffer)
 		if port == 0 {
 			port = udp.LocalAddr().(*net.UDPAddr).Port
 			hostport = net.JoinHostPort(a.addr, strconv.Itoa(port))
