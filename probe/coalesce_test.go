@@ -174,3 +174,36 @@ func TestColdProbesUnderOneTLDFetchItsReferralAndKeysOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmProbeAsksEachParentServerForTheDelegationOnce: on a warm cache
+// the early parent round and the walk both want the delegation from the
+// parent's servers at the same moment; the server both ask gets the
+// question once.
+func TestWarmProbeAsksEachParentServerForTheDelegationOnce(t *testing.T) {
+	// Replies take 50 ms, so the two askers overlap whatever the scheduling.
+	s, m := startScale(t, lab.ScaleOptions{Zones: 4, PerTLD: 4, Providers: 2, Delay: 50 * time.Millisecond}, nil)
+	counter := &countingExchanger{next: probe.NetExchanger{}}
+	p := probe.NewProber(nil, 1000)
+	p.Exchanger = counter
+	z := s.ScaleZones()[0]
+	if z.Dead {
+		t.Fatalf("%s has a dead nameserver; the test wants a healthy zone", z.Name)
+	}
+	p.Probe(t.Context(), z.Name, "scale", m) // warms the cache
+	counter.mu.Lock()
+	counter.n = nil
+	counter.mu.Unlock()
+	r := p.Probe(t.Context(), z.Name, "scale", m)
+	if len(r.ParentServers) != 2 {
+		t.Fatalf("%d parent servers, want 2\n%s", len(r.ParentServers), debugText(r))
+	}
+	for _, ps := range r.ParentServers {
+		if !ps.OK {
+			t.Errorf("parent server %s %s: %s", ps.Nameserver, ps.Address, ps.Detail)
+		}
+		n := counter.count([]string{ps.Address}, func(qname string, qtype uint16) bool { return qname == z.Name && qtype == dns.TypeNS })
+		if n != 1 {
+			t.Errorf("%s was asked for the delegation of %s %d times, want once\n%s", ps.Address, z.Name, n, debugText(r))
+		}
+	}
+}

@@ -45,6 +45,9 @@ type wire struct {
 	queries   []Query
 	// inflight holds a token for each query on the wire.
 	inflight chan struct{}
+	// flights are the questions askDO has on the wire, by address and
+	// question (guarded by mu).
+	flights map[flightKey]*wireFlight
 }
 
 func (r *wire) aborted() bool {
@@ -96,11 +99,62 @@ func (r *wire) ask(ctx context.Context, nsName string, addr netip.Addr, qname st
 
 // askDO is ask with the DNSSEC OK bit set as given, to get RRSIGs and
 // NSEC/NSEC3 proofs along with the data.
+//
+// A question already on its way to the same address (the walk's and the
+// early parent round's NS question to a parent server, which start
+// together) is not sent again: the second asker waits for the first's
+// reply and gets a copy of it. Only questions in flight are shared; one
+// asked after the reply came is sent anew.
 func (r *wire) askDO(ctx context.Context, nsName string, addr netip.Addr, qname string, qtype uint16, do bool) reply {
+	key := flightKey{addr: addr, qname: qname, qtype: qtype, do: do}
+	r.mu.Lock()
+	if f := r.flights[key]; f != nil {
+		f.waiters++
+		r.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			r.markAborted()
+			return reply{err: errAborted, transport: "udp"}
+		}
+		rep := f.rep
+		if rep.msg != nil {
+			rep.msg = rep.msg.Copy()
+		}
+		return rep
+	}
+	if r.flights == nil {
+		r.flights = map[flightKey]*wireFlight{}
+	}
+	f := &wireFlight{done: make(chan struct{})}
+	r.flights[key] = f
+	r.mu.Unlock()
+
 	q := newQuestion(qname, qtype)
 	q.RecursionDesired = false
 	q.SetEdns0(r.m.EDNSBufferSize, do)
-	return r.askEDNS(ctx, nsName, addr, q)
+	f.rep = r.askEDNS(ctx, nsName, addr, q)
+
+	r.mu.Lock()
+	delete(r.flights, key)
+	r.mu.Unlock()
+	close(f.done)
+	return f.rep
+}
+
+// flightKey is a question to one address, as askDO sends it.
+type flightKey struct {
+	addr  netip.Addr
+	qname string
+	qtype uint16
+	do    bool
+}
+
+// wireFlight is a question in flight and, once done is closed, its reply.
+type wireFlight struct {
+	done    chan struct{}
+	rep     reply
+	waiters int // askers waiting for rep besides the one that sent it
 }
 
 // askEDNS sends q, which carries an OPT record, and asks again without
