@@ -292,6 +292,9 @@ type run struct {
 	// aliases are names met as CNAME owners while resolving addresses
 	// (nsalias.go); guarded by mu.
 	aliases map[string]string
+
+	scopeOnce sync.Once
+	scope     string // cacheScope's value
 }
 
 // addFinding records a finding once per (check, nameserver, address).

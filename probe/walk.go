@@ -64,8 +64,13 @@ func (r *run) walker() *walker { return &walker{r} }
 
 // cacheScope separates cache entries of modules that see different
 // hierarchies (another set of root hints, or another port) or trust other
-// anchors.
+// anchors. A probe asks for it at every cache lookup; it is made once.
 func (r *run) cacheScope() string {
+	r.scopeOnce.Do(func() { r.scope = r.makeCacheScope() })
+	return r.scope
+}
+
+func (r *run) makeCacheScope() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d", r.m.Port)
 	for _, s := range r.m.RootServers {

@@ -292,7 +292,7 @@ func (val Validator) tryKeys(rrset []dns.RR, sig *dns.RRSIG, keys []*dns.DNSKEY)
 
 // DSMatches reports whether ds is the digest of key (RFC 4034 section 5.1.4).
 func DSMatches(ds *dns.DS, key *dns.DNSKEY) bool {
-	if ds.KeyTag != key.KeyTag() || ds.Algorithm != key.Algorithm || !DigestSupported(ds.DigestType) {
+	if ds.Algorithm != key.Algorithm || !DigestSupported(ds.DigestType) || ds.KeyTag != key.KeyTag() {
 		return false
 	}
 	want := key.ToDS(ds.DigestType)
