@@ -59,6 +59,7 @@ type config struct {
 	scrapeTimeout time.Duration
 	listen        string
 	queryTimeout  time.Duration
+	only          string
 }
 
 func main() {
@@ -80,6 +81,7 @@ func main() {
 	flag.DurationVar(&c.queueTimeout, "queue-timeout", 0, "--probe.queue-timeout for the exporter; 0 leaves its default")
 	flag.DurationVar(&c.scrapeTimeout, "scrape-timeout", 10*time.Second, "scrape timeout sent in X-Prometheus-Scrape-Timeout-Seconds, as Prometheus does")
 	flag.DurationVar(&c.queryTimeout, "query-timeout", 0, "the module's query_timeout; 0 leaves the default (2s)")
+	flag.StringVar(&c.only, "only", "", "probe only these zones of the hierarchy: ecdsa, rsa or unsigned (and none with a dead nameserver); empty probes them all")
 	flag.StringVar(&c.listen, "listen", "127.64.255.1:0", "address for the exporter under test; port 0 picks a free one")
 	flag.Parse()
 	var err error
@@ -143,7 +145,15 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		return err
 	}
 
-	zones := scale.ScaleZones()
+	var zones []lab.ScaleZone
+	for _, z := range scale.ScaleZones() {
+		if c.only == "" || z.Signing == c.only && !z.Dead {
+			zones = append(zones, z)
+		}
+	}
+	if len(zones) == 0 {
+		return fmt.Errorf("-only %q matches no zone (ecdsa, rsa or unsigned)", c.only)
+	}
 	urls := make([]string, len(zones))
 	for i, z := range zones {
 		if c.target == "blackbox" {
@@ -392,7 +402,11 @@ func (r *results) print(w io.Writer, c config) {
 		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
 	}
 	done := max(1, r.ok+r.unavailable+r.failed)
-	fmt.Fprintf(w, "target %s, %d zones, %.0f probes/min for %s, delay %s\n", c.target, c.zones, c.rate*60, c.duration, c.delay)
+	only := ""
+	if c.only != "" {
+		only = " (probing only the " + c.only + " ones)"
+	}
+	fmt.Fprintf(w, "target %s, %d zones%s, %.0f probes/min for %s, delay %s\n", c.target, c.zones, only, c.rate*60, c.duration, c.delay)
 	fmt.Fprintf(w, "probes: %d sent, %d ok, %d 503, %d other failures in %s: %.1f probes/s\n",
 		r.sent, r.ok, r.unavailable, r.failed, r.elapsed.Round(time.Millisecond), float64(done)/r.elapsed.Seconds())
 	fmt.Fprintf(w, "cpu: %s total, %.2f ms per probe, %.1f%% of one core, %.1f%% of %d cores\n",
