@@ -32,6 +32,16 @@ func TestTextMatchesTheRegistry(t *testing.T) {
 	}
 }
 
+// Every per-probe Desc comes from newDesc, so the text writer knows its
+// name, help and labels.
+func TestEveryProbeDescIsKnownToTheTextWriter(t *testing.T) {
+	for _, d := range allDescs {
+		if descMetas[d] == nil {
+			t.Errorf("%s was not made by newDesc", d)
+		}
+	}
+}
+
 // eachCollector is a Collector over an each function, as ProbeCollector is.
 type eachCollector func(gaugeFunc)
 
