@@ -99,13 +99,14 @@ func (r *run) finish(ctx context.Context, began time.Time) {
 // newRun starts the state of one probe; ctx bounds its validation budget.
 func newRun(ctx context.Context, p *Prober, m *Module, zone, moduleName string) (*run, func()) {
 	ex, end := p.exchanger(), func() {}
+	ids := newIDSource()
 	// The real network only: an Exchanger that wraps NetExchanger (a
 	// test's, say) sees every query.
 	if ne, ok := ex.(NetExchanger); ok {
-		ex, end = ne.session(int(m.EDNSBufferSize))
+		ex, end = ne.session(int(m.EDNSBufferSize), ids)
 	}
 	r := &run{
-		wire:       &wire{p: p, m: m, ex: ex, ids: newIDSource(), inflight: make(chan struct{}, maxInFlight)},
+		wire:       &wire{p: p, m: m, ex: ex, ids: ids, inflight: make(chan struct{}, maxInFlight)},
 		now:        p.now(),
 		report:     &Report{Zone: zone, Module: moduleName},
 		findingSet: map[string]bool{},

@@ -17,10 +17,11 @@ import (
 
 // session is the Exchanger one probe uses, and the function that ends it
 // when the probe is over; maxUDPSize is the largest UDP reply the probe
-// asks for (its EDNS buffer size). Within one probe, the UDP queries
-// to one server address share one connected socket, opened at the first
-// of them and closed when the probe ends, and are told apart by their
-// message IDs, which are random and never repeat on the socket.
+// asks for (its EDNS buffer size), ids the probe's ID source. Within one
+// probe, the UDP queries to one server address share one connected socket,
+// opened at the first of them and closed when the probe ends, and are told
+// apart by their message IDs, which are random and never repeat on the
+// socket.
 //
 // A probe asks each server up to a dozen questions at once; a socket made,
 // connected and closed for each was two thirds of the system calls of a
@@ -33,8 +34,8 @@ import (
 // port). A reply whose ID is not in flight (a late one, to an attempt that
 // timed out) is dropped, and since IDs are not reused it can never be read
 // as another question's answer.
-func (NetExchanger) session(maxUDPSize int) (Exchanger, func()) {
-	s := &udpSession{bufSize: max(maxUDPSize, dns.MinMsgSize), ids: newIDSource(), socks: map[netip.AddrPort]*udpShared{}}
+func (NetExchanger) session(maxUDPSize int, ids *idSource) (Exchanger, func()) {
+	s := &udpSession{bufSize: max(maxUDPSize, dns.MinMsgSize), ids: ids, socks: map[netip.AddrPort]*udpShared{}}
 	return s, s.end
 }
 

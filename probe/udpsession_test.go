@@ -71,7 +71,7 @@ func TestSessionSharesOneSocketPerServerAddress(t *testing.T) {
 	srv := startRecordingServer(t, noDelay)
 	ports := map[uint16]int{}
 	for range 2 {
-		ex, end := NetExchanger{}.session(1232)
+		ex, end := NetExchanger{}.session(1232, newIDSource())
 		var wg sync.WaitGroup
 		for i := range 12 {
 			wg.Go(func() {
@@ -108,7 +108,7 @@ func TestSessionSharesOneSocketPerServerAddress(t *testing.T) {
 // an earlier question can never be taken for a later one's answer.
 func TestSessionNeverReusesAnIDOnASocket(t *testing.T) {
 	srv := startRecordingServer(t, noDelay)
-	ex, end := NetExchanger{}.session(1232)
+	ex, end := NetExchanger{}.session(1232, newIDSource())
 	defer end()
 	// 3,000 random 16-bit IDs repeat somewhere with near certainty
 	// (the birthday bound: about 68 expected pairs).
@@ -137,7 +137,7 @@ func TestSessionDropsALateReply(t *testing.T) {
 		}
 		return 400 * time.Millisecond // answered after the slow one's late reply
 	})
-	ex, end := NetExchanger{}.session(1232)
+	ex, end := NetExchanger{}.session(1232, newIDSource())
 	defer end()
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	_, _, err := ex.Exchange(ctx, txtQuery("slow.example.test."), srv.addr, "udp")
@@ -161,7 +161,7 @@ func TestSessionDropsALateReply(t *testing.T) {
 // session use sockets connected to the server, so the kernel drops the
 // datagram an off-path spoofer sends from elsewhere.
 func TestRepliesFromAnotherAddressAreIgnored(t *testing.T) {
-	session, end := NetExchanger{}.session(1232)
+	session, end := NetExchanger{}.session(1232, newIDSource())
 	defer end()
 	for name, ex := range map[string]Exchanger{"NetExchanger": NetExchanger{}, "session": session} {
 		t.Run(name, func(t *testing.T) {
@@ -218,7 +218,7 @@ func TestSessionSocketsAreBounded(t *testing.T) {
 	for i := range servers {
 		servers[i] = startRecordingServer(t, noDelay)
 	}
-	ex, end := NetExchanger{}.session(1232)
+	ex, end := NetExchanger{}.session(1232, newIDSource())
 	defer end()
 	ask := func(s *recordingServer) {
 		t.Helper()
