@@ -47,10 +47,10 @@ func TestIdenticalQuestionsInFlightAreSentOnce(t *testing.T) {
 	}
 	key := flightKey{addr: addr, qname: "example.test.", qtype: dns.TypeNS}
 	for waiting := false; !waiting; time.Sleep(time.Millisecond) {
-		r.mu.Lock()
+		r.wire.mu.Lock() // the wire's lock, not the run's, guards flights
 		f := r.flights[key]
 		waiting = f != nil && f.waiters == 2
-		r.mu.Unlock()
+		r.wire.mu.Unlock()
 	}
 	close(g.gate)
 	wg.Wait()
